@@ -1,0 +1,40 @@
+import tseslint from 'typescript-eslint';
+
+// The pure core must not reach for I/O: these folders may import only each other and pure libraries.
+const coreFolders = ['config', 'model', 'plan', 'stats', 'compare', 'report'];
+const impureImports = {
+  patterns: [
+    { group: ['node:*', 'fs', 'child_process', 'http', 'https', 'os', 'net', 'path'], message: 'Pure core: no Node I/O here; use a port (src/ports.ts).' },
+    { group: ['@actions/*', 'autocannon', 'hdr-histogram-js'], message: 'Pure core: side-effecting libraries live in src/adapters.' },
+    { group: ['**/adapters/**', '**/publish/**', '**/measure/**'], message: 'Pure core may not import the edges.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'perfgate-results/**', 'coverage/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'bench/*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: coreFolders.map((f) => `src/${f}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', impureImports] },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts', 'src/cli.ts', 'src/adapters/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**', './adapters/*'], message: 'Only the composition roots (main.ts, cli.ts) import adapters.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'eslint.config.js', 'test/**'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

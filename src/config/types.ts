@@ -1,0 +1,60 @@
+/**
+ * The validated configuration (the parsed form of perfgate.yml). Durations are in ms, the threshold
+ * is a fraction. Produced only by `parseConfig` (src/config/parse-config.ts).
+ */
+import type { MetricName } from '../model/metrics.js';
+
+/** How to start the service under test in one checkout. */
+export interface ServerConfig {
+  /** Shell command; `$PORT` is substituted and `PORT` is also set in its environment. */
+  readonly command: string;
+  /** Readiness probe: a path on the server (`/healthz`) or a full URL; polled until it answers 2xx. */
+  readonly ready: string;
+  /** Extra environment variables for the server. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Working directory relative to the checkout root ('.' by default). */
+  readonly cwd: string;
+  /** How long to wait for readiness, in ms (default 60 000). */
+  readonly startupTimeoutMs: number;
+}
+
+/** One HTTP load scenario. */
+export interface HttpScenario {
+  readonly name: string;
+  /** Request path with query, e.g. `/items?page=1`. */
+  readonly path: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Concurrent connections (default 16). */
+  readonly connections: number;
+  /** Measured window per trial, in ms (default 5 000). */
+  readonly durationMs: number;
+  /** Discarded warm-up per side before the first trial, in ms (default 2 000). */
+  readonly warmupMs: number;
+  /** Requests pipelined per connection (default 1). */
+  readonly pipelining: number;
+}
+
+/** When a verdict fails the check. */
+export interface GateConfig {
+  /** Smallest relative change worth failing for, as a fraction (default 0.05 = 5%). */
+  readonly threshold: number;
+  /** Significance level after false-discovery control (default 0.05). */
+  readonly alpha: number;
+  /** Metrics whose regression fails the gate (default cpu_per_request, latency_p50, throughput). */
+  readonly metrics: readonly MetricName[];
+  /** Base/head pairs to run per scenario (default 10). */
+  readonly trials: number;
+  /** Time budget for the trials, in ms (default 180 000): no new pair starts after it. */
+  readonly budgetMs: number;
+}
+
+/** The whole validated config. */
+export interface Config {
+  /** Commands run in each checkout before starting the server (empty: nothing to build). */
+  readonly build: readonly string[];
+  readonly server: ServerConfig;
+  readonly http: readonly HttpScenario[];
+  readonly gate: GateConfig;
+}

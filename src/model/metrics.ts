@@ -1,0 +1,85 @@
+/**
+ * The metrics perfgate measures for an HTTP scenario: name, unit and which direction is better.
+ * Names are part of the product (config `gate.metrics`, report.json): keep them stable.
+ */
+
+/** Every metric an HTTP scenario yields per trial and side. */
+export const HTTP_METRICS = [
+  'throughput',
+  'latency_p50',
+  'latency_p90',
+  'latency_p99',
+  'cpu_per_request',
+  'rss_peak',
+  'error_rate',
+] as const;
+
+/** Name of an HTTP metric. */
+export type MetricName = (typeof HTTP_METRICS)[number];
+
+/** Which direction of change is an improvement. */
+export type Better = 'higher' | 'lower';
+
+/** Static facts about one metric. */
+export interface MetricInfo {
+  readonly name: MetricName;
+  /** Unit as printed in reports, e.g. `req/s`, `ms`, `CPU ms/req`, `bytes`, `fraction`. */
+  readonly unit: string;
+  readonly better: Better;
+  /** One sentence for the report's legend. */
+  readonly description: string;
+}
+
+/** Facts for every metric, keyed by name. */
+export const METRICS: Readonly<Record<MetricName, MetricInfo>> = {
+  throughput: {
+    name: 'throughput',
+    unit: 'req/s',
+    better: 'higher',
+    description: 'completed 2xx/3xx responses per second of the measured window',
+  },
+  latency_p50: {
+    name: 'latency_p50',
+    unit: 'ms',
+    better: 'lower',
+    description: 'median response time, from per-response times in an HDR histogram',
+  },
+  latency_p90: {
+    name: 'latency_p90',
+    unit: 'ms',
+    better: 'lower',
+    description: '90th percentile response time',
+  },
+  latency_p99: {
+    name: 'latency_p99',
+    unit: 'ms',
+    better: 'lower',
+    description: '99th percentile response time',
+  },
+  cpu_per_request: {
+    name: 'cpu_per_request',
+    unit: 'CPU ms/req',
+    better: 'lower',
+    description: 'user+system CPU time of the whole server process tree over the window, per response',
+  },
+  rss_peak: {
+    name: 'rss_peak',
+    unit: 'bytes',
+    better: 'lower',
+    description: 'peak resident set size of the server process tree during the window',
+  },
+  error_rate: {
+    name: 'error_rate',
+    unit: 'fraction',
+    better: 'lower',
+    description: 'errors, timeouts and non-2xx/3xx responses divided by requests',
+  },
+};
+
+/** Metrics that gate by default: the steal-resistant one first, then the user-facing ones. */
+export const DEFAULT_GATED_METRICS: readonly MetricName[] = ['cpu_per_request', 'latency_p50', 'throughput'];
+
+/** True when `name` is a known metric name. */
+export function isMetricName(name: string): name is MetricName {
+  return (HTTP_METRICS as readonly string[]).includes(name);
+}

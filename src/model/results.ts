@@ -1,0 +1,151 @@
+/**
+ * The vocabulary of results: one side's reading of one scenario in one trial, comparisons, verdicts,
+ * and the versioned report that is written to report.json.
+ */
+import type { MetricName } from './metrics.js';
+
+/** Which commit a measurement belongs to. */
+export type Side = 'base' | 'head';
+
+/** CPU time one process of the server tree used during a trial window. */
+export interface ProcessCpu {
+  readonly pid: number;
+  /** Command line, shortened, for the report. */
+  readonly command: string;
+  /** utime+stime consumed during the window, in CPU ms. */
+  readonly cpuMs: number;
+}
+
+/**
+ * One side's measurement of one scenario in one trial (a "sample" in the statistics: one number per
+ * metric).
+ */
+export interface TrialReading {
+  readonly scenario: string;
+  readonly side: Side;
+  /** Index of the base/head pair this trial belongs to (0-based). */
+  readonly pair: number;
+  /** 0 when this side ran first in its pair, 1 when second. */
+  readonly position: 0 | 1;
+  /** ISO-8601 start time. */
+  readonly startedAt: string;
+  /** Length of the measured window, in ms. */
+  readonly durationMs: number;
+  /** One value per metric, in the metric's unit (see METRICS). */
+  readonly metrics: Readonly<Record<MetricName, number>>;
+  /** Responses received (any status). */
+  readonly responses: number;
+  /** Connection errors + timeouts + non-2xx/3xx responses. */
+  readonly errors: number;
+  /** Fraction (0..1) of CPU time stolen by the hypervisor during the window, machine-wide. */
+  readonly stealFraction: number;
+  /** Per-process CPU of the server tree during the window. */
+  readonly processes: readonly ProcessCpu[];
+  /** Things a reader should know about this trial (e.g. an idle worker, Connection: close). */
+  readonly warnings: readonly string[];
+}
+
+/** The outcome for one scenario × metric. */
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+
+/** The outcome of a whole gate. `regression` fails the check. */
+export type GateVerdict = Verdict;
+
+/**
+ * Head compared with base for one scenario × metric.
+ * Relative changes are fractions of base: +0.05 means head's value is 5% higher than base's
+ * (for throughput that is an improvement; for latency a regression).
+ */
+export interface Comparison {
+  readonly scenario: string;
+  readonly metric: MetricName;
+  /** Whether this metric can fail the gate (listed in `gate.metrics`). */
+  readonly gated: boolean;
+  /** Number of base/head pairs compared. */
+  readonly pairs: number;
+  /** Median of base's trial values, in the metric's unit. */
+  readonly baseMedian: number;
+  /** Median of head's trial values, in the metric's unit. */
+  readonly headMedian: number;
+  /** Point estimate of head/base − 1 (Hodges–Lehmann estimate of the paired log-ratio, exponentiated). */
+  readonly change: number;
+  /** 95% (1 − alpha) confidence interval of head/base − 1: [low, high]. */
+  readonly ci: readonly [number, number];
+  /** Two-sided p-value of "no change" before false-discovery control. */
+  readonly pValue: number;
+  /** p-value after Benjamini–Hochberg adjustment across the gate's gated comparisons. */
+  readonly qValue: number;
+  readonly verdict: Verdict;
+  /** Why the verdict may mislead (too few trials, zero variance, errors, steal...). */
+  readonly warnings: readonly string[];
+}
+
+/** Facts about the machine the gate ran on. */
+export interface RunnerFacts {
+  readonly os: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  /** Mean and max CPU steal fraction (0..1) over measured trials. */
+  readonly stealMean: number;
+  readonly stealMax: number;
+}
+
+/** A commit as the gate saw it. */
+export interface CommitRef {
+  /** What the user asked for (`main`, `HEAD~1`, a SHA). */
+  readonly ref: string;
+  /** The resolved 40-hex commit SHA. */
+  readonly sha: string;
+}
+
+/** The scenario as it was run (copied from config so a report stands alone). */
+export interface ScenarioSummary {
+  readonly name: string;
+  readonly method: string;
+  readonly path: string;
+  readonly connections: number;
+  readonly durationMs: number;
+  readonly warmupMs: number;
+}
+
+/** Current version of the report.json schema. Bump on any breaking change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** Everything a gate produced: written as report.json and rendered as Markdown. */
+export interface GateReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'perfgate'; readonly version: string };
+  /** `complete` when every planned phase ran; `failed` when the run stopped early (see `error`). */
+  readonly status: 'complete' | 'failed';
+  readonly error?: string;
+  /** Config file path as given, and a hash of its normalized content. */
+  readonly configPath: string;
+  readonly configHash: string;
+  readonly base: CommitRef;
+  readonly head: CommitRef;
+  /** Pull request number when run on one. */
+  readonly pullRequest?: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly runner: RunnerFacts;
+  readonly gate: {
+    /** Smallest relative change worth failing for, as a fraction (0.05 = 5%). */
+    readonly threshold: number;
+    readonly alpha: number;
+    readonly metrics: readonly MetricName[];
+    /** Planned pairs, and the time budget in ms. */
+    readonly trials: number;
+    readonly budgetMs: number;
+  };
+  readonly scenarios: readonly ScenarioSummary[];
+  /** Every measured trial reading, in the order they ran. */
+  readonly trials: readonly TrialReading[];
+  readonly comparisons: readonly Comparison[];
+  readonly verdict: GateVerdict;
+  /** Number of gated comparisons whose verdict is `regression`. */
+  readonly regressions: number;
+  /** Gate-wide warnings (e.g. high steal, budget ran out before the planned trials). */
+  readonly warnings: readonly string[];
+  /** Wall time of each phase in ms (build, start, warmup, trials, total), for overhead accounting. */
+  readonly timings: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,217 @@
+/**
+ * The small interfaces the pipeline (src/run.ts) needs from the outside world, named for what it
+ * needs rather than for the library behind them. Implementations live in src/adapters/ and are
+ * wired up only by the composition roots (src/main.ts, src/cli.ts).
+ */
+
+/** A checked-out commit in its own directory (a git worktree). */
+export interface Checkout {
+  /** Absolute path of the worktree. */
+  readonly dir: string;
+  /** 40-hex commit SHA checked out. */
+  readonly sha: string;
+}
+
+/** Git access for the repository being gated. The user's working tree is never modified. */
+export interface Workspace {
+  /**
+   * Resolves a revision (branch, tag, `HEAD~1`, SHA) to a 40-hex SHA.
+   * @throws RevisionError when the revision does not exist in the repository (hint: fetch-depth: 0).
+   */
+  resolve(rev: string): Promise<string>;
+  /**
+   * Checks `sha` out into a new detached worktree under a temporary directory.
+   * @param label short name used in the directory name (`base`, `head`).
+   * @throws RevisionError when git fails.
+   */
+  checkout(sha: string, label: string): Promise<Checkout>;
+  /** Removes every worktree this workspace created (idempotent, never throws). */
+  cleanup(): Promise<void>;
+}
+
+/** Outcome of a shell command. */
+export interface CommandResult {
+  readonly exitCode: number;
+  /** Wall time in ms. */
+  readonly durationMs: number;
+  /** Last lines of combined stdout/stderr. */
+  readonly logTail: string;
+}
+
+/** Runs shell commands (build steps). */
+export interface Shell {
+  /**
+   * Runs `command` with `sh -c` in `cwd`, appending combined output to `logFile`.
+   * Resolves with the exit code (never rejects on a non-zero exit; rejects only if it cannot spawn).
+   */
+  run(command: string, options: { cwd: string; env?: Record<string, string>; logFile: string }): Promise<CommandResult>;
+}
+
+/** What to start: a server command in a checkout. */
+export interface ServerSpec {
+  /** Label for logs and errors (`base`, `head`). */
+  readonly label: string;
+  /** Shell command; `$PORT` already substituted. */
+  readonly command: string;
+  readonly cwd: string;
+  /** Extra environment (PORT is included by the caller). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly port: number;
+  /** Absolute URL polled until it answers 2xx. */
+  readonly readyUrl: string;
+  /** Readiness timeout in ms. */
+  readonly startupTimeoutMs: number;
+  /** File receiving the server's stdout and stderr. */
+  readonly logFile: string;
+}
+
+/** A started, ready server. */
+export interface RunningServer {
+  readonly label: string;
+  /** PID of the process-group leader (the shell or the server itself). */
+  readonly pid: number;
+  /** `http://127.0.0.1:PORT` */
+  readonly baseUrl: string;
+  readonly logFile: string;
+  /** True while the process-group leader has not exited. */
+  isAlive(): boolean;
+  /** Last `lines` lines of the server's log. */
+  logTail(lines?: number): Promise<string>;
+  /** Stops the whole process group: SIGTERM, then SIGKILL after a grace period. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts servers and hands out free ports. */
+export interface ServerLauncher {
+  /** A free loopback TCP port. */
+  freePort(): Promise<number>;
+  /**
+   * Starts the server in its own process group and waits until `readyUrl` answers 2xx.
+   * @throws RunError with the log tail when the process exits first or readiness times out
+   *   (the process group is stopped before throwing).
+   */
+  start(spec: ServerSpec): Promise<RunningServer>;
+  /** Stops every server started by this launcher (used on SIGINT/SIGTERM and in finally). */
+  stopAll(): Promise<void>;
+}
+
+/** One HTTP load run. */
+export interface LoadSpec {
+  /** Absolute URL (base URL + scenario path). */
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly connections: number;
+  readonly pipelining: number;
+  /** Length of the load in ms. */
+  readonly durationMs: number;
+}
+
+/** What a load run observed. Latencies are decimal ms from per-response times. */
+export interface LoadResult {
+  /** Responses received, any status. */
+  readonly responses: number;
+  /** Responses with a 2xx or 3xx status. */
+  readonly ok: number;
+  /** Responses with other statuses. */
+  readonly non2xx: number;
+  /** Connection errors (resets, refused). */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Actual wall time of the run, in ms. */
+  readonly durationMs: number;
+  /** Latency percentiles in decimal ms over every response. */
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number };
+  /** Total response bytes. */
+  readonly bytes: number;
+  /** True when the server answered `Connection: close` on keep-alive requests. */
+  readonly connectionClose: boolean;
+}
+
+/** Drives HTTP load (autocannon). */
+export interface LoadGenerator {
+  /** @throws RunError when the load cannot be run at all (bad URL...). */
+  run(spec: LoadSpec): Promise<LoadResult>;
+}
+
+/** Per-process CPU over a window (from /proc). */
+export interface ProcessWindowCpu {
+  readonly pid: number;
+  readonly command: string;
+  /** utime+stime during the window, CPU ms. */
+  readonly cpuMs: number;
+}
+
+/** What a process-tree watch saw over a window. */
+export interface TreeWindow {
+  /** utime+stime of the whole tree during the window, CPU ms (processes that exited included as far as seen). */
+  readonly cpuMs: number;
+  readonly processes: readonly ProcessWindowCpu[];
+  /** Peak resident set of the tree during the window (sampled), bytes. */
+  readonly rssPeakBytes: number;
+  /** Machine-wide CPU steal during the window, fraction 0..1. */
+  readonly stealFraction: number;
+  /** 1-minute load average at the end of the window. */
+  readonly loadAverage: number;
+}
+
+/** An open measurement window on a process tree. */
+export interface TreeWatch {
+  /** Ends the window and returns what was seen. */
+  stop(): Promise<TreeWindow>;
+}
+
+/** Reads CPU and memory of a process tree, and machine-wide steal. */
+export interface ProcessStats {
+  /** Starts a window on the tree rooted at `rootPid` (sampling RSS periodically until stop). */
+  watch(rootPid: number): Promise<TreeWatch>;
+  /** Machine facts for the report. */
+  machine(): { os: string; cpuModel: string; cores: number };
+}
+
+/** Writes result files (report.json, report.md) into the output folder. */
+export interface ResultStore {
+  /** Absolute path of the output folder. */
+  readonly dir: string;
+  /** Writes `name` (relative) with `content`, creating folders; returns the absolute path. */
+  write(name: string, content: string): Promise<string>;
+  /** Absolute path for a log file `name` inside the output folder's `logs/`. */
+  logPath(name: string): string;
+}
+
+/** Progress and diagnostics. On GitHub, groups fold in the log. */
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** Runs `fn` inside a collapsible group named `name`. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Wall clock, injectable for tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** The pull request's sticky comment. */
+export interface PullRequestComments {
+  /**
+   * Creates the comment carrying `marker` (a hidden HTML comment inside `body`) or edits the one that
+   * already carries it, so a PR holds at most one perfgate comment per config.
+   * @throws CommentPermissionError when the token may not comment (HTTP 403, e.g. a fork's PR).
+   */
+  upsert(marker: string, body: string): Promise<'created' | 'updated'>;
+}
+
+/** The job summary of the current step. */
+export interface JobSummary {
+  /** Appends Markdown to the step summary. */
+  append(markdown: string): Promise<void>;
+}
+
+/** Step outputs. */
+export interface Outputs {
+  set(name: string, value: string): void;
+}
