@@ -44,7 +44,10 @@ export interface Shell {
    * Runs `command` with `sh -c` in `cwd`, appending combined output to `logFile`.
    * Resolves with the exit code (never rejects on a non-zero exit; rejects only if it cannot spawn).
    */
-  run(command: string, options: { cwd: string; env?: Record<string, string>; logFile: string }): Promise<CommandResult>;
+  run(
+    command: string,
+    options: { cwd: string; env?: Record<string, string>; logFile: string },
+  ): Promise<CommandResult>;
 }
 
 /** What to start: a server command in a checkout. */
@@ -138,6 +141,8 @@ export interface LoadGenerator {
 /** Per-process CPU over a window (from /proc). */
 export interface ProcessWindowCpu {
   readonly pid: number;
+  /** Parent PID as last seen (lets the run tell workers, which are leaves, from their master). */
+  readonly ppid?: number;
   readonly command: string;
   /** utime+stime during the window, CPU ms. */
   readonly cpuMs: number;

@@ -136,6 +136,8 @@ export interface GateReport {
     /** Planned pairs, and the time budget in ms. */
     readonly trials: number;
     readonly budgetMs: number;
+    /** Seed of the trial order (see plan/schedule.ts), so the order can be replayed. */
+    readonly seed: number;
   };
   readonly scenarios: readonly ScenarioSummary[];
   /** Every measured trial reading, in the order they ran. */

@@ -1,0 +1,91 @@
+// `npm run bench [-- --runs N]`: the main job, repeated. Runs the demo gate (examples/stdlib, default
+// config) N times on the known regression and N times on an unchanged pair (A/A), side by side in
+// alternation, and records for each run: verdict, exit code, wall time, and perfgate's own overhead
+// (wall time minus build, warm-up load and measured load). Writes bench/results/gate-runs.json and
+// the "Gate runs" section of BENCHMARKS.md.
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const results = [];
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+for (let i = 0; i < runs; i++) {
+  for (const kind of ['regression', 'aa']) {
+    const args = [path.join(root, 'scripts/demo.mjs'), ...(kind === 'aa' ? ['--aa'] : [])];
+    const started = Date.now();
+    const demo = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    const wallMs = Date.now() - started;
+    const report = JSON.parse(
+      readFileSync(
+        path.join(root, 'perfgate-results', kind === 'aa' ? 'demo-aa' : 'demo', 'report.json'),
+        'utf8',
+      ),
+    );
+    const loadMs = report.trials.reduce((sum, t) => sum + t.durationMs, 0);
+    const warmupMs = report.scenarios.reduce((sum, s) => sum + 2 * s.warmupMs, 0);
+    const overheadMs = report.timings.total - (report.timings.build ?? 0) - loadMs - warmupMs;
+    const row = {
+      kind,
+      run: i + 1,
+      exitCode: demo.status,
+      verdict: report.verdict,
+      regressions: report.regressions,
+      wallMs,
+      gateMs: report.timings.total,
+      loadMs,
+      warmupMs,
+      overheadMs,
+      serverStartMs: report.timings.start,
+      stealMean: report.runner.stealMean,
+      cpuChange: report.comparisons.find((c) => c.metric === 'cpu_per_request')?.change,
+    };
+    results.push(row);
+    console.log(JSON.stringify(row));
+  }
+}
+
+mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+const date = new Date().toISOString();
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}`;
+writeFileSync(
+  path.join(root, 'bench/results/gate-runs.json'),
+  JSON.stringify({ date, machine, runs: results }, null, 2) + '\n',
+);
+
+const by = (kind) => results.filter((r) => r.kind === kind);
+const pct = (x) => (x === undefined ? 'n/a' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+const lines = [
+  '## Gate runs (`npm run bench`)',
+  '',
+  `Date ${date}; ${machine}. Command: \`npm run bench -- --runs ${runs}\`. Raw data: \`bench/results/gate-runs.json\`.`,
+  'Each run is the full demo gate with the default example config (examples/stdlib: 8 pairs of 5 s trials, 2 s warm-up per side), on the known regression and on an unchanged pair, alternating.',
+  '',
+  '| pair | runs | verdicts | exit codes | median wall time | median overhead | cpu_per_request change (each run) |',
+  '| :-- | --: | :-- | :-- | --: | --: | :-- |',
+  ...['regression', 'aa'].map((kind) => {
+    const rows = by(kind);
+    return `| ${kind === 'aa' ? 'A/A (unchanged)' : 'known regression'} | ${rows.length} | ${rows.map((r) => r.verdict).join(', ')} | ${rows.map((r) => r.exitCode).join(', ')} | ${(median(rows.map((r) => r.wallMs)) / 1000).toFixed(1)} s | ${(median(rows.map((r) => r.overheadMs)) / 1000).toFixed(2)} s | ${rows.map((r) => pct(r.cpuChange)).join(', ')} |`;
+  }),
+  '',
+  'Overhead = gate wall time − build − warm-up load − measured load (checkout, server start and readiness, process sampling, statistics, report).',
+  '',
+];
+const file = path.join(root, 'BENCHMARKS.md');
+const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
+const section = /## Gate runs \(`npm run bench`\)[\s\S]*?(?=\n## |$)/;
+const next = section.test(previous)
+  ? previous.replace(section, lines.join('\n'))
+  : previous.trimEnd() + '\n\n' + lines.join('\n');
+writeFileSync(file, next);
+console.log(lines.join('\n'));

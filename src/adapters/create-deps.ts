@@ -1,0 +1,35 @@
+/** Builds the real adapters for one gate (shared by the action and the CLI composition roots). */
+import type { Deps } from '../run.js';
+import type { Log } from '../ports.js';
+import { createGitWorkspace } from './git-workspace.js';
+import { createShell } from './shell.js';
+import { createServerLauncher } from './server-launcher.js';
+import { createAutocannonLoad } from './autocannon-load.js';
+import { createProcStats } from './proc-stats.js';
+import { createResultStore } from './result-store.js';
+import { onTerminationSignal } from './signal-cleanup.js';
+
+/**
+ * @param repoRoot the git repository to gate (worktrees are created from it).
+ * @param outDir the results folder (report.json, report.md, logs/).
+ * @returns the ports, plus `dispose` to remove the signal handlers once the gate is over.
+ */
+export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & { dispose(): void } {
+  const workspace = createGitWorkspace(repoRoot);
+  const launcher = createServerLauncher();
+  const dispose = onTerminationSignal(async () => {
+    await launcher.stopAll();
+    await workspace.cleanup();
+  });
+  return {
+    workspace,
+    shell: createShell(),
+    launcher,
+    load: createAutocannonLoad(),
+    stats: createProcStats(),
+    store: createResultStore(outDir),
+    log,
+    clock: { now: () => Date.now() },
+    dispose,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * CPU and memory of a server's process tree over a measurement window, from Linux /proc (proc(5)),
+ * with machine-wide CPU steal and load.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, type } from 'node:os';
+import { RunError } from '../errors.js';
+import type { ProcessStats, ProcessWindowCpu, TreeWatch, TreeWindow } from '../ports.js';
+import {
+  isRunning,
+  listProcesses,
+  readCommandLine,
+  readProcess,
+  selectTree,
+  type ProcessEntry,
+} from './process-table.js';
+import { readCpuTimes, readLoadAverage, stealBetween } from './cpu-steal.js';
+
+/** Tuning of {@link createProcStats}. */
+export interface ProcStatsOptions {
+  /** Time between samples of the tree (membership, CPU, RSS), in ms (default 100). */
+  readonly sampleIntervalMs?: number;
+}
+
+/** Reads a `getconf` value once; Linux's usual value when getconf is missing or odd. */
+function getconf(name: string, fallback: number): number {
+  try {
+    const value = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 2_000 }).trim());
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+interface Seen {
+  readonly pid: number;
+  ppid: number;
+  readonly command: string;
+  /** utime+stime when the window opened (0 for processes that appeared during it), ticks. */
+  readonly firstTicks: number;
+  /** utime+stime at the latest sample that saw the process, ticks. */
+  lastTicks: number;
+}
+
+const cpuTicks = (entry: ProcessEntry): number => entry.utimeTicks + entry.stimeTicks;
+
+/**
+ * Creates the {@link ProcessStats} reader.
+ *
+ * `watch(rootPid)` follows the root, its descendants and, when the root leads them, every process of
+ * its process group and session (so a worker re-parented to init still counts; the launcher makes
+ * each server lead both). It re-reads the whole process table every `sampleIntervalMs` (one read of
+ * each /proc/<pid>/stat, about a millisecond for a hundred processes) to pick up new members, their
+ * utime+stime (`getconf CLK_TCK` ticks, usually 100 per second, so 10 ms resolution) and the summed
+ * resident set (stat's rss pages × `getconf PAGESIZE`), keeping the peak. At `stop` the tree is read
+ * once more. A process's window CPU is its last reading minus its reading at the start; a process
+ * that appeared during the window counts from 0; one that exited keeps its last sampled reading, so
+ * up to one sample interval of its CPU may be missed. Parents' cutime/cstime (CPU of reaped
+ * children) are ignored so that nothing is counted twice. PIDs are told apart from reused ones by
+ * their start time. Steal is Δsteal ÷ Δtotal over /proc/stat's aggregate `cpu` line.
+ */
+export function createProcStats(options: ProcStatsOptions = {}): ProcessStats {
+  const sampleIntervalMs = options.sampleIntervalMs ?? 100;
+  let ticksPerSecond: number | undefined;
+  let pageBytes: number | undefined;
+
+  function openWatch(rootPid: number): TreeWatch {
+    ticksPerSecond ??= getconf('CLK_TCK', 100);
+    pageBytes ??= getconf('PAGESIZE', 4096);
+    const msPerTick = 1000 / ticksPerSecond;
+    const bytesPerPage = pageBytes;
+    const root = readProcess(rootPid);
+    if (!root || !isRunning(root)) {
+      throw new RunError(
+        `process ${rootPid} is not running, so its CPU and memory cannot be measured`,
+        'The server exited before the measurement began: read its log.',
+      );
+    }
+    const cpuAtStart = readCpuTimes();
+    const seen = new Map<string, Seen>();
+    let rssPeakBytes = 0;
+    let opening = true;
+
+    const sample = (): void => {
+      let rssBytes = 0;
+      for (const entry of selectTree(listProcesses(), rootPid)) {
+        const key = `${entry.pid}:${entry.startTicks}`;
+        const known = seen.get(key);
+        if (known) {
+          known.lastTicks = cpuTicks(entry);
+          known.ppid = entry.ppid;
+        } else {
+          const ticks = cpuTicks(entry);
+          const command = readCommandLine(entry.pid, entry.comm);
+          seen.set(key, {
+            pid: entry.pid,
+            ppid: entry.ppid,
+            command,
+            firstTicks: opening ? ticks : 0,
+            lastTicks: ticks,
+          });
+        }
+        if (isRunning(entry)) rssBytes += entry.rssPages * bytesPerPage;
+      }
+      rssPeakBytes = Math.max(rssPeakBytes, rssBytes);
+    };
+
+    sample();
+    opening = false;
+    const timer = setInterval(sample, sampleIntervalMs);
+    // A forgotten watch must not keep perfgate alive.
+    timer.unref();
+
+    let result: TreeWindow | undefined;
+    return {
+      stop(): Promise<TreeWindow> {
+        if (result) return Promise.resolve(result);
+        clearInterval(timer);
+        sample();
+        const processes: ProcessWindowCpu[] = [...seen.values()].map((process) => ({
+          pid: process.pid,
+          ppid: process.ppid,
+          command: process.command,
+          cpuMs: Math.max(0, process.lastTicks - process.firstTicks) * msPerTick,
+        }));
+        result = {
+          cpuMs: processes.reduce((sum, process) => sum + process.cpuMs, 0),
+          processes,
+          rssPeakBytes,
+          stealFraction: stealBetween(cpuAtStart, readCpuTimes()),
+          loadAverage: readLoadAverage(),
+        };
+        return Promise.resolve(result);
+      },
+    };
+  }
+
+  return {
+    // The executor turns a throw from openWatch into a rejection.
+    watch: (rootPid) => new Promise((resolve) => resolve(openWatch(rootPid))),
+    machine,
+  };
+}
+
+/** Machine facts: OS name and kernel release, CPU model (/proc/cpuinfo `model name`), usable cores. */
+function machine(): { os: string; cpuModel: string; cores: number } {
+  let cpuModel = '';
+  try {
+    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    cpuModel = match?.[1]?.trim() ?? '';
+  } catch {
+    // Not Linux, or /proc hidden: fall through to what node reports.
+  }
+  return {
+    os: `${type()} ${release()}`,
+    cpuModel: cpuModel || (cpus()[0]?.model ?? 'unknown'),
+    cores: availableParallelism(),
+  };
+}

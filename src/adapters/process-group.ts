@@ -1,0 +1,116 @@
+/**
+ * Stops a process group started with `detached: true` (which makes the child lead a new session and
+ * group), so that no worker, backgrounded job or re-parented grandchild outlives it.
+ */
+import { listProcesses, isRunning, selectTree, type ProcessEntry } from './process-table.js';
+
+/** How long to wait for SIGKILLed processes to vanish before giving up (uninterruptible sleep). */
+const KILL_WAIT_MS = 3_000;
+
+const tracked = new Set<number>();
+let exitHookInstalled = false;
+
+/**
+ * Remembers a live group so that, if perfgate itself exits (an unhandled error, `process.exit` after
+ * SIGINT), its members are SIGKILLed synchronously on the way out instead of being orphaned. The
+ * hook is installed on first use, not at import time.
+ */
+export function trackGroup(leaderPid: number): void {
+  tracked.add(leaderPid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of tracked) signalGroup(pid, 'SIGKILL');
+  });
+}
+
+/** Forgets a group stopped by {@link terminateGroup}. */
+export function untrackGroup(leaderPid: number): void {
+  tracked.delete(leaderPid);
+}
+
+/** Sends `signal` to the group led by `leaderPid`; false when no member was left to receive it. */
+export function signalGroup(leaderPid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-leaderPid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalEach(entries: readonly ProcessEntry[], signal: NodeJS.Signals): void {
+  for (const entry of entries) {
+    try {
+      process.kill(entry.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Members still running: the group/session/descendants of the leader, plus any first seen earlier. */
+function liveMembers(leaderPid: number, known: Map<string, ProcessEntry>): ProcessEntry[] {
+  const table = listProcesses();
+  const byKey = new Map(table.map((entry) => [`${entry.pid}:${entry.startTicks}`, entry]));
+  const live = new Map<string, ProcessEntry>();
+  for (const entry of selectTree(table, leaderPid)) live.set(`${entry.pid}:${entry.startTicks}`, entry);
+  // A member that left the group (setsid/setpgid) and whose parent died is found only by identity.
+  for (const key of known.keys()) {
+    const entry = byKey.get(key);
+    if (entry) live.set(key, entry);
+  }
+  for (const [key, entry] of live) known.set(key, entry);
+  return [...live.values()].filter(isRunning);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntilGone(
+  leaderPid: number,
+  known: Map<string, ProcessEntry>,
+  deadline: number,
+  pollMs: number,
+): Promise<ProcessEntry[]> {
+  let live = liveMembers(leaderPid, known);
+  while (live.length > 0 && Date.now() < deadline) {
+    await sleep(pollMs);
+    live = liveMembers(leaderPid, known);
+  }
+  return live;
+}
+
+/**
+ * Stops every process of the group led by `leaderPid` (plus its descendants that left the group):
+ * SIGTERM, wait up to `graceMs` for all of them to exit, then SIGKILL whatever is left and wait for
+ * it to vanish (bounded). Zombies count as gone: only reaping is left for them.
+ * @returns the commands' PIDs that had to be SIGKILLed (empty when SIGTERM sufficed).
+ */
+export async function terminateGroup(leaderPid: number, graceMs: number, pollMs = 50): Promise<number[]> {
+  const known = new Map<string, ProcessEntry>();
+  const initial = liveMembers(leaderPid, known);
+  if (initial.length === 0) {
+    untrackGroup(leaderPid);
+    return [];
+  }
+  signalGroup(leaderPid, 'SIGTERM');
+  signalEach(
+    initial.filter((entry) => entry.pgid !== leaderPid),
+    'SIGTERM',
+  );
+  const stubborn = await waitUntilGone(leaderPid, known, Date.now() + graceMs, pollMs);
+  if (stubborn.length > 0) {
+    signalGroup(leaderPid, 'SIGKILL');
+    signalEach(stubborn, 'SIGKILL');
+    // A SIGKILLed process can still fork in the instant before delivery: re-kill whatever shows up.
+    const deadline = Date.now() + KILL_WAIT_MS;
+    let live = liveMembers(leaderPid, known);
+    while (live.length > 0 && Date.now() < deadline) {
+      signalEach(live, 'SIGKILL');
+      await sleep(pollMs);
+      live = liveMembers(leaderPid, known);
+    }
+  }
+  untrackGroup(leaderPid);
+  return stubborn.map((entry) => entry.pid);
+}

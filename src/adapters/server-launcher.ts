@@ -1,0 +1,186 @@
+/**
+ * Starts the user's server command in its own process group, waits until it answers, and stops the
+ * whole group afterwards: master, workers, backgrounded jobs and re-parented grandchildren.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+import { RunError } from '../errors.js';
+import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
+import { fileSize, readLogTail } from './log-tail.js';
+import { terminateGroup, trackGroup } from './process-group.js';
+import { probeReady } from './ready-probe.js';
+
+/** Lines of server log carried by a startup {@link RunError}. */
+export const SERVER_TAIL_LINES = 30;
+
+/** Longest a single readiness probe may wait for an answer. */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/** Tuning of {@link createServerLauncher}. */
+export interface ServerLauncherOptions {
+  /** Time between SIGTERM and SIGKILL when stopping, in ms (default 5000). */
+  readonly graceMs?: number;
+  /** Time between readiness probes, in ms (default 150). */
+  readonly pollIntervalMs?: number;
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why the process could not be spawned at all (missing cwd...). */
+  readonly spawnError?: string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function describeExit({ code, signal, spawnError }: Exit): string {
+  if (spawnError !== undefined) return `could not be started (${spawnError})`;
+  return code !== null ? `exited with code ${code}` : `was killed by ${signal ?? 'a signal'}`;
+}
+
+/** Spawns `sh -c command` leading a new session/group, output appended to the log; resolves on exit. */
+function spawnServer(spec: ServerSpec): { child: ChildProcess; exited: Promise<Exit> } {
+  const fd = openSync(spec.logFile, 'a');
+  try {
+    const child = spawn('sh', ['-c', spec.command], {
+      cwd: spec.cwd,
+      env: { ...process.env, ...spec.env },
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    const exited = new Promise<Exit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // Spawn failures surface as 'error' without 'exit'.
+      child.once('error', (error) => resolve({ code: null, signal: null, spawnError: error.message }));
+    });
+    return { child, exited };
+  } finally {
+    // The child got its own copy of the descriptor during spawn.
+    closeSync(fd);
+  }
+}
+
+type Readiness =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'exited'; readonly exit: Exit }
+  | { readonly kind: 'timeout'; readonly lastReason: string };
+
+/** Probes `spec.readyUrl` until 2xx, the process exits, or `spec.startupTimeoutMs` passes. */
+async function waitUntilReady(
+  spec: ServerSpec,
+  exited: Promise<Exit>,
+  pollIntervalMs: number,
+): Promise<Readiness> {
+  const ended = exited.then((exit): Readiness => ({ kind: 'exited', exit }));
+  const deadline = Date.now() + spec.startupTimeoutMs;
+  let lastReason = 'no probe answered yet';
+  for (;;) {
+    const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
+    const probe = probeReady(spec.readyUrl, timeoutMs).then((result): Readiness | string =>
+      result.ready ? { kind: 'ready' } : result.reason,
+    );
+    const outcome = await Promise.race([probe, ended]);
+    if (typeof outcome !== 'string') return outcome;
+    lastReason = outcome;
+    const waitMs = Math.min(pollIntervalMs, deadline - Date.now());
+    if (waitMs <= 0) return { kind: 'timeout', lastReason };
+    const early = await Promise.race([sleep(waitMs), ended]);
+    if (early) return early;
+  }
+}
+
+/**
+ * Creates the {@link ServerLauncher}.
+ *
+ * `start` runs `sh -c spec.command` in `spec.cwd` with `spec.env` over perfgate's environment, stdout
+ * and stderr appended to `spec.logFile` (after a header line), in a new session and process group
+ * (`detached: true`). It then GETs `spec.readyUrl` every `pollIntervalMs` (each probe waiting at most
+ * 1 s) until a 2xx answer. `stop` sends SIGTERM to the group, waits up to `graceMs` for every member
+ * to exit, then SIGKILLs the group; members that left the group are found through their parent links.
+ * If perfgate exits with servers still running, they are SIGKILLed on the way out.
+ * @throws RunError from `start` (after stopping the group) when the process exits before it is ready
+ *   or does not answer 2xx within `spec.startupTimeoutMs`; `logTail` holds the last 30 log lines.
+ */
+export function createServerLauncher(options: ServerLauncherOptions = {}): ServerLauncher {
+  const graceMs = options.graceMs ?? 5_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 150;
+  const running = new Set<RunningServer>();
+
+  async function start(spec: ServerSpec): Promise<RunningServer> {
+    mkdirSync(dirname(spec.logFile), { recursive: true });
+    const fd = openSync(spec.logFile, 'a');
+    writeSync(fd, `--- perfgate: starting ${spec.label} server: ${spec.command}\n`);
+    closeSync(fd);
+    const offset = await fileSize(spec.logFile);
+    const { child, exited } = spawnServer(spec);
+    let exit: Exit | undefined;
+    void exited.then((value) => (exit = value));
+    const pid = child.pid ?? -1;
+    if (pid > 0) trackGroup(pid);
+
+    let stopping: Promise<void> | undefined;
+    const server: RunningServer = {
+      label: spec.label,
+      pid,
+      baseUrl: `http://127.0.0.1:${spec.port}`,
+      logFile: spec.logFile,
+      isAlive: () => exit === undefined && child.exitCode === null && child.signalCode === null,
+      logTail: (lines = SERVER_TAIL_LINES) => readLogTail(spec.logFile, lines, offset),
+      stop: () => {
+        stopping ??= (async () => {
+          if (pid > 0) await terminateGroup(pid, graceMs);
+          // The leader is our child: wait (bounded) until node has reaped it so isAlive() is false.
+          await Promise.race([exited, sleep(1_000)]);
+          running.delete(server);
+        })();
+        return stopping;
+      },
+    };
+    running.add(server);
+
+    const outcome = await waitUntilReady(spec, exited, pollIntervalMs);
+    if (outcome.kind === 'ready') return server;
+    await server.stop();
+    const logTail = await server.logTail(SERVER_TAIL_LINES);
+    if (outcome.kind === 'exited') {
+      const hint =
+        outcome.exit.code === 0
+          ? 'The server command must stay in the foreground: drop a trailing `&` or a --daemon flag.'
+          : 'Run server.command in a fresh checkout to see why it stops; the log tail is below.';
+      throw new RunError(
+        `${spec.label} server ${describeExit(outcome.exit)} before it became ready`,
+        hint,
+        logTail,
+      );
+    }
+    const seconds = Math.round(spec.startupTimeoutMs / 100) / 10;
+    throw new RunError(
+      `${spec.label} server did not answer 2xx at ${spec.readyUrl} within ${seconds}s (last probe: ${outcome.lastReason})`,
+      'Check that server.ready is a path answering 2xx, that the command listens on 127.0.0.1:$PORT, or raise the startup timeout.',
+      logTail,
+    );
+  }
+
+  return {
+    freePort,
+    start,
+    async stopAll() {
+      await Promise.all([...running].map((server) => server.stop()));
+    },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 at the time of the call (the kernel picks it; the socket is closed). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The CLI's composition root: `perfgate run --config perfgate.yml --base <rev> [--head <rev>] [--out DIR]`.
+ * Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runGate } from './run.js';
+import { renderTerminal } from './report/index.js';
+import { ConfigError, describeError, PerfgateError } from './errors.js';
+import { VERSION } from './version.js';
+import { loadConfigFile } from './adapters/config-file.js';
+import { createDeps } from './adapters/create-deps.js';
+import { createConsoleLog } from './adapters/console-log.js';
+
+const USAGE = `Usage: perfgate run --base <rev> [--head <rev>] [--config perfgate.yml] [--out perfgate-results]
+
+Gates a git repository on performance: builds and serves <base> and <head> (default HEAD) in their
+own worktrees, drives both with interleaved HTTP load trials, and reports whether head is slower.
+
+Options:
+  -c, --config <file>   config file (default perfgate.yml)
+  -b, --base <rev>      baseline revision (branch, tag, SHA, HEAD~1), required
+      --head <rev>      revision to test (default HEAD)
+  -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results)
+      --no-color        plain output
+  -h, --help            this text
+  -v, --version         print the version
+
+Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const log = createConsoleLog();
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'perfgate.yml' },
+        base: { type: 'string', short: 'b' },
+        head: { type: 'string', default: 'HEAD' },
+        out: { type: 'string', short: 'o', default: 'perfgate-results' },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+    if (values.help) return print(USAGE, 0);
+    if (values.version) return print(VERSION, 0);
+    if (positionals[0] !== 'run' || positionals.length > 1) {
+      throw new ConfigError(
+        `unknown command: ${positionals.join(' ') || '(none)'}`,
+        'use `perfgate run --base <rev>`; see --help',
+      );
+    }
+    if (!values.base)
+      throw new ConfigError(
+        '--base is required',
+        'name the baseline revision, e.g. --base main or --base HEAD~1',
+      );
+    const loaded = await loadConfigFile(values.config, process.cwd());
+    const outDir = path.resolve(values.out);
+    const deps = createDeps(loaded.repoRoot, outDir, log);
+    const report = await runGate(deps, {
+      config: loaded.config,
+      configPath: values.config,
+      configHash: loaded.hash,
+      configDirInRepo: loaded.dirInRepo,
+      base: values.base,
+      head: values.head,
+    }).finally(() => deps.dispose());
+    const color = !values['no-color'] && process.stdout.isTTY && !process.env.NO_COLOR;
+    process.stdout.write('\n' + renderTerminal(report, { color }) + '\n');
+    process.stdout.write(`Results: ${path.join(outDir, 'report.md')} and report.json\n`);
+    return report.verdict === 'regression' ? 1 : 0;
+  } catch (error) {
+    process.stderr.write(`perfgate: ${describeError(error)}\n`);
+    if (error instanceof PerfgateError) return error.exitCode;
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      return 2;
+    return 3;
+  }
+}
+
+function print(text: string, code: number): number {
+  process.stdout.write(text + '\n');
+  return code;
+}
+
+// Exit explicitly: a stray timer or socket of a dependency must not keep a finished gate alive.
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,18 @@
+/**
+ * Comparison: paired trial readings → per scenario × metric change, interval, p- and q-value and
+ * verdict → the gate's verdict. The only place that decides "fail". Pure; the method and its limits
+ * are in docs/statistics.md.
+ */
+export { compareGate, type CompareGateInput, type GateOutcome } from './compare-gate.js';
+export { collectPairs, type CollectedPairs, type ReadingPair } from './collect-pairs.js';
+export {
+  estimatePairedChange,
+  type ChangeMethod,
+  type PairedChange,
+  type PairedValues,
+} from './estimate-paired-change.js';
+export { decideVerdict, type VerdictInput } from './decide-verdict.js';
+export { decideGateVerdict } from './decide-gate-verdict.js';
+export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
+export { describeTrialConditions, HIGH_STEAL_FRACTION } from './describe-trial-conditions.js';
+export { formatPercent } from './format-percent.js';

@@ -1,0 +1,35 @@
+/**
+ * Detects a server worker left idle during a trial. With keep-alive load the kernel deals each
+ * connection to one worker when it connects; with few connections they can all land on one worker
+ * (ENVIRONMENT.md measured throughput halved and CPU per request +40% in such trials), which makes
+ * the trial measure a different server than its neighbours.
+ */
+import type { ProcessWindowCpu } from '../ports.js';
+
+/** A worker that did (almost) nothing while another worked. CPU in ms over the trial window. */
+export interface IdleWorker {
+  readonly pid: number;
+  readonly cpuMs: number;
+  readonly busiestCpuMs: number;
+}
+
+/** Busiest worker must have used at least this much CPU for the check to mean anything. */
+const MIN_BUSY_CPU_MS = 50;
+/** A worker below this fraction of the busiest worker's CPU counts as idle. */
+const IDLE_FRACTION = 0.05;
+
+/**
+ * Returns the idle workers among `processes`. Workers are the leaves of the tree (processes that
+ * are nobody's parent), so a master or a wrapping shell is never taken for an idle worker; a
+ * single-process server has one leaf and is never flagged.
+ */
+export function findIdleWorkers(processes: readonly ProcessWindowCpu[]): IdleWorker[] {
+  const parents = new Set(processes.map((p) => p.ppid).filter((ppid): ppid is number => ppid !== undefined));
+  const workers = processes.filter((p) => !parents.has(p.pid));
+  if (workers.length < 2) return [];
+  const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
+  if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
+  return workers
+    .filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION)
+    .map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
+}

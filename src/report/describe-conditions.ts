@@ -1,0 +1,83 @@
+import type { GateReport } from '../model/results.js';
+import { formatDurationMs, formatPercent, formatPercentShort } from './format-number.js';
+import { metricLabel, type InlineFormat } from './inline-format.js';
+import type { ReportOutline } from './outline-report.js';
+
+/** One line of the "Conditions" section: a short label and its value. */
+export interface Condition {
+  readonly label: string;
+  readonly value: string;
+}
+
+/**
+ * Describes the conditions a gate ran under, so a reader can judge how far to trust it: pairs run
+ * against planned, load per scenario, budget, gate settings, CPU steal, the runner, and wall time
+ * by phase. Untrusted text goes through `inline`.
+ */
+export function describeConditions(
+  report: GateReport,
+  outline: ReportOutline,
+  inline: InlineFormat,
+): readonly Condition[] {
+  const conditions: Condition[] = [
+    { label: 'Pairs', value: describePairs(report, outline, inline) },
+    ...outline.scenarios.flatMap(({ name, summary }) =>
+      summary === undefined
+        ? []
+        : [
+            {
+              label: 'Load',
+              value:
+                `${inline.code(name)}: ${inline.text(summary.method)} ${inline.code(summary.path)}, ` +
+                `${summary.connections} connection${summary.connections === 1 ? '' : 's'}, ` +
+                `${formatDurationMs(summary.durationMs)} per trial after ${formatDurationMs(summary.warmupMs)} warm-up`,
+            },
+          ],
+    ),
+    {
+      label: 'Gate',
+      value:
+        `threshold ${formatPercentShort(report.gate.threshold)}, alpha ${report.gate.alpha}, ` +
+        `gated metrics: ${report.gate.metrics.map((metric) => metricLabel(metric, inline)).join(', ') || 'none'}`,
+    },
+    {
+      label: 'CPU steal',
+      value: `mean ${formatPercent(report.runner.stealMean)}, max ${formatPercent(report.runner.stealMax)}`,
+    },
+    {
+      label: 'Runner',
+      value: `${inline.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? '' : 's'}, ${inline.text(report.runner.os)}`,
+    },
+    { label: 'Wall time', value: describeTimings(report.timings, inline) },
+    {
+      label: 'Config',
+      value:
+        `${inline.code(report.configPath)} (hash ${inline.code(report.configHash.slice(0, 12))}), ` +
+        `${inline.text(report.tool.name)} ${inline.text(report.tool.version)}, started ${inline.text(report.startedAt)}`,
+    },
+  ];
+  return conditions;
+}
+
+function describePairs(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
+  const planned = `${report.gate.trials} planned per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
+  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
+  const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
+  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
+  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})`;
+  const [only] = counts;
+  if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
+  const perScenario = outline.scenarios.map(
+    (scenario) => `${inline.code(scenario.name)} ${scenario.pairsRun}`,
+  );
+  return `${perScenario.join(', ')} run of ${planned}; ${interleaving}`;
+}
+
+/** `4 min 12 s total (build 35.0 s, start 4.10 s, ...)`, phases in the order they were recorded. */
+function describeTimings(timings: Readonly<Record<string, number>>, inline: InlineFormat): string {
+  const phases = Object.entries(timings).filter(([phase]) => phase !== 'total');
+  const listed = phases.map(([phase, ms]) => `${inline.text(phase)} ${formatDurationMs(ms)}`).join(', ');
+  const total = timings.total;
+  if (total === undefined) return listed || 'not recorded';
+  return listed ? `${formatDurationMs(total)} total (${listed})` : `${formatDurationMs(total)} total`;
+}

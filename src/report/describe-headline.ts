@@ -1,0 +1,100 @@
+import type { Comparison, CommitRef, GateReport } from '../model/results.js';
+import { confidenceLabel, formatChange, formatInterval, isSignificant } from './format-change.js';
+import { formatPercentShort } from './format-number.js';
+import { metricLabel, type InlineFormat } from './inline-format.js';
+import type { Headline, ReportOutline } from './outline-report.js';
+
+/** The top of a report, as text for one renderer. */
+export interface HeadlineText {
+  readonly headline: Headline;
+  /** Short verdict: `performance regression`, `no regression`, ... */
+  readonly title: string;
+  /** One sentence: what changed, by how much, with its confidence interval. */
+  readonly summary: string;
+  /** One sentence: base and head refs with short SHAs, and the pull request. */
+  readonly commits: string;
+}
+
+const TITLES: Readonly<Record<Headline, string>> = {
+  regression: 'performance regression',
+  improvement: 'performance improvement',
+  unchanged: 'no regression',
+  inconclusive: 'inconclusive',
+  failed: 'run failed',
+};
+
+/** How many highlighted comparisons the summary names before "and N more". */
+const NAMED_HIGHLIGHTS = 3;
+
+/** Describes the verdict of `report` in words, with untrusted text placed through `inline`. */
+export function describeHeadline(
+  report: GateReport,
+  outline: ReportOutline,
+  inline: InlineFormat,
+): HeadlineText {
+  return {
+    headline: outline.headline,
+    title: TITLES[outline.headline],
+    summary: describeSummary(report, outline, inline),
+    commits: describeCommits(report, inline),
+  };
+}
+
+function describeSummary(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
+  const listed = listHighlights(outline.highlights, report.gate.alpha, inline);
+  switch (outline.headline) {
+    case 'failed': {
+      const readings = report.trials.length;
+      return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural(readings)} taken).`;
+    }
+    case 'regression':
+      return listed
+        ? `Regressed: ${listed}.`
+        : `${report.regressions} gated comparison${plural(report.regressions)} regressed.`;
+    case 'improvement':
+      return `Improved${listed ? `: ${listed}` : ''}, with no gated regression.`;
+    case 'inconclusive':
+      return `Not enough evidence to decide${listed ? ` for ${listed}` : ''}; more pairs would settle it.`;
+    case 'unchanged': {
+      const scenarios = outline.scenarios.length;
+      return (
+        `No gated metric changed significantly by ${formatPercentShort(report.gate.threshold)} or more ` +
+        `(${outline.gatedCount} comparison${plural(outline.gatedCount)} across ${scenarios} scenario${plural(scenarios)}).`
+      );
+    }
+  }
+}
+
+/** `a cpu_per_request +38.9% (95% CI …), throughput -27.2% (…); b …`: grouped by scenario, biggest first. */
+function listHighlights(highlights: readonly Comparison[], alpha: number, inline: InlineFormat): string {
+  const byScenario = new Map<string, string[]>();
+  for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
+    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
+    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
+    const items = byScenario.get(comparison.scenario) ?? [];
+    items.push(`${metricLabel(comparison.metric, inline)} ${change} (${interval})`);
+    byScenario.set(comparison.scenario, items);
+  }
+  const named = [...byScenario].map(([scenario, items]) => `${inline.code(scenario)} ${items.join(', ')}`);
+  const more = highlights.length - Math.min(highlights.length, NAMED_HIGHLIGHTS);
+  return more > 0 ? `${named.join('; ')}; and ${more} more` : named.join('; ');
+}
+
+function describeCommits(report: GateReport, inline: InlineFormat): string {
+  const pullRequest =
+    report.pullRequest !== undefined && Number.isSafeInteger(report.pullRequest)
+      ? ` · PR #${report.pullRequest}`
+      : '';
+  return `Base ${describeCommit(report.base, inline)} → head ${describeCommit(report.head, inline)}${pullRequest}.`;
+}
+
+/** `main @ 1a2b3c4`, or only the short SHA when the ref is itself (a prefix of) the SHA. */
+function describeCommit(commit: CommitRef, inline: InlineFormat): string {
+  const shortSha = inline.code(commit.sha.slice(0, 7));
+  const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
+  return isShaItself || commit.ref === '' ? shortSha : `${inline.code(commit.ref)} @ ${shortSha}`;
+}
+
+function plural(count: number): string {
+  return count === 1 ? '' : 's';
+}

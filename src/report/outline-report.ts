@@ -1,0 +1,70 @@
+import { HTTP_METRICS } from '../model/metrics.js';
+import type { Comparison, GateReport, ScenarioSummary, TrialReading, Verdict } from '../model/results.js';
+
+/** What the report leads with: the gate's verdict, or `failed` when the run stopped early. */
+export type Headline = Verdict | 'failed';
+
+/** One scenario's part of the report, ordered for reading. */
+export interface ScenarioOutline {
+  readonly name: string;
+  /** The scenario as run, when the report lists it. */
+  readonly summary: ScenarioSummary | undefined;
+  /** Gated metrics first, in `gate.metrics` order, then the others in HTTP_METRICS order. */
+  readonly comparisons: readonly Comparison[];
+  /** Readings in pair order, the side that ran first in its pair first. */
+  readonly trials: readonly TrialReading[];
+  /** Pairs with a reading from both sides. */
+  readonly pairsRun: number;
+  /** Of those pairs, how many ran base first. */
+  readonly baseFirstPairs: number;
+}
+
+/** The report arranged the way both renderers present it. */
+export interface ReportOutline {
+  readonly headline: Headline;
+  /** Gated comparisons whose verdict is the headline's, largest change first. */
+  readonly highlights: readonly Comparison[];
+  /** Number of gated comparisons. */
+  readonly gatedCount: number;
+  readonly scenarios: readonly ScenarioOutline[];
+}
+
+/** Arranges a report for rendering: headline, highlights, and scenarios in the order they were listed. */
+export function outlineReport(report: GateReport): ReportOutline {
+  const headline: Headline = report.status === 'failed' ? 'failed' : report.verdict;
+  const gated = report.comparisons.filter((comparison) => comparison.gated);
+  const highlights = gated
+    .filter((comparison) => comparison.verdict === headline && headline !== 'unchanged')
+    .sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+  // Scenarios that only appear in comparisons or trials (a report assembled from partial results)
+  // are still shown, after the listed ones.
+  const names = new Set<string>([
+    ...report.scenarios.map((scenario) => scenario.name),
+    ...report.comparisons.map((comparison) => comparison.scenario),
+    ...report.trials.map((trial) => trial.scenario),
+  ]);
+  const scenarios = [...names].map((name) => outlineScenario(report, name));
+  return { headline, highlights, gatedCount: gated.length, scenarios };
+}
+
+function outlineScenario(report: GateReport, name: string): ScenarioOutline {
+  const metricOrder = (comparison: Comparison): number => {
+    const gatedIndex = report.gate.metrics.indexOf(comparison.metric);
+    if (comparison.gated && gatedIndex >= 0) return gatedIndex;
+    return (
+      report.gate.metrics.length + HTTP_METRICS.indexOf(comparison.metric) + (comparison.gated ? 0 : 100)
+    );
+  };
+  const comparisons = report.comparisons
+    .filter((comparison) => comparison.scenario === name)
+    .sort((a, b) => metricOrder(a) - metricOrder(b));
+  const trials = report.trials
+    .filter((trial) => trial.scenario === name)
+    .sort((a, b) => a.pair - b.pair || a.position - b.position);
+  const pairs = new Map<number, { base?: TrialReading; head?: TrialReading }>();
+  for (const trial of trials) pairs.set(trial.pair, { ...pairs.get(trial.pair), [trial.side]: trial });
+  const complete = [...pairs.values()].filter((pair) => pair.base !== undefined && pair.head !== undefined);
+  const baseFirstPairs = complete.filter((pair) => pair.base?.position === 0).length;
+  const summary = report.scenarios.find((scenario) => scenario.name === name);
+  return { name, summary, comparisons, trials, pairsRun: complete.length, baseFirstPairs };
+}

@@ -1,0 +1,151 @@
+import type { GateReport, Verdict } from '../model/results.js';
+import { describeConditions } from './describe-conditions.js';
+import { describeHeadline } from './describe-headline.js';
+import {
+  TRIAL_HEADERS,
+  TRIAL_NUMERIC,
+  describeComparison,
+  describeTrial,
+  groupWarnings,
+  listTrialWarnings,
+} from './describe-rows.js';
+import { escapeTerminal } from './escape-terminal.js';
+import { confidenceLabel } from './format-change.js';
+import { formatPercentShort } from './format-number.js';
+import { outlineReport, type Headline, type ScenarioOutline } from './outline-report.js';
+import { formatTextTable } from './text-table.js';
+
+/** Options of renderTerminal. */
+export interface TerminalOptions {
+  /** Emit ANSI colors (default false: the caller decides from isTTY / NO_COLOR). */
+  readonly color?: boolean;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
+const ANSI: Readonly<Record<Style, string>> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
+
+const HEADLINE_LOOK: Readonly<Record<Headline, { readonly symbol: string; readonly style: Style }>> = {
+  regression: { symbol: '✗', style: 'red' },
+  improvement: { symbol: '▲', style: 'green' },
+  unchanged: { symbol: '✓', style: 'green' },
+  inconclusive: { symbol: '?', style: 'yellow' },
+  failed: { symbol: '✗', style: 'red' },
+};
+
+const VERDICT_STYLE: Readonly<Record<Verdict, Style>> = {
+  regression: 'red',
+  improvement: 'green',
+  unchanged: 'dim',
+  inconclusive: 'yellow',
+};
+
+const inline = { code: escapeTerminal, text: escapeTerminal };
+
+/**
+ * Renders a gate report for a terminal: the verdict line first, then per scenario an aligned table
+ * (metric, base, head, change, confidence interval, verdict) with its warnings, gate warnings,
+ * conditions and the per-trial readings. Gated metrics carry a `*`. ANSI colors only when
+ * `options.color` is true; untrusted text has control characters escaped. Pure; never throws.
+ */
+export function renderTerminal(report: GateReport, options: TerminalOptions = {}): string {
+  const paint = (text: string, ...styles: Style[]): string =>
+    options.color === true && styles.length > 0
+      ? `\u001b[${styles.map((style) => ANSI[style]).join(';')}m${text}\u001b[0m`
+      : text;
+  const outline = outlineReport(report);
+  const headline = describeHeadline(report, outline, inline);
+  const look = HEADLINE_LOOK[headline.headline];
+  const lines: string[] = [
+    paint(`${look.symbol} perfgate: ${headline.title}`, 'bold', look.style),
+    headline.summary,
+    headline.commits,
+  ];
+  if (report.status === 'failed') {
+    lines.push(
+      '',
+      paint('Error', 'bold'),
+      ...(report.error ?? 'no error recorded').split(/\r?\n/).map((line) => `  ${escapeTerminal(line)}`),
+    );
+  }
+  for (const scenario of outline.scenarios) {
+    // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
+    if (report.status === 'failed' && scenario.comparisons.length === 0) continue;
+    lines.push('', ...renderScenario(scenario, report.gate.alpha, paint));
+  }
+  if (report.warnings.length > 0) {
+    lines.push(
+      '',
+      paint('Warnings', 'bold'),
+      ...report.warnings.map((warning) => `  ! ${escapeTerminal(warning)}`),
+    );
+  }
+  const conditions = describeConditions(report, outline, inline);
+  const labelWidth = Math.max(...conditions.map(({ label }) => label.length));
+  lines.push(
+    '',
+    paint('Conditions', 'bold'),
+    ...conditions.map(({ label, value }) => `  ${label.padEnd(labelWidth)}  ${value}`),
+  );
+  const measured = outline.scenarios.filter((scenario) => scenario.trials.length > 0);
+  if (measured.length > 0) {
+    lines.push('', paint('Trials', 'bold'));
+    for (const scenario of measured) {
+      lines.push(`  ${escapeTerminal(scenario.name)}`);
+      lines.push(
+        ...formatTextTable(TRIAL_HEADERS, scenario.trials.map(describeTrial), {
+          numeric: TRIAL_NUMERIC,
+          indent: '    ',
+        }),
+      );
+      lines.push(...listTrialWarnings(scenario.trials, inline).map((warning) => `    ! ${warning}`));
+    }
+  }
+  lines.push(
+    '',
+    paint(
+      `* gated metric; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by ` +
+        `>= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is ` +
+        'the paired estimate of head vs base.',
+      'dim',
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function renderScenario(
+  scenario: ScenarioOutline,
+  alpha: number,
+  paint: (text: string, ...styles: Style[]) => string,
+): readonly string[] {
+  const where = scenario.summary
+    ? ` · ${escapeTerminal(scenario.summary.method)} ${escapeTerminal(scenario.summary.path)}`
+    : '';
+  const heading = paint(`${escapeTerminal(scenario.name)}${where}`, 'bold');
+  if (scenario.comparisons.length === 0)
+    return [heading, '  no comparison: base and head were not both measured'];
+  const cells = scenario.comparisons.map((comparison) => describeComparison(comparison, alpha, inline));
+  const rows = cells.map((cell) => [
+    cell.gated ? `${cell.metric} *` : cell.metric,
+    cell.base,
+    cell.head,
+    cell.change,
+    cell.interval,
+    cell.verdict,
+  ]);
+  const table = formatTextTable(
+    ['metric', 'base', 'head', 'change', confidenceLabel(alpha), 'verdict'],
+    rows,
+    {
+      numeric: [false, true, true, true, true, false],
+      indent: '  ',
+      paint: (padded, row, column) => {
+        const verdict = cells[row]?.verdict;
+        return column === 5 && verdict !== undefined ? paint(padded, VERDICT_STYLE[verdict]) : padded;
+      },
+    },
+  );
+  const warnings = groupWarnings(scenario.comparisons, inline).map(
+    (warning) => `  ! ${warning.metrics.join(', ')}: ${warning.text}`,
+  );
+  return [heading, ...table, ...warnings];
+}

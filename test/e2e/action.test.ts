@@ -1,0 +1,122 @@
+// The bundled action (dist/index.js) in a simulated GitHub runner: real git repo, real Python
+// server, real load; only GitHub's REST API is a loopback stand-in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeRepo, repoRoot, type TempRepo } from './make-repo.js';
+import { startGitHubStandIn } from './github-stand-in.js';
+import { removeRunnerDir, runAction, type ActionRun } from './run-action.js';
+
+// Short trials keep the suite fast; 8 pairs is the fewest whose exact signed-rank p-value can pass
+// Benjamini–Hochberg across three gated metrics at alpha 0.05 (2/2^8 × 3 < 0.05).
+const fastConfig = `server:
+  command: python3 app.py
+  ready: /healthz
+http:
+  - name: search
+    path: /search?tag=garden&q=solar+lamp&limit=20
+    connections: 8
+    duration: 1s
+    warmup: 1s
+gate:
+  threshold: 5%
+  trials: 8
+`;
+
+async function track(options: Parameters<typeof runAction>[0]): Promise<ActionRun> {
+  const run = await runAction(options);
+  runs.push(run);
+  return run;
+}
+
+function pullRequestEvent(repo: TempRepo, number: number) {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      base: { ref: 'main', sha: repo.git('rev-parse', 'HEAD~1') },
+      head: { ref: 'feature', sha: repo.git('rev-parse', 'HEAD') },
+    },
+    repository: { name: 'shop', owner: { login: 'acme' } },
+  };
+}
+
+const runs: ActionRun[] = [];
+
+describe('the action on a pull_request', () => {
+  let standIn: Awaited<ReturnType<typeof startGitHubStandIn>>;
+  beforeAll(async () => {
+    standIn = await startGitHubStandIn();
+  });
+  afterAll(async () => {
+    await standIn.close();
+    for (const run of runs) removeRunnerDir(run);
+  });
+
+  it('fails on the known regression, with one sticky comment edited on the second run', async () => {
+    const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
+    const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': fastConfig });
+    try {
+      const run = () =>
+        track({
+          cwd: repo.dir,
+          eventName: 'pull_request',
+          event: pullRequestEvent(repo, 42),
+          inputs: {
+            config: 'perfgate.yml',
+            'github-token': 'ghs_test',
+            comment: 'always',
+            'fail-on-regression': 'true',
+          },
+          apiUrl: standIn.url,
+        });
+      const first = await run();
+      expect(first.exitCode, first.stdout + first.stderr).toBe(1);
+      expect(first.outputs.verdict).toBe('regression');
+      expect(Number(first.outputs.regressions)).toBeGreaterThanOrEqual(1);
+      expect(existsSync(first.outputs['report-json'] ?? '')).toBe(true);
+      expect(first.summary).toMatch(/regression/i);
+      expect(first.summary).toContain('search');
+      expect(standIn.comments).toHaveLength(1);
+      expect(standIn.comments[0]?.body).toContain('<!-- perfgate:perfgate.yml -->');
+      // Progress: each phase in a collapsible group, one line per trial.
+      expect(first.stdout).toContain('::group::');
+      expect(first.stdout).toMatch(/pair 8\/8/);
+
+      const second = await run();
+      expect(second.exitCode).toBe(1);
+      expect(standIn.comments).toHaveLength(1);
+      expect(standIn.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it('passes an unchanged pair (A/A), and a fork token that cannot comment is only a warning', async () => {
+    const repo = makeRepo('stdlib', { 'NOTES.md': 'docs only\n' }, { 'perfgate.yml': fastConfig });
+    standIn.failCommentsWith = 403;
+    try {
+      const result = await track({
+        cwd: repo.dir,
+        eventName: 'pull_request',
+        event: pullRequestEvent(repo, 43),
+        inputs: {
+          config: 'perfgate.yml',
+          'github-token': 'ghs_fork',
+          comment: 'always',
+          'fail-on-regression': 'true',
+        },
+        apiUrl: standIn.url,
+      });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.outputs.verdict).not.toBe('regression');
+      expect(result.outputs.regressions).toBe('0');
+      expect(result.stdout).toMatch(/::warning::.*(403|permission|comment)/i);
+      expect(result.summary).toContain('search');
+    } finally {
+      standIn.failCommentsWith = undefined;
+      repo.remove();
+    }
+  });
+});

@@ -1,0 +1,68 @@
+// Throwaway git repositories with a base and a head commit, built from an example folder.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** A temp repo whose HEAD~1 is `examples/<example>` and HEAD applies `headChanges`. */
+export interface TempRepo {
+  readonly dir: string;
+  git(...args: string[]): string;
+  remove(): void;
+}
+
+/**
+ * @param example folder under examples/ copied as the base commit (without `variants/`).
+ * @param headChanges files (path relative to the repo → content) written for the head commit.
+ * @param overrides files written into the base commit too (e.g. a faster perfgate.yml for tests).
+ */
+export function makeRepo(
+  example: string,
+  headChanges: Record<string, string>,
+  overrides: Record<string, string> = {},
+): TempRepo {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-test-repo-'));
+  const git = (...args: string[]): string =>
+    execFileSync(
+      'git',
+      ['-c', 'user.name=perfgate test', '-c', 'user.email=test@perfgate.invalid', ...args],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    ).trim();
+  cpSync(path.join(repoRoot, 'examples', example), dir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}variants`) && !src.includes('__pycache__'),
+  });
+  for (const [file, content] of Object.entries(overrides)) writeFileSync(path.join(dir, file), content);
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  for (const [file, content] of Object.entries(headChanges)) writeFileSync(path.join(dir, file), content);
+  git('add', '-A');
+  git('commit', '-q', '--allow-empty', '-m', 'head');
+  return { dir, git, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** PIDs of live processes whose command line or environment contains `marker`. */
+export function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    for (const file of ['cmdline', 'environ']) {
+      try {
+        const text = readFileSync(`/proc/${entry}/${file}`, 'latin1');
+        if (text.includes(marker)) {
+          found.push(Number(entry));
+          break;
+        }
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,114 @@
+// The real Octokit-based comments adapter against the loopback GitHub stand-in.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubComments } from '../../src/adapters/github-comments.js';
+import { CommentPermissionError } from '../../src/publish/comment-permission-error.js';
+import { commentMarker } from '../../src/publish/comment-marker.js';
+import { ACTIONS_BOT, startGitHubStandIn, type GitHubStandIn } from '../e2e/github-stand-in.js';
+
+const marker = commentMarker('perfgate.yml');
+
+describe('createGitHubComments', () => {
+  let standIn: GitHubStandIn;
+  beforeAll(async () => {
+    standIn = await startGitHubStandIn();
+  });
+  afterAll(async () => {
+    await standIn.close();
+  });
+  beforeEach(() => {
+    standIn.comments.length = 0;
+    standIn.requests.length = 0;
+    standIn.failCommentsWith = undefined;
+  });
+  const comments = (issueNumber: number) =>
+    createGitHubComments({
+      token: 'ghs_test',
+      owner: 'acme',
+      repo: 'shop',
+      issueNumber,
+      baseUrl: standIn.url,
+    });
+
+  it('creates the comment once, then edits that same comment', async () => {
+    expect(await comments(42).upsert(marker, `${marker}\nfirst report`)).toBe('created');
+    expect(await comments(42).upsert(marker, `${marker}\nsecond report`)).toBe('updated');
+    expect(standIn.comments).toHaveLength(1);
+    expect(standIn.comments[0]).toMatchObject({
+      issue: 42,
+      body: `${marker}\nsecond report`,
+      user: ACTIONS_BOT,
+    });
+    expect(
+      standIn.requests.map((request) => `${request.method} ${request.path.replace(/\?.*/, '')}`),
+    ).toEqual([
+      'GET /repos/acme/shop/issues/42/comments',
+      'POST /repos/acme/shop/issues/42/comments',
+      'GET /repos/acme/shop/issues/42/comments',
+      `PATCH /repos/acme/shop/issues/comments/${standIn.comments[0]?.id}`,
+    ]);
+    expect(standIn.requests.every((request) => request.authorization === 'token ghs_test')).toBe(true);
+  });
+
+  it('follows pagination to find its comment on page 2', async () => {
+    for (let i = 0; i < 110; i++) standIn.addComment(7, `review comment ${i}`);
+    const ours = standIn.addComment(7, `${marker}\nold report`, ACTIONS_BOT);
+    for (let i = 0; i < 5; i++) standIn.addComment(7, `later comment ${i}`);
+    expect(await comments(7).upsert(marker, `${marker}\nnew report`)).toBe('updated');
+    expect(ours.body).toBe(`${marker}\nnew report`);
+    expect(standIn.comments).toHaveLength(116);
+    const pages = standIn.requests
+      .filter((request) => request.method === 'GET')
+      .map((request) => new URL(request.path, standIn.url));
+    expect(pages.map((url) => url.searchParams.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(pages.every((url) => url.searchParams.get('per_page') === '100')).toBe(true);
+  });
+
+  it("prefers the bot's comment over a person's carrying the same marker, and ignores other configs' markers", async () => {
+    const quoted = standIn.addComment(9, `I copied this: ${marker}`);
+    const other = standIn.addComment(
+      9,
+      `${commentMarker('services/b/perfgate.yml')}\nother gate`,
+      ACTIONS_BOT,
+    );
+    const ours = standIn.addComment(9, `${marker}\nold`, ACTIONS_BOT);
+    await comments(9).upsert(marker, `${marker}\nnew`);
+    expect([quoted.body, other.body, ours.body]).toEqual([
+      `I copied this: ${marker}`,
+      `${commentMarker('services/b/perfgate.yml')}\nother gate`,
+      `${marker}\nnew`,
+    ]);
+  });
+
+  it('keeps the comment within 65,536 characters and keeps the marker', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `| scenario-${i} | +1.0% |`).join('\n');
+    await comments(3).upsert(marker, `${rows}\n${marker}\n`);
+    const body = standIn.comments[0]?.body ?? '';
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body.startsWith(`${marker}\n| scenario-0 |`)).toBe(true);
+    expect(body).toMatch(/> Truncated to GitHub's 65,536-character comment limit/);
+    expect(await comments(3).upsert(marker, `${marker}\nshort`)).toBe('updated');
+  });
+
+  it('turns a 403 into CommentPermissionError and writes nothing', async () => {
+    standIn.failCommentsWith = 403;
+    const error = await comments(5)
+      .upsert(marker, `${marker}\nreport`)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommentPermissionError);
+    expect(error instanceof CommentPermissionError && [error.status, error.message, error.hint]).toEqual([
+      403,
+      expect.stringContaining('Resource not accessible by integration'),
+      expect.stringContaining('workflow_run'),
+    ]);
+    expect(standIn.comments).toHaveLength(0);
+  });
+
+  it('lets other HTTP failures through unchanged', async () => {
+    standIn.failCommentsWith = 502;
+    const error = await comments(5)
+      .upsert(marker, `${marker}\nreport`)
+      .catch((caught: unknown) => caught);
+    expect(error).not.toBeInstanceOf(CommentPermissionError);
+    expect(error).toMatchObject({ status: 502 });
+  });
+});

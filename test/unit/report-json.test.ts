@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/report/index.js';
+import { makeReport } from './report-fixture.js';
+
+describe('renderJson', () => {
+  it('round-trips the report, pretty-printed with 2 spaces and a trailing newline', () => {
+    const report = makeReport('regression');
+    const json = renderJson(report);
+    expect(JSON.parse(json)).toEqual(report);
+    expect(json.endsWith('}\n')).toBe(true);
+    expect(json.split('\n')[1]).toBe('  "schemaVersion": 1,');
+  });
+
+  it('keeps the keys in the order of the object', () => {
+    const report = makeReport('failed');
+    const parsed: unknown = JSON.parse(renderJson(report));
+    expect(Object.keys(parsed as object)).toEqual(Object.keys(report));
+    expect(Object.keys(parsed as object).slice(0, 5)).toEqual([
+      'schemaVersion',
+      'tool',
+      'status',
+      'error',
+      'configPath',
+    ]);
+  });
+});

@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import type { GateReport } from '../../src/model/results.js';
+import { renderMarkdown } from '../../src/report/index.js';
+import { makeReport, type FixtureKind } from './report-fixture.js';
+
+const MARKER = '<!-- perfgate:perfgate.yml -->';
+const KINDS: readonly FixtureKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'failed'];
+
+/** Pipes that split a table cell (not escaped with a backslash). */
+function countCellPipes(line: string): number {
+  return line.match(/(?<!\\)\|/g)?.length ?? 0;
+}
+
+/** The table that follows `heading` (up to the next blank line). */
+function tableAfter(markdown: string, heading: string): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.indexOf(heading);
+  expect(start, `heading ${heading}`).toBeGreaterThanOrEqual(0);
+  const end = lines.indexOf('', start + 2);
+  return lines.slice(start + 2, end);
+}
+
+describe('renderMarkdown golden files', () => {
+  // Regenerate after an intended change: npx vitest run test/unit/report-markdown.test.ts -u
+  it.each(KINDS)('%s report matches its .md golden file', async (kind) => {
+    await expect(renderMarkdown(makeReport(kind), { marker: MARKER })).toMatchFileSnapshot(
+      `../fixtures/report/${kind}.md`,
+    );
+  });
+});
+
+describe('renderMarkdown verdict', () => {
+  it.each([
+    ['regression', '### ❌ perfgate: performance regression'],
+    ['improvement', '### 🚀 perfgate: performance improvement'],
+    ['unchanged', '### ✅ perfgate: no regression'],
+    ['inconclusive', '### ⚠️ perfgate: inconclusive'],
+    ['failed', '### 💥 perfgate: run failed'],
+  ] as const)('leads a %s report with its verdict, right after the marker', (kind, heading) => {
+    const lines = renderMarkdown(makeReport(kind), { marker: MARKER }).split('\n');
+    expect(lines[0]).toBe(MARKER);
+    expect(lines[2]).toBe(heading);
+  });
+
+  it('starts with the heading when no marker is given, and names the title', () => {
+    const markdown = renderMarkdown(makeReport('unchanged'), { title: 'perfgate (api.yml)' });
+    expect(markdown.split('\n')[0]).toBe('### ✅ perfgate (api.yml): no regression');
+  });
+
+  it('says which scenario × metric regressed, by how much, with its interval, then the commits', () => {
+    const lines = renderMarkdown(makeReport('regression')).split('\n');
+    expect(lines[2]).toBe(
+      'Regressed: <code>list-items</code> cpu_per_request +38.9% (95% CI +31.5% … +47.0%), ' +
+        'latency_p50 +30.3% (95% CI +22.2% … +39.2%), throughput -27.2% (95% CI -32.4% … -21.5%).',
+    );
+    expect(lines[4]).toBe(
+      'Base <code>main</code> @ <code>1f3c9a7</code> → head <code>feature/paginate-items</code> @ <code>5d6e7f8</code> · PR #42.',
+    );
+  });
+
+  it('marks an unsettled change with ~ in the inconclusive summary and says how big a change it looks for', () => {
+    const inconclusive = renderMarkdown(makeReport('inconclusive')).split('\n')[2];
+    expect(inconclusive).toMatch(
+      /^Not enough evidence to decide for <code>list-items<\/code> cpu_per_request ~ \+\d/,
+    );
+    const unchanged = renderMarkdown(makeReport('unchanged')).split('\n')[2];
+    expect(unchanged).toBe(
+      'No gated metric changed significantly by 5% or more (6 comparisons across 2 scenarios).',
+    );
+  });
+
+  it('shows only the short SHA when the ref is the SHA itself', () => {
+    const report = makeReport('unchanged');
+    const markdown = renderMarkdown({ ...report, base: { ref: report.base.sha, sha: report.base.sha } });
+    expect(markdown).toContain('Base <code>1f3c9a7</code> → head');
+  });
+});
+
+describe('renderMarkdown tables', () => {
+  it('lists gated metrics first in bold, then the others, with units and verdict cells', () => {
+    const rows = tableAfter(
+      renderMarkdown(makeReport('regression')),
+      '#### <code>list-items</code> · GET <code>/items?page=1</code>',
+    );
+    expect(rows[0]).toBe('| metric | base | head | change | 95% CI | verdict |');
+    const metrics = rows.slice(2).map((row) => row.split(' | ')[0]?.slice(2));
+    expect(metrics).toEqual([
+      '**cpu_per_request**',
+      '**latency_p50**',
+      '**throughput**',
+      'latency_p90',
+      'latency_p99',
+      'rss_peak',
+      'error_rate',
+    ]);
+    expect(rows[2]).toMatch(
+      /^\| \*\*cpu_per_request\*\* \| 0\.\d{3} CPU ms\/req \| 1\.\d\d CPU ms\/req \| \+38\.9% \| .* \| regression ❌ \|$/,
+    );
+    expect(rows[4]).toMatch(/\| 2,\d{3} req\/s \| 1,\d{3} req\/s \| -27\.2% \|/);
+    expect(rows.find((row) => row.includes('rss_peak'))).toMatch(
+      /MiB \| \d+\.\d MiB \| ~ -\d\.\d% \| .* \| unchanged \|$/,
+    );
+    expect(rows.find((row) => row.includes('latency_p99'))).toMatch(/\| inconclusive ⚠️ \|$/);
+  });
+
+  it('lists comparison warnings under their table and gate warnings in their own list', () => {
+    const markdown = renderMarkdown(makeReport('inconclusive'));
+    expect(markdown).toContain(
+      '- ⚠️ cpu_per_request: only 3 pairs: about 9 more would decide a 5% change at this noise',
+    );
+    expect(markdown).toContain(
+      '#### Warnings\n\n- ⚠️ time budget of 3 min ran out after 3 of 6 planned pairs',
+    );
+  });
+
+  it('reports the conditions and folds the per-trial readings', () => {
+    const markdown = renderMarkdown(makeReport('regression'));
+    for (const label of ['Pairs', 'Load', 'Gate', 'CPU steal', 'Runner', 'Wall time', 'Config']) {
+      expect(markdown).toContain(`- **${label}:** `);
+    }
+    expect(markdown).toContain('- **Pairs:** 6 run of 6 planned per scenario within a 3 min budget;');
+    expect(markdown).toContain('AMD EPYC 7763 64-Core Processor, 4 cores');
+    expect(markdown).toContain(
+      '4 min 11 s total (build 35.2 s, start 4.12 s, warmup 12 s, trials 3 min 18 s)',
+    );
+    expect(markdown).toContain('<details><summary>Per-trial readings (24 trials)</summary>');
+    expect(markdown).toContain('- pair 4, head: worker pid 4107 used no CPU during the window');
+    expect(markdown).toContain(
+      'regression = significant after false-discovery control (q < 0.05) and worse by ≥ 5%',
+    );
+  });
+});
+
+describe('renderMarkdown failed runs', () => {
+  it('shows the error in a code block and the trials that did run, with no verdict table', () => {
+    const markdown = renderMarkdown(makeReport('failed'));
+    expect(markdown).toContain(
+      'The run stopped before it finished, so nothing was gated (8 trial readings taken).',
+    );
+    expect(markdown).toContain(
+      '```text\nserver for head exited before it was ready (exit code 3)\nHint: run the server command',
+    );
+    expect(markdown).toContain("ImportError: cannot import name 'paginate' from 'app.db'");
+    expect(markdown).toContain('<details><summary>Per-trial readings (8 trials)</summary>');
+    expect(markdown).not.toContain('| metric | base | head |');
+  });
+
+  it('says so when a failed report carries no error text and no trials', () => {
+    const markdown = renderMarkdown(makeReport('failed', { error: undefined, trials: [] }));
+    expect(markdown).toContain('```text\nno error recorded\n```');
+    expect(markdown).toContain('(0 trial readings taken)');
+    expect(markdown).not.toContain('<details>');
+  });
+});
+
+describe('renderMarkdown escaping', () => {
+  const hostile = 'a|b<script>alert(1)</script>`x`\n| injected | row |';
+
+  function withHostileName(report: GateReport): GateReport {
+    const rename = <T extends { readonly scenario: string }>(item: T): T =>
+      item.scenario === 'list-items' ? { ...item, scenario: hostile } : item;
+    return {
+      ...report,
+      scenarios: report.scenarios.map((s) =>
+        s.name === 'list-items' ? { ...s, name: hostile, path: '/x?a=1|2' } : s,
+      ),
+      comparisons: report.comparisons.map(rename),
+      trials: report.trials.map(rename),
+      head: { ref: 'evil`ref\n# heading', sha: report.head.sha },
+      warnings: ['<img src=x onerror=alert(1)> *bold* [link](http://127.0.0.1/)'],
+    };
+  }
+
+  it('keeps a hostile scenario name inside its table cell and out of the HTML', () => {
+    const markdown = renderMarkdown(withHostileName(makeReport('regression')), { marker: MARKER });
+    expect(markdown).not.toMatch(/<script|<img/i);
+    expect(markdown).toContain(
+      '<code>a\\|b&lt;script&gt;alert(1)&lt;/script&gt;\\`x\\` \\| injected \\| row \\|</code>',
+    );
+    expect(markdown).not.toMatch(/^\| injected/m);
+    expect(markdown).not.toMatch(/^# heading/m);
+    expect(markdown).toContain('&lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[link\\](http://127.0.0.1/)');
+    // Every row of every table has as many cell-splitting pipes as its header.
+    const blocks = markdown.split('\n\n').filter((block) => block.startsWith('| '));
+    expect(blocks.length).toBe(4);
+    for (const block of blocks) {
+      const [header = '', ...rows] = block.split('\n');
+      for (const row of rows) expect(countCellPipes(row), row).toBe(countCellPipes(header));
+    }
+  });
+
+  it('lengthens the code fence around an error that contains backticks', () => {
+    const markdown = renderMarkdown(
+      makeReport('failed', { error: 'boom\n```\n</details><script>x</script>' }),
+    );
+    expect(markdown).toContain('````text\nboom\n```\n</details><script>x</script>\n````');
+  });
+});
+
+describe('renderMarkdown size limit', () => {
+  function bigReport(): GateReport {
+    const report = makeReport('regression');
+    // 150 copies of the trials: the per-trial details alone are far over the comment limit.
+    const trials = Array.from({ length: 150 }, (_, copy) =>
+      report.trials.map((trial) => ({ ...trial, pair: trial.pair + copy * 6 })),
+    ).flat();
+    return { ...report, trials };
+  }
+
+  it('drops the per-trial readings first and keeps every comparison', () => {
+    const report = bigReport();
+    expect(renderMarkdown(report, { maxChars: Infinity }).length).toBeGreaterThan(65_000);
+    const markdown = renderMarkdown(report, { marker: MARKER });
+    expect(markdown.length).toBeLessThanOrEqual(65_000);
+    expect(markdown.startsWith(`${MARKER}\n`)).toBe(true);
+    expect(markdown).not.toContain('<details>');
+    expect(markdown).toContain('_Per-trial readings omitted to fit; see report.json artifact._');
+    expect(markdown).toContain('#### <code>health</code>');
+    expect(markdown).toContain('#### Conditions');
+  });
+
+  it('then cuts whole sections and says where the rest is', () => {
+    const maxChars = 1500;
+    const markdown = renderMarkdown(makeReport('failed', { error: 'x\n'.repeat(5000) }), {
+      marker: MARKER,
+      maxChars,
+    });
+    expect(markdown.length).toBeLessThanOrEqual(maxChars);
+    expect(markdown.startsWith(`${MARKER}\n\n### 💥 perfgate: run failed`)).toBe(true);
+    expect(markdown.trimEnd().endsWith('_… truncated; see report.json artifact._')).toBe(true);
+    const fences = markdown.split('\n').filter((line) => /^`{3,}/.test(line));
+    expect(fences.length % 2).toBe(0);
+  });
+
+  it('leaves a report that fits untouched', () => {
+    const markdown = renderMarkdown(makeReport('regression'));
+    expect(markdown).not.toContain('truncated');
+    expect(markdown).toContain('<details>');
+    expect(markdown.endsWith('</sub>\n')).toBe(true);
+  });
+});
