@@ -83018,7 +83018,7 @@ async function publishReport(report, markdown, deps, options) {
   }
 }
 async function publishComment(report, markdown, deps, options) {
-  const skip = whyNoComment(options.comment, report.verdict, deps.comments !== void 0);
+  const skip = whyNoComment(options.comment, deps.comments !== void 0);
   if (skip !== void 0 || deps.comments === void 0) {
     deps.log.info(`No pull request comment: ${skip ?? "no pull request"}.`);
     return;
@@ -83026,8 +83026,11 @@ async function publishComment(report, markdown, deps, options) {
   const body = markdown.includes(options.marker) ? markdown : `${options.marker}
 ${markdown}`;
   try {
-    const outcome = await deps.comments.upsert(options.marker, body);
-    deps.log.info(`Pull request comment ${outcome}.`);
+    const createIfMissing = options.comment === "always" || report.verdict === "regression";
+    const outcome = await deps.comments.upsert(options.marker, body, { createIfMissing });
+    deps.log.info(
+      outcome === "absent" ? `No pull request comment: the verdict is ${report.verdict} and the comment input is "on-regression".` : `Pull request comment ${outcome}.`
+    );
   } catch (error63) {
     if (!(error63 instanceof CommentPermissionError)) throw error63;
     deps.log.warn(
@@ -83039,17 +83042,8 @@ ${markdown}`;
     });
   }
 }
-function whyNoComment(policy, verdict, hasPullRequest) {
-  switch (policy) {
-    case "never":
-      return 'the comment input is "never"';
-    case "on-regression":
-      if (verdict !== "regression")
-        return `the verdict is ${verdict} and the comment input is "on-regression"`;
-      break;
-    case "always":
-      break;
-  }
+function whyNoComment(policy, hasPullRequest) {
+  if (policy === "never") return 'the comment input is "never"';
   return hasPullRequest ? void 0 : "not running on a pull request";
 }
 
@@ -84493,7 +84487,7 @@ function createGitHubComments(options) {
   const where = { owner: options.owner, repo: options.repo };
   const pr = `${options.owner}/${options.repo}#${options.issueNumber}`;
   return {
-    async upsert(marker, body) {
+    async upsert(marker, body, upsertOptions) {
       const text = commentBody(marker, body);
       const comments = await asPermissionError(
         `list the comments of ${pr}`,
@@ -84512,6 +84506,7 @@ function createGitHubComments(options) {
         );
         return "updated";
       }
+      if (upsertOptions?.createIfMissing === false) return "absent";
       await asPermissionError(
         `comment on ${pr}`,
         () => octokit.rest.issues.createComment({ ...where, issue_number: options.issueNumber, body: text })

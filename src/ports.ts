@@ -204,10 +204,15 @@ export interface Clock {
 export interface PullRequestComments {
   /**
    * Creates the comment carrying `marker` (a hidden HTML comment inside `body`) or edits the one that
-   * already carries it, so a PR holds at most one perfgate comment per config.
+   * already carries it, so a PR holds at most one perfgate comment per config. With
+   * `createIfMissing: false` it only edits an existing comment and answers `absent` when there is none.
    * @throws CommentPermissionError when the token may not comment (HTTP 403, e.g. a fork's PR).
    */
-  upsert(marker: string, body: string): Promise<'created' | 'updated'>;
+  upsert(
+    marker: string,
+    body: string,
+    options?: { readonly createIfMissing?: boolean },
+  ): Promise<'created' | 'updated' | 'absent'>;
 }
 
 /** The job summary of the current step. */

@@ -29,7 +29,7 @@ export interface GitHubCommentsOptions {
  *
  * `upsert` lists every comment (paginated, 100 a page), picks those whose body contains the marker,
  * prefers one written by a bot (the GITHUB_TOKEN's github-actions[bot]) over a user's (a PAT's), then
- * PATCHes it, or POSTs a new comment when none carries the marker. The body is cut to 65,536 characters
+ * PATCHes it, or POSTs a new comment when none carries the marker (unless `createIfMissing` is false). The body is cut to 65,536 characters
  * with a note, keeping the marker, so the next run finds the comment again.
  *
  * @throws CommentPermissionError (from `upsert`) when GitHub answers 401, 403 (e.g. "Resource not
@@ -45,7 +45,7 @@ export function createGitHubComments(options: GitHubCommentsOptions): PullReques
   const pr = `${options.owner}/${options.repo}#${options.issueNumber}`;
 
   return {
-    async upsert(marker, body) {
+    async upsert(marker, body, upsertOptions) {
       const text = commentBody(marker, body);
       const comments = await asPermissionError(`list the comments of ${pr}`, () =>
         octokit.paginate(octokit.rest.issues.listComments, {
@@ -62,6 +62,7 @@ export function createGitHubComments(options: GitHubCommentsOptions): PullReques
         );
         return 'updated';
       }
+      if (upsertOptions?.createIfMissing === false) return 'absent';
       await asPermissionError(`comment on ${pr}`, () =>
         octokit.rest.issues.createComment({ ...where, issue_number: options.issueNumber, body: text }),
       );

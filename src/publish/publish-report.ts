@@ -2,9 +2,9 @@ import { RunError } from '../errors.js';
 import type { GateReport } from '../model/results.js';
 import type { JobSummary, Log, Outputs, PullRequestComments } from '../ports.js';
 import { CommentPermissionError } from './comment-permission-error.js';
+import type { CommentPolicy } from '../config/action-inputs.js';
 
-/** When to write the sticky pull-request comment (the action's `comment` input). */
-export type CommentPolicy = 'always' | 'on-regression' | 'never';
+export type { CommentPolicy };
 
 /** The ports a finished report is published through. */
 export interface PublishDeps {
@@ -28,9 +28,8 @@ export interface PublishOptions {
  * `markdown` to the job summary, and creates or edits the sticky comment as `options.comment` says.
  *
  * Comment policy: `always` writes it whatever the verdict; `never` never touches it; `on-regression`
- * writes it only when the verdict is `regression`. Under `on-regression` a later run without a
- * regression creates nothing and also leaves an earlier perfgate comment as it was (the comments port
- * cannot edit without creating); the job summary always carries the current verdict.
+ * creates it only when the verdict is `regression`, and otherwise only edits a comment an earlier
+ * run created, so a PR whose regression was fixed never keeps a stale "regression" comment.
  *
  * A comment the token may not write (CommentPermissionError: a fork's read-only token) is a warning,
  * with the Markdown printed to the log so the report is still readable; it never fails the gate.
@@ -76,7 +75,7 @@ async function publishComment(
   deps: PublishDeps,
   options: PublishOptions,
 ): Promise<void> {
-  const skip = whyNoComment(options.comment, report.verdict, deps.comments !== undefined);
+  const skip = whyNoComment(options.comment, deps.comments !== undefined);
   if (skip !== undefined || deps.comments === undefined) {
     deps.log.info(`No pull request comment: ${skip ?? 'no pull request'}.`);
     return;
@@ -84,8 +83,13 @@ async function publishComment(
   // The marker must be in the body for the next run to find this comment again.
   const body = markdown.includes(options.marker) ? markdown : `${options.marker}\n${markdown}`;
   try {
-    const outcome = await deps.comments.upsert(options.marker, body);
-    deps.log.info(`Pull request comment ${outcome}.`);
+    const createIfMissing = options.comment === 'always' || report.verdict === 'regression';
+    const outcome = await deps.comments.upsert(options.marker, body, { createIfMissing });
+    deps.log.info(
+      outcome === 'absent'
+        ? `No pull request comment: the verdict is ${report.verdict} and the comment input is "on-regression".`
+        : `Pull request comment ${outcome}.`,
+    );
   } catch (error) {
     if (!(error instanceof CommentPermissionError)) throw error;
     deps.log.warn(
@@ -99,20 +103,7 @@ async function publishComment(
 }
 
 /** Why the policy says not to comment, or undefined when it says to. */
-function whyNoComment(
-  policy: CommentPolicy,
-  verdict: GateReport['verdict'],
-  hasPullRequest: boolean,
-): string | undefined {
-  switch (policy) {
-    case 'never':
-      return 'the comment input is "never"';
-    case 'on-regression':
-      if (verdict !== 'regression')
-        return `the verdict is ${verdict} and the comment input is "on-regression"`;
-      break;
-    case 'always':
-      break;
-  }
+function whyNoComment(policy: CommentPolicy, hasPullRequest: boolean): string | undefined {
+  if (policy === 'never') return 'the comment input is "never"';
   return hasPullRequest ? undefined : 'not running on a pull request';
 }

@@ -23,8 +23,11 @@ gate:
   trials: 8
 `;
 
+// GitHub runs the action on Node 24 (action.yml: node24); .ci/run sets this to a Node 24 binary.
+const nodePath = process.env.PERFGATE_TEST_NODE;
+
 async function track(options: Parameters<typeof runAction>[0]): Promise<ActionRun> {
-  const run = await runAction(options);
+  const run = await runAction({ ...options, ...(nodePath ? { nodePath } : {}) });
   runs.push(run);
   return run;
 }

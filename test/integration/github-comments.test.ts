@@ -29,6 +29,14 @@ describe('createGitHubComments', () => {
       baseUrl: standIn.url,
     });
 
+  it('with createIfMissing false, edits an existing comment but never creates one', async () => {
+    expect(await comments(51).upsert(marker, `${marker}\nfixed`, { createIfMissing: false })).toBe('absent');
+    expect(standIn.comments).toHaveLength(0);
+    await comments(51).upsert(marker, `${marker}\nregression`);
+    expect(await comments(51).upsert(marker, `${marker}\nfixed`, { createIfMissing: false })).toBe('updated');
+    expect(standIn.comments).toMatchObject([{ issue: 51, body: `${marker}\nfixed` }]);
+  });
+
   it('creates the comment once, then edits that same comment', async () => {
     expect(await comments(42).upsert(marker, `${marker}\nfirst report`)).toBe('created');
     expect(await comments(42).upsert(marker, `${marker}\nsecond report`)).toBe('updated');

@@ -46,9 +46,10 @@ class Ports {
         : (this.summaries.push(markdown), Promise.resolve()),
   };
   readonly pr: PullRequestComments = {
-    upsert: (marker, body) => {
+    upsert: (marker, body, options) => {
       if (this.commentError) return Promise.reject(this.commentError);
       const existing = this.comments.find((comment) => comment.body.includes(marker));
+      if (!existing && options?.createIfMissing === false) return Promise.resolve('absent');
       if (existing) existing.body = body;
       else this.comments.push({ marker, body });
       return Promise.resolve(existing ? 'updated' : 'created');
@@ -122,6 +123,18 @@ describe('publishReport', () => {
     expect(ports.summaries).toHaveLength(1);
     if (expected === 0)
       expect(ports.lines.some((line) => line.startsWith('info: No pull request comment:'))).toBe(true);
+  });
+
+  it('on-regression edits the earlier regression comment once the regression is fixed, so it is never stale', async () => {
+    const ports = new Ports();
+    await publishReport(
+      report('regression', 1),
+      `${marker}\nregression`,
+      ports.deps(),
+      options('on-regression'),
+    );
+    await publishReport(report('unchanged', 0), `${marker}\nfixed`, ports.deps(), options('on-regression'));
+    expect(ports.comments).toEqual([{ marker, body: `${marker}\nfixed` }]);
   });
 
   it('does not comment without a pull request', async () => {
