@@ -81691,7 +81691,12 @@ function toReading(context3, load, window2) {
     responses: load.responses,
     errors: failed,
     stealFraction: window2.stealFraction,
-    processes: window2.processes.map((p) => ({ pid: p.pid, command: p.command, cpuMs: p.cpuMs })),
+    processes: window2.processes.map((p) => ({
+      pid: p.pid,
+      ...p.ppid === void 0 ? {} : { ppid: p.ppid },
+      command: p.command,
+      cpuMs: p.cpuMs
+    })),
     warnings
   };
 }
@@ -81731,6 +81736,20 @@ async function assertAlive(server, when) {
     `read the server log (${server.logFile}); the tail is below`,
     await server.logTail()
   );
+}
+
+// src/measure/why-rerun.ts
+var MAX_ERROR_RATE = 0.01;
+var MAX_STEAL_FRACTION = 0.5;
+function whyRerun(reading) {
+  const idle = findIdleWorkers(reading.processes);
+  if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
+  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
+    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
+  }
+  if (reading.stealFraction > MAX_STEAL_FRACTION)
+    return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
+  return void 0;
 }
 
 // src/report/format-number.ts
@@ -81903,7 +81922,9 @@ function describePairs(report, outline, inline3) {
   const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
   const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
   const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
-  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})`;
+  const seq = report.sequential;
+  const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline3.text(seq.reason)} (looks at ${seq.looks.join(", ")} pairs)` : "";
+  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
   if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(
@@ -82053,7 +82074,7 @@ var TRIAL_NUMERIC = [true, false, false, true, true, true, true, true, true, tru
 function describeTrial(trial) {
   return [
     String(trial.pair + 1),
-    trial.position === 0 ? "1st" : "2nd",
+    (trial.position === 0 ? "1st" : "2nd") + (trial.discarded === void 0 ? "" : " (set aside)"),
     trial.side,
     groupThousands(trial.metrics.throughput),
     formatSignificant(trial.metrics.latency_p50),
@@ -82076,9 +82097,11 @@ function groupWarnings(comparisons, inline3) {
   return [...groups].map(([text, metrics]) => ({ text: inline3.text(text), metrics }));
 }
 function listTrialWarnings(trials, inline3) {
-  return trials.flatMap(
-    (trial) => trial.warnings.map((warning2) => `pair ${trial.pair + 1}, ${trial.side}: ${inline3.text(warning2)}`)
-  );
+  return trials.flatMap((trial) => {
+    const where = `pair ${trial.pair + 1}, ${trial.side}`;
+    const setAside = trial.discarded === void 0 ? [] : [`${where}: set aside and measured again (${inline3.text(trial.discarded)})`];
+    return [...setAside, ...trial.warnings.map((warning2) => `${where}: ${inline3.text(warning2)}`)];
+  });
 }
 
 // src/report/escape-markdown.ts
@@ -82329,7 +82352,9 @@ function minimumAchievablePValue(n) {
 
 // src/compare/collect-pairs.ts
 function collectPairs(trials, scenario) {
-  const readings = trials.filter((t) => t.scenario === scenario);
+  const all = trials.filter((t) => t.scenario === scenario);
+  const readings = all.filter((t) => t.discarded === void 0);
+  const setAside = all.length - readings.length;
   const byPair = /* @__PURE__ */ new Map();
   for (const reading of readings) {
     const slot = byPair.get(reading.pair) ?? { duplicates: 0 };
@@ -82346,6 +82371,7 @@ function collectPairs(trials, scenario) {
     else incomplete.push(pair);
   }
   const warnings = [];
+  if (setAside > 0) warnings.push(`${setAside} reading(s) were set aside and their pairs measured again`);
   if (incomplete.length > 0)
     warnings.push(`pair(s) ${incomplete.join(", ")} lack a base or head reading and were ignored`);
   if (duplicated.length > 0)
@@ -82700,6 +82726,8 @@ function estimatePairsNeeded(input2) {
 function compareGate(input2) {
   const { trials, scenarios, gate } = input2;
   const level = 1 - gate.alpha;
+  const significanceLevel = input2.significanceLevel ?? gate.alpha;
+  const plannedPairs = input2.plannedPairs ?? gate.trials;
   const gated = new Set(gate.metrics);
   const warnings = [];
   const drafts = [];
@@ -82714,8 +82742,8 @@ function compareGate(input2) {
       warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
       continue;
     }
-    if (collected.pairs.length < gate.trials) {
-      warnings.push(`${scenario}: ${collected.pairs.length} of ${gate.trials} planned pairs were measured`);
+    if (collected.pairs.length < plannedPairs) {
+      warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
     }
     const conditions = describeTrialConditions(collected.readings);
     for (const metric of HTTP_METRICS) {
@@ -82734,7 +82762,7 @@ function compareGate(input2) {
     }
   }
   const qValues = adjustByFamily(drafts);
-  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate));
+  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
   return {
     comparisons,
     verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
@@ -82751,14 +82779,14 @@ function adjustByFamily(drafts) {
   }
   return qValues;
 }
-function finish(draft, qValue, gate) {
+function finish(draft, qValue, gate, significanceLevel) {
   const { estimate } = draft;
   const warnings = [...draft.warnings];
   const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
   const ciAtLevel = estimate.pairs >= minimumPairs;
-  if (estimate.method !== "identical" && estimate.method !== "none" && minimumAchievablePValue(estimate.informativePairs) > gate.alpha) {
+  if (estimate.method !== "identical" && estimate.method !== "none" && minimumAchievablePValue(estimate.informativePairs) > significanceLevel) {
     warnings.push(
-      `${estimate.informativePairs} pair(s) with a difference can never reach p \u2264 ${gate.alpha}: the signed-rank test needs at least ${minimumPairs}`
+      `${estimate.informativePairs} pair(s) with a difference can never reach p \u2264 ${formatLevel(significanceLevel)}: the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`
     );
   }
   const verdict = estimate.method === "identical" ? "unchanged" : estimate.method === "none" ? "inconclusive" : decideVerdict({
@@ -82767,7 +82795,7 @@ function finish(draft, qValue, gate) {
     qValue,
     better: METRICS[draft.metric].better,
     threshold: gate.threshold,
-    alpha: gate.alpha,
+    alpha: significanceLevel,
     ciAtLevel
   });
   if (verdict === "inconclusive" && estimate.method !== "none") {
@@ -82796,11 +82824,69 @@ function finish(draft, qValue, gate) {
     warnings
   };
 }
+function formatLevel(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
+// src/compare/sequential.ts
+var LOOK_EVERY = 4;
+function planSequentialDesign(gate) {
+  const { minTrials, trials, alpha } = gate;
+  if (!Number.isInteger(minTrials) || !Number.isInteger(trials) || minTrials < 1 || minTrials > trials) {
+    throw new RangeError(`expected 1 \u2264 minTrials \u2264 trials, got minTrials ${minTrials}, trials ${trials}`);
+  }
+  const looks = [];
+  for (let pairs = minTrials; pairs < trials; pairs += LOOK_EVERY) looks.push(pairs);
+  looks.push(trials);
+  const spent = looks.map((pairs) => spendAlpha(alpha, pairs / trials));
+  const alphas = spent.map((total, k) => total - (k > 0 ? spent[k - 1] ?? 0 : 0));
+  return { minPairs: minTrials, maxPairs: trials, looks, alphas };
+}
+function spendAlpha(alpha, t) {
+  const fraction = Math.min(1, Math.max(0, t));
+  return alpha * Math.log(1 + (Math.E - 1) * fraction);
+}
+function evaluateLook(input2) {
+  const { design, look } = input2;
+  const significanceLevel = design.alphas[look];
+  const lookPairs = design.looks[look];
+  if (significanceLevel === void 0 || lookPairs === void 0) {
+    throw new RangeError(`look ${look} is not one of the ${design.looks.length} planned looks`);
+  }
+  const last = look === design.looks.length - 1;
+  const outcome = compareGate({
+    trials: input2.trials,
+    scenarios: input2.scenarios,
+    gate: input2.gate,
+    significanceLevel,
+    plannedPairs: lookPairs
+  });
+  const gated = outcome.comparisons.filter((c) => c.gated);
+  const unsettled = gated.filter((c) => c.verdict === "inconclusive");
+  const level = `p \u2264 ${Number(significanceLevel.toPrecision(3))}`;
+  if (outcome.verdict === "regression") {
+    return { outcome, stop: true, significanceLevel, reason: `regression at look ${look + 1} (${level})` };
+  }
+  if (gated.length > 0 && unsettled.length === 0) {
+    return {
+      outcome,
+      stop: true,
+      significanceLevel,
+      reason: `every gated metric settled at look ${look + 1} (${level})`
+    };
+  }
+  if (last) {
+    return { outcome, stop: true, significanceLevel, reason: `last planned look (${level})` };
+  }
+  const open4 = unsettled.map((c) => `${c.scenario} ${c.metric}`).join(", ");
+  return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open4}` };
+}
 
 // src/version.ts
 var VERSION7 = "0.1.0";
 
 // src/run.ts
+var MAX_RERUNS_PER_PAIR = 2;
 var MIN_PAIRS = 2;
 async function runGate(deps, request2) {
   const { log, clock, store } = deps;
@@ -82812,6 +82898,7 @@ async function runGate(deps, request2) {
   let base = { ref: request2.base, sha: "" };
   let head = { ref: request2.head, sha: "" };
   let seed = 0;
+  let sequential;
   const timed = async (phase, title, fn) => {
     const t0 = clock.now();
     try {
@@ -82846,6 +82933,7 @@ async function runGate(deps, request2) {
     comparisons: outcome?.comparisons ?? [],
     verdict: outcome?.verdict ?? "inconclusive",
     regressions: outcome?.regressions ?? 0,
+    ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
     timings: { ...timings, total: clock.now() - startedMs }
   });
@@ -82882,38 +82970,18 @@ async function runGate(deps, request2) {
         }
       }
     });
-    await timed(
+    const look = await timed(
       "trials",
-      `Trials (${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-      async () => {
-        const plan = planTrials(config2.gate.trials, seed);
-        const trialsStartMs = clock.now();
-        for (const [done, { pair, order }] of plan.entries()) {
-          const elapsedMs = clock.now() - trialsStartMs;
-          const pairCostMs = done > 0 ? elapsedMs / done : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
-          if (done >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
-            warnings.push(
-              `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${done} of ${plan.length} planned pairs: raise \`gate.budget\` or shorten \`duration\` for more`
-            );
-            break;
-          }
-          for (const scenario of config2.http) {
-            for (const [position, side] of order.entries()) {
-              const reading = await measureTrial(deps, servers[side], scenario, {
-                side,
-                pair,
-                position: position === 0 ? 0 : 1
-              });
-              trials.push(reading);
-              const leftMs = config2.gate.budgetMs - (clock.now() - trialsStartMs);
-              log.info(describeProgress(reading, plan.length, leftMs));
-            }
-          }
-          await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
-        }
-      }
+      `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
+      () => runTrials(deps, config2, servers, seed, trials, warnings)
     );
-    const outcome = compareGate({ trials, scenarios: config2.http.map((s) => s.name), gate: config2.gate });
+    const outcome = look.result.outcome;
+    sequential = {
+      looks: look.design.looks,
+      alphas: look.design.alphas,
+      stoppedAfterPairs: look.pairs,
+      reason: look.result.reason
+    };
     const report = assemble(outcome);
     await timed("report", "Write results", () => writeResults(store, report));
     return report;
@@ -82929,6 +82997,68 @@ async function runGate(deps, request2) {
   }
 }
 var SIDES = ["base", "head"];
+async function runTrials(deps, config2, servers, seed, trials, warnings) {
+  const { clock, log, store } = deps;
+  const design = planSequentialDesign(config2.gate);
+  const scenarios = config2.http.map((s) => s.name);
+  const plan = planTrials(config2.gate.trials, seed);
+  const startMs = clock.now();
+  log.info(
+    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
+  );
+  let look = 0;
+  let pairs = 0;
+  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
+  for (const { pair, order } of plan) {
+    const elapsedMs = clock.now() - startMs;
+    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
+    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
+      warnings.push(
+        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
+      );
+      break;
+    }
+    for (const scenario of config2.http) {
+      for (let attempt = 0; ; attempt += 1) {
+        const readings = [];
+        for (const [position, side] of order.entries()) {
+          const where = { side, pair, position: position === 0 ? 0 : 1 };
+          const reading = await measureTrial(deps, servers[side], scenario, where);
+          readings.push(reading);
+          log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)));
+        }
+        const reasons = readings.flatMap((r) => {
+          const why = whyRerun(r);
+          return why === void 0 ? [] : [`${r.side}: ${why}`];
+        });
+        if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
+          reruns.left -= 1;
+          trials.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
+          log.info(`pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`);
+          continue;
+        }
+        if (reasons.length > 0) {
+          warnings.push(
+            `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
+          );
+        }
+        trials.push(...readings);
+        break;
+      }
+    }
+    pairs += 1;
+    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
+    if (pairs === design.looks[look]) {
+      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
+      log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
+      if (result2.stop) return { design, result: result2, pairs };
+      look += 1;
+    }
+  }
+  const result = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
+  log.info(`final look after ${pairs} pairs (budget): ${result.reason}`);
+  return { design, result, pairs };
+}
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
@@ -82956,7 +83086,10 @@ async function startServer(deps, config2, checkout, side, configDir) {
     label: side,
     command: substitutePort(server.command, portText),
     cwd: path.join(checkout.dir, configDir, server.cwd),
-    env: { ...server.env, PORT: portText },
+    // Python randomizes string hashing per process, so two processes of identical code lay out their
+    // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
+    // keeps that out of the comparison (a user's `env` may still set another).
+    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
     port,
     readyUrl,
     startupTimeoutMs: server.startupTimeoutMs,
@@ -83128,7 +83261,14 @@ var DEFAULTS2 = {
   build: [],
   server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4 },
   http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 2e3, pipelining: 1 },
-  gate: { threshold: 0.05, alpha: 0.05, metrics: DEFAULT_GATED_METRICS, trials: 10, budgetMs: 18e4 }
+  gate: {
+    threshold: 0.05,
+    alpha: 0.05,
+    metrics: DEFAULT_GATED_METRICS,
+    trials: 20,
+    minTrials: 8,
+    budgetMs: 16e4
+  }
 };
 var LIMITS = {
   startupTimeoutMs: { min: 1e3 },
@@ -83342,6 +83482,7 @@ var gateShape = {
     error: "expected a list of metric names, e.g. [cpu_per_request, latency_p50]"
   }).min(1, { error: "expected at least one metric (leave `metrics` out for the defaults)" }).check(rejectDuplicates("metric")).default([...DEFAULTS2.gate.metrics]),
   trials: integerIn(LIMITS.trials).default(DEFAULTS2.gate.trials),
+  "min-trials": integerIn(LIMITS.trials).optional(),
   budget: durationIn(LIMITS.budgetMs).default(DEFAULTS2.gate.budgetMs)
 };
 var topShape = {
@@ -83353,7 +83494,19 @@ var topShape = {
   http: external_exports.array(external_exports.strictObject(scenarioShape, { error: "expected a mapping with at least `name` and `path`" }), {
     error: "expected a list of scenarios, each with at least `name` and `path`"
   }).min(1, { error: "expected at least one scenario with `name` and `path`" }).check(rejectDuplicates("scenario name", "name")),
-  gate: external_exports.strictObject(gateShape, { error: "expected a mapping of gate settings" }).prefault({})
+  gate: external_exports.strictObject(gateShape, { error: "expected a mapping of gate settings" }).check(
+    external_exports.superRefine((gate, ctx) => {
+      const minTrials = gate["min-trials"];
+      if (minTrials !== void 0 && minTrials > gate.trials) {
+        ctx.addIssue({
+          code: "custom",
+          message: `expected at most \`trials\` (${gate.trials}): the first look cannot come after the last pair`,
+          input: minTrials,
+          path: ["min-trials"]
+        });
+      }
+    })
+  ).prefault({})
 };
 var CONFIG_KEYS = {
   "": Object.keys(topShape),
@@ -83385,6 +83538,7 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     alpha: gate.alpha,
     metrics: gate.metrics,
     trials: gate.trials,
+    minTrials: gate["min-trials"] ?? Math.min(DEFAULTS2.gate.minTrials, gate.trials),
     budgetMs: gate.budget
   }
 }));

@@ -24,7 +24,10 @@ export interface CollectedPairs {
  * side keeps its first reading, in the order given.
  */
 export function collectPairs(trials: readonly TrialReading[], scenario: string): CollectedPairs {
-  const readings = trials.filter((t) => t.scenario === scenario);
+  const all = trials.filter((t) => t.scenario === scenario);
+  // Readings set aside by the run (and measured again) are evidence for the report, not samples.
+  const readings = all.filter((t) => t.discarded === undefined);
+  const setAside = all.length - readings.length;
   const byPair = new Map<number, { base?: TrialReading; head?: TrialReading; duplicates: number }>();
   for (const reading of readings) {
     const slot = byPair.get(reading.pair) ?? { duplicates: 0 };
@@ -41,6 +44,7 @@ export function collectPairs(trials: readonly TrialReading[], scenario: string):
     else incomplete.push(pair);
   }
   const warnings: string[] = [];
+  if (setAside > 0) warnings.push(`${setAside} reading(s) were set aside and their pairs measured again`);
   if (incomplete.length > 0)
     warnings.push(`pair(s) ${incomplete.join(', ')} lack a base or head reading and were ignored`);
   if (duplicated.length > 0)

@@ -16,6 +16,14 @@ export interface CompareGateInput {
   /** Scenario names in report order; readings of other scenarios are ignored with a warning. */
   readonly scenarios: readonly string[];
   readonly gate: GateConfig;
+  /**
+   * Level a q-value must reach for `regression` or `improvement` (default `gate.alpha`). A sequential
+   * gate passes the share of alpha it spends at this look (src/compare/sequential.ts); confidence
+   * intervals stay at 1 − `gate.alpha`.
+   */
+  readonly significanceLevel?: number;
+  /** Pairs the caller meant to run, for the "fewer than planned" warning (default `gate.trials`). */
+  readonly plannedPairs?: number;
 }
 
 /** Every comparison and the gate's verdict. */
@@ -52,6 +60,8 @@ interface Draft {
 export function compareGate(input: CompareGateInput): GateOutcome {
   const { trials, scenarios, gate } = input;
   const level = 1 - gate.alpha;
+  const significanceLevel = input.significanceLevel ?? gate.alpha;
+  const plannedPairs = input.plannedPairs ?? gate.trials;
   const gated = new Set<MetricName>(gate.metrics);
   const warnings: string[] = [];
   const drafts: Draft[] = [];
@@ -68,8 +78,8 @@ export function compareGate(input: CompareGateInput): GateOutcome {
       warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
       continue;
     }
-    if (collected.pairs.length < gate.trials) {
-      warnings.push(`${scenario}: ${collected.pairs.length} of ${gate.trials} planned pairs were measured`);
+    if (collected.pairs.length < plannedPairs) {
+      warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
     }
     const conditions = describeTrialConditions(collected.readings);
     for (const metric of HTTP_METRICS) {
@@ -89,7 +99,7 @@ export function compareGate(input: CompareGateInput): GateOutcome {
   }
 
   const qValues = adjustByFamily(drafts);
-  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate));
+  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
   return {
     comparisons,
     verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
@@ -110,7 +120,7 @@ function adjustByFamily(drafts: readonly Draft[]): number[] {
   return qValues;
 }
 
-function finish(draft: Draft, qValue: number, gate: GateConfig): Comparison {
+function finish(draft: Draft, qValue: number, gate: GateConfig, significanceLevel: number): Comparison {
   const { estimate } = draft;
   const warnings = [...draft.warnings];
   const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
@@ -118,11 +128,11 @@ function finish(draft: Draft, qValue: number, gate: GateConfig): Comparison {
   if (
     estimate.method !== 'identical' &&
     estimate.method !== 'none' &&
-    minimumAchievablePValue(estimate.informativePairs) > gate.alpha
+    minimumAchievablePValue(estimate.informativePairs) > significanceLevel
   ) {
     warnings.push(
-      `${estimate.informativePairs} pair(s) with a difference can never reach p ≤ ${gate.alpha}: ` +
-        `the signed-rank test needs at least ${minimumPairs}`,
+      `${estimate.informativePairs} pair(s) with a difference can never reach p ≤ ${formatLevel(significanceLevel)}: ` +
+        `the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`,
     );
   }
   const verdict =
@@ -136,7 +146,7 @@ function finish(draft: Draft, qValue: number, gate: GateConfig): Comparison {
             qValue,
             better: METRICS[draft.metric].better,
             threshold: gate.threshold,
-            alpha: gate.alpha,
+            alpha: significanceLevel,
             ciAtLevel,
           });
   if (verdict === 'inconclusive' && estimate.method !== 'none') {
@@ -164,4 +174,9 @@ function finish(draft: Draft, qValue: number, gate: GateConfig): Comparison {
     verdict,
     warnings,
   };
+}
+
+/** A level as short as it can be read exactly enough: 0.05, 0.0261. */
+function formatLevel(level: number): string {
+  return String(Number(level.toPrecision(3)));
 }

@@ -16,3 +16,12 @@ export { decideGateVerdict } from './decide-gate-verdict.js';
 export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
 export { describeTrialConditions, HIGH_STEAL_FRACTION } from './describe-trial-conditions.js';
 export { formatPercent } from './format-percent.js';
+export {
+  evaluateLook,
+  LOOK_EVERY,
+  planSequentialDesign,
+  spendAlpha,
+  type LookInput,
+  type LookResult,
+  type SequentialDesign,
+} from './sequential.js';

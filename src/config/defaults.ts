@@ -35,7 +35,14 @@ export const DEFAULTS: ConfigDefaults = {
   build: [],
   server: { ready: '/', env: {}, cwd: '.', startupTimeoutMs: 60_000 },
   http: { method: 'GET', headers: {}, connections: 16, durationMs: 5_000, warmupMs: 2_000, pipelining: 1 },
-  gate: { threshold: 0.05, alpha: 0.05, metrics: DEFAULT_GATED_METRICS, trials: 10, budgetMs: 180_000 },
+  gate: {
+    threshold: 0.05,
+    alpha: 0.05,
+    metrics: DEFAULT_GATED_METRICS,
+    trials: 20,
+    minTrials: 8,
+    budgetMs: 160_000,
+  },
 };
 
 /** Inclusive bounds of a numeric key; no `max` means no upper bound. */

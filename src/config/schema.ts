@@ -100,6 +100,7 @@ const gateShape = {
     .check(rejectDuplicates('metric'))
     .default([...DEFAULTS.gate.metrics]),
   trials: integerIn(LIMITS.trials).default(DEFAULTS.gate.trials),
+  'min-trials': integerIn(LIMITS.trials).optional(),
   budget: durationIn(LIMITS.budgetMs).default(DEFAULTS.gate.budgetMs),
 };
 
@@ -115,7 +116,22 @@ const topShape = {
     })
     .min(1, { error: 'expected at least one scenario with `name` and `path`' })
     .check(rejectDuplicates('scenario name', 'name')),
-  gate: z.strictObject(gateShape, { error: 'expected a mapping of gate settings' }).prefault({}),
+  gate: z
+    .strictObject(gateShape, { error: 'expected a mapping of gate settings' })
+    .check(
+      z.superRefine((gate, ctx) => {
+        const minTrials = gate['min-trials'];
+        if (minTrials !== undefined && minTrials > gate.trials) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected at most \`trials\` (${gate.trials}): the first look cannot come after the last pair`,
+            input: minTrials,
+            path: ['min-trials'],
+          });
+        }
+      }),
+    )
+    .prefault({}),
 };
 
 /** Known keys of each mapping in perfgate.yml, by section (`''` top level, `http[]` any scenario). */
@@ -154,6 +170,7 @@ export const configSchema = z.strictObject(topShape).transform(({ build, server,
     alpha: gate.alpha,
     metrics: gate.metrics,
     trials: gate.trials,
+    minTrials: gate['min-trials'] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
     budgetMs: gate.budget,
   },
 }));

@@ -44,9 +44,18 @@ export interface GateConfig {
   readonly alpha: number;
   /** Metrics whose regression fails the gate (default cpu_per_request, latency_p50, throughput). */
   readonly metrics: readonly MetricName[];
-  /** Base/head pairs to run per scenario (default 10). */
+  /**
+   * Most base/head pairs to run per scenario (default 20). The gate looks at the results after
+   * `minTrials` pairs and every few pairs after that, and stops as soon as every gated metric is
+   * settled (src/compare/sequential.ts).
+   */
   readonly trials: number;
-  /** Time budget for the trials, in ms (default 180 000): no new pair starts after it. */
+  /** Pairs before the first look (default 8, or `trials` when that is smaller). */
+  readonly minTrials: number;
+  /**
+   * Time budget for the trials, in ms (default 160 000, so one scenario with warm-up, start and
+   * report stays within 3 minutes): no new pair starts when it would end after the budget.
+   */
   readonly budgetMs: number;
 }
 

@@ -61,7 +61,12 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     responses: load.responses,
     errors: failed,
     stealFraction: window.stealFraction,
-    processes: window.processes.map((p) => ({ pid: p.pid, command: p.command, cpuMs: p.cpuMs })),
+    processes: window.processes.map((p) => ({
+      pid: p.pid,
+      ...(p.ppid === undefined ? {} : { ppid: p.ppid }),
+      command: p.command,
+      cpuMs: p.cpuMs,
+    })),
     warnings,
   };
 }

@@ -10,6 +10,8 @@ export type Side = 'base' | 'head';
 /** CPU time one process of the server tree used during a trial window. */
 export interface ProcessCpu {
   readonly pid: number;
+  /** Parent PID (tells a master from its workers). */
+  readonly ppid?: number;
   /** Command line, shortened, for the report. */
   readonly command: string;
   /** utime+stime consumed during the window, in CPU ms. */
@@ -43,6 +45,11 @@ export interface TrialReading {
   readonly processes: readonly ProcessCpu[];
   /** Things a reader should know about this trial (e.g. an idle worker, Connection: close). */
   readonly warnings: readonly string[];
+  /**
+   * Why this reading was set aside and its pair measured again (a worker left idle, errors,
+   * extreme steal). Set-aside readings stay in the report but are never compared.
+   */
+  readonly discarded?: string;
 }
 
 /** The outcome for one scenario × metric. */
@@ -108,6 +115,18 @@ export interface ScenarioSummary {
   readonly warmupMs: number;
 }
 
+/** How an adaptive gate went: its planned looks and why it stopped (src/compare/sequential.ts). */
+export interface SequentialSummary {
+  /** Pair counts at the planned looks. */
+  readonly looks: readonly number[];
+  /** Significance level spent at each look; they add up to the gate's alpha. */
+  readonly alphas: readonly number[];
+  /** Pairs per scenario when the gate stopped. */
+  readonly stoppedAfterPairs: number;
+  /** e.g. "regression at look 1 (p ≤ 0.0261)", "every gated metric settled at look 2 (...)". */
+  readonly reason: string;
+}
+
 /** Current version of the report.json schema. Bump on any breaking change. */
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -146,6 +165,8 @@ export interface GateReport {
   readonly verdict: GateVerdict;
   /** Number of gated comparisons whose verdict is `regression`. */
   readonly regressions: number;
+  /** The planned looks of the sequential design and where the gate stopped (absent when it never looked). */
+  readonly sequential?: SequentialSummary;
   /** Gate-wide warnings (e.g. high steal, budget ran out before the planned trials). */
   readonly warnings: readonly string[];
   /** Wall time of each phase in ms (build, start, warmup, trials, total), for overhead accounting. */

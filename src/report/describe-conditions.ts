@@ -64,7 +64,11 @@ function describePairs(report: GateReport, outline: ReportOutline, inline: Inlin
   const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
   const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
   const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
-  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})`;
+  const seq = report.sequential;
+  const stopped = seq
+    ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline.text(seq.reason)} (looks at ${seq.looks.join(', ')} pairs)`
+    : '';
+  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
   if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(

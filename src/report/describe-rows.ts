@@ -54,7 +54,7 @@ export const TRIAL_NUMERIC = [true, false, false, true, true, true, true, true, 
 export function describeTrial(trial: TrialReading): readonly string[] {
   return [
     String(trial.pair + 1),
-    trial.position === 0 ? '1st' : '2nd',
+    (trial.position === 0 ? '1st' : '2nd') + (trial.discarded === undefined ? '' : ' (set aside)'),
     trial.side,
     groupThousands(trial.metrics.throughput),
     formatSignificant(trial.metrics.latency_p50),
@@ -88,9 +88,17 @@ export function groupWarnings(
   return [...groups].map(([text, metrics]) => ({ text: inline.text(text), metrics }));
 }
 
-/** Every trial's warnings, prefixed with where they were seen: `pair 3, head: ...`. */
+/**
+ * Every trial's warnings, and why a set-aside trial was measured again, prefixed with where they
+ * were seen: `pair 3, head: ...`.
+ */
 export function listTrialWarnings(trials: readonly TrialReading[], inline: InlineFormat): readonly string[] {
-  return trials.flatMap((trial) =>
-    trial.warnings.map((warning) => `pair ${trial.pair + 1}, ${trial.side}: ${inline.text(warning)}`),
-  );
+  return trials.flatMap((trial) => {
+    const where = `pair ${trial.pair + 1}, ${trial.side}`;
+    const setAside =
+      trial.discarded === undefined
+        ? []
+        : [`${where}: set aside and measured again (${inline.text(trial.discarded)})`];
+    return [...setAside, ...trial.warnings.map((warning) => `${where}: ${inline.text(warning)}`)];
+  });
 }

@@ -68,6 +68,7 @@ gate:
   alpha: 0.01
   metrics: [throughput, latency_p99, rss_peak]
   trials: 30
+  min-trials: 12
   budget: 10m
 `;
     const expected: Config = {
@@ -107,6 +108,7 @@ gate:
         alpha: 0.01,
         metrics: ['throughput', 'latency_p99', 'rss_peak'],
         trials: 30,
+        minTrials: 12,
         budgetMs: 600_000,
       },
     };
@@ -139,8 +141,9 @@ gate:
         threshold: 0.05,
         alpha: 0.05,
         metrics: ['cpu_per_request', 'latency_p50', 'throughput'],
-        trials: 10,
-        budgetMs: 180_000,
+        trials: 20,
+        minTrials: 8,
+        budgetMs: 160_000,
       },
     };
     const config = parseConfig(MINIMAL, FILE);
@@ -227,8 +230,20 @@ gate:
       alpha: 0.01,
       metrics: ['cpu_per_request', 'latency_p90', 'throughput', 'error_rate'],
       trials: 20,
+      minTrials: 8,
       budgetMs: 300_000,
     });
+  });
+});
+
+describe('parseConfig: sequential trials', () => {
+  it('looks first after 8 pairs, or after all of them when fewer are planned', () => {
+    const parse = (gate: string) =>
+      parseConfig(`server: { command: x }\nhttp: [{ name: a, path: / }]\ngate: { ${gate} }\n`, 'perfgate.yml')
+        .gate;
+    expect(parse('trials: 30')).toMatchObject({ trials: 30, minTrials: 8 });
+    expect(parse('trials: 6')).toMatchObject({ trials: 6, minTrials: 6 });
+    expect(parse('trials: 12, min-trials: 4')).toMatchObject({ trials: 12, minTrials: 4 });
   });
 });
 
@@ -337,6 +352,13 @@ describe('parseConfig: invalid files', () => {
       [
         'perfgate.yml: gate.trials: expected a whole number from 2 to 200, got 1',
         'perfgate.yml: gate.budget: expected a duration of at least 1s, got 0.5',
+      ],
+    ],
+    [
+      'a first look after the last pair',
+      withGate('trials: 6\nmin-trials: 10'),
+      [
+        'perfgate.yml: gate.min-trials: expected at most `trials` (6): the first look cannot come after the last pair, got 10',
       ],
     ],
     [

@@ -4,13 +4,18 @@ Run:  PORT=8000 python3 app.py
 Endpoints:
   GET /healthz                         -> 200 "ok"
   GET /search?tag=garden&q=lamp&limit=20 -> the best-matching items carrying `tag`, as JSON
+Environment:
+  PERFGATE_SLOWDOWN=0.05  after each request, burn 5% more CPU than handling it used (default 0):
+                          a calibrated regression for perfgate's statistics evaluation (bench/stats)
 """
 
+import hashlib
 import heapq
 import json
 import os
 import random
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -83,6 +88,32 @@ def search(tag, query, limit):
     ]
 
 
+def read_slowdown():
+    value = os.environ.get("PERFGATE_SLOWDOWN", "0")
+    try:
+        slowdown = float(value)
+    except ValueError:
+        sys.exit(f"PERFGATE_SLOWDOWN must be a number (a fraction such as 0.05), got {value!r}")
+    if not 0 <= slowdown <= 10:
+        sys.exit(f"PERFGATE_SLOWDOWN must be between 0 and 10, got {slowdown}")
+    return slowdown
+
+
+SLOWDOWN = read_slowdown()
+_BURN_CHUNK = b"perfgate" * 8
+
+
+def burn_cpu(cpu_seconds):
+    """Hashes until this thread has used `cpu_seconds` more CPU: real work, unlike sleeping.
+
+    Thread CPU time, not wall time, so CPU steal or other threads holding the GIL do not shorten it.
+    """
+    digest = hashlib.sha256()
+    deadline = time.thread_time() + cpu_seconds
+    while time.thread_time() < deadline:
+        digest.update(_BURN_CHUNK)
+
+
 class Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps connections alive between requests (the load generator reuses them);
     # every response must then carry Content-Length.
@@ -90,6 +121,15 @@ class Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle's algorithm on, the body then waits for the
     # client's delayed ACK (~40 ms on Linux) and every request takes at least that long.
     disable_nagle_algorithm = True
+
+    def handle_one_request(self):
+        # The whole request as this thread saw it (reading and parsing it, the handler, writing the
+        # response); waiting for the client is not CPU time. Measured at every slowdown, 0 included,
+        # so an A/A pair runs identical code.
+        started_cpu = time.thread_time()
+        super().handle_one_request()
+        if SLOWDOWN > 0:
+            burn_cpu(SLOWDOWN * (time.thread_time() - started_cpu))
 
     def do_GET(self):
         url = urlsplit(self.path)
