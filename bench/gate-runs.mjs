@@ -1,17 +1,29 @@
 // `npm run bench [-- --runs N]`: the main job, repeated. Runs the demo gate (examples/stdlib, default
 // config) N times on the known regression and N times on an unchanged pair (A/A), side by side in
 // alternation, and records for each run: verdict, exit code, wall time, and perfgate's own overhead
-// (wall time minus build, warm-up load and measured load). Writes bench/results/gate-runs.json and
-// the "Gate runs" section of BENCHMARKS.md.
+// (wall time minus build, warm-up load and measured load). `--kinds` picks the gates (regression, aa,
+// slow10). Writes bench/results/gate-runs-<kinds>.json and that kinds' "Gate runs" section of BENCHMARKS.md.
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const runsArg = process.argv.indexOf('--runs');
-const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, kinds: { type: 'string', default: 'regression,aa' } },
+});
+const runs = Number(values.runs);
+/** Each kind of gate: the demo's arguments, its results folder, and how the table names it. */
+const KINDS = {
+  regression: { args: [], out: 'demo', label: 'known regression' },
+  aa: { args: ['--aa'], out: 'demo-aa', label: 'A/A (unchanged)' },
+  slow10: { args: ['--slowdown', '0.10'], out: 'demo-slowdown', label: '10% more CPU per request (knob)' },
+};
+const kinds = values.kinds.split(',');
+for (const kind of kinds)
+  if (!(kind in KINDS)) throw new Error(`unknown kind ${kind}: use ${Object.keys(KINDS).join(', ')}`);
 const results = [];
 
 function median(values) {
@@ -21,16 +33,13 @@ function median(values) {
 }
 
 for (let i = 0; i < runs; i++) {
-  for (const kind of ['regression', 'aa']) {
-    const args = [path.join(root, 'scripts/demo.mjs'), ...(kind === 'aa' ? ['--aa'] : [])];
+  for (const kind of kinds) {
+    const args = [path.join(root, 'scripts/demo.mjs'), ...KINDS[kind].args];
     const started = Date.now();
     const demo = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
     const wallMs = Date.now() - started;
     const report = JSON.parse(
-      readFileSync(
-        path.join(root, 'perfgate-results', kind === 'aa' ? 'demo-aa' : 'demo', 'report.json'),
-        'utf8',
-      ),
+      readFileSync(path.join(root, 'perfgate-results', KINDS[kind].out, 'report.json'), 'utf8'),
     );
     const loadMs = report.trials.reduce((sum, t) => sum + t.durationMs, 0);
     const warmupMs = report.scenarios.reduce((sum, s) => sum + 2 * s.warmupMs, 0);
@@ -60,24 +69,23 @@ for (let i = 0; i < runs; i++) {
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 const date = new Date().toISOString();
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}`;
-writeFileSync(
-  path.join(root, 'bench/results/gate-runs.json'),
-  JSON.stringify({ date, machine, runs: results }, null, 2) + '\n',
-);
+const dataFile = `bench/results/gate-runs-${kinds.join('-')}.json`;
+const title = `## Gate runs: ${kinds.join(', ')} (\`npm run bench -- --kinds ${kinds.join(',')}\`)`;
+writeFileSync(path.join(root, dataFile), JSON.stringify({ date, machine, runs: results }, null, 2) + '\n');
 
 const by = (kind) => results.filter((r) => r.kind === kind);
 const pct = (x) => (x === undefined ? 'n/a' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
 const lines = [
-  '## Gate runs (`npm run bench`)',
+  title,
   '',
-  `Date ${date}; ${machine}. Command: \`npm run bench -- --runs ${runs}\`. Raw data: \`bench/results/gate-runs.json\`.`,
+  `Date ${date}; ${machine}. Command: \`npm run bench -- --runs ${runs} --kinds ${kinds.join(',')}\`. Raw data: \`${dataFile}\`.`,
   "Each run is the full demo gate (`npm run demo`, `npm run demo -- --aa`) with the example's config (examples/stdlib: 5 s trials, 2 s warm-up per side, looks after 8, 12, 16, 20 pairs within the default budget), on the known regression and on an unchanged pair, alternating.",
   '',
   '| pair | runs | verdicts | as expected | pairs run | median wall time | median overhead | cpu_per_request change (each run) |',
   '| :-- | --: | :-- | --: | :-- | --: | --: | :-- |',
-  ...['regression', 'aa'].map((kind) => {
+  ...kinds.map((kind) => {
     const rows = by(kind);
-    return `| ${kind === 'aa' ? 'A/A (unchanged)' : 'known regression'} | ${rows.length} | ${rows.map((r) => r.verdict).join(', ')} | ${rows.filter((r) => r.asExpected).length} of ${rows.length} | ${rows.map((r) => r.pairs ?? 'n/a').join(', ')} | ${(median(rows.map((r) => r.wallMs)) / 1000).toFixed(1)} s | ${(median(rows.map((r) => r.overheadMs)) / 1000).toFixed(2)} s | ${rows.map((r) => pct(r.cpuChange)).join(', ')} |`;
+    return `| ${KINDS[kind].label} | ${rows.length} | ${rows.map((r) => r.verdict).join(', ')} | ${rows.filter((r) => r.asExpected).length} of ${rows.length} | ${rows.map((r) => r.pairs ?? 'n/a').join(', ')} | ${(median(rows.map((r) => r.wallMs)) / 1000).toFixed(1)} s | ${(median(rows.map((r) => r.overheadMs)) / 1000).toFixed(2)} s | ${rows.map((r) => pct(r.cpuChange)).join(', ')} |`;
   }),
   '',
   'Overhead = gate wall time − build − warm-up load − measured load (checkout, server start and readiness, process sampling, statistics, report).',
@@ -85,9 +93,11 @@ const lines = [
 ];
 const file = path.join(root, 'BENCHMARKS.md');
 const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-const section = /## Gate runs \(`npm run bench`\)[\s\S]*?(?=\n## |$)/;
-const next = section.test(previous)
-  ? previous.replace(section, lines.join('\n'))
-  : previous.trimEnd() + '\n\n' + lines.join('\n');
+const start = previous.indexOf(title);
+const end = start < 0 ? -1 : previous.indexOf('\n## ', start + title.length);
+const next =
+  start >= 0
+    ? previous.slice(0, start) + lines.join('\n') + (end < 0 ? '' : previous.slice(end))
+    : previous.trimEnd() + '\n\n' + lines.join('\n');
 writeFileSync(file, next);
 console.log(lines.join('\n'));
