@@ -81691,6 +81691,7 @@ function toReading(context3, load, window2) {
     responses: load.responses,
     errors: failed,
     stealFraction: window2.stealFraction,
+    loadAverage: window2.loadAverage,
     processes: window2.processes.map((p) => ({
       pid: p.pid,
       ...p.ppid === void 0 ? {} : { ppid: p.ppid },

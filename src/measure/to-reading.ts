@@ -61,6 +61,7 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     responses: load.responses,
     errors: failed,
     stealFraction: window.stealFraction,
+    loadAverage: window.loadAverage,
     processes: window.processes.map((p) => ({
       pid: p.pid,
       ...(p.ppid === undefined ? {} : { ppid: p.ppid }),

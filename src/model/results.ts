@@ -41,6 +41,8 @@ export interface TrialReading {
   readonly errors: number;
   /** Fraction (0..1) of CPU time stolen by the hypervisor during the window, machine-wide. */
   readonly stealFraction: number;
+  /** The machine's 1-minute load average at the end of the window (optional: older reports lack it). */
+  readonly loadAverage?: number;
   /** Per-process CPU of the server tree during the window. */
   readonly processes: readonly ProcessCpu[];
   /** Things a reader should know about this trial (e.g. an idle worker, Connection: close). */

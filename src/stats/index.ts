@@ -14,6 +14,10 @@ export { minimumAchievablePValue } from './minimum-achievable-p-value.js';
 export { benjaminiHochberg } from './benjamini-hochberg.js';
 export { mannWhitneyU, type MannWhitneyTest } from './mann-whitney-u.js';
 export { mannWhitneyNullCounts, MANN_WHITNEY_EXACT_MAX_SIZE } from './mann-whitney-null-counts.js';
+export {
+  mannWhitneyTiedNullCounts,
+  MANN_WHITNEY_TIES_EXACT_MAX_SIZE,
+} from './mann-whitney-tied-null-counts.js';
 export { hodgesLehmannTwoSample, type LocationShift } from './hodges-lehmann-two-sample.js';
 export { standardNormalCdf } from './standard-normal-cdf.js';
 export { standardNormalQuantile } from './standard-normal-quantile.js';

@@ -63,6 +63,7 @@ describe('toReading', () => {
       position: 1,
       errors: 12,
       stealFraction: 0.12,
+      loadAverage: 1.9,
     });
     expect(reading.warnings).toEqual([]);
   });
