@@ -82860,7 +82860,7 @@ function evaluateLook(input2) {
     scenarios: input2.scenarios,
     gate: input2.gate,
     significanceLevel,
-    plannedPairs: lookPairs
+    plannedPairs: input2.plannedPairs ?? lookPairs
   });
   const gated = outcome.comparisons.filter((c) => c.gated);
   const unsettled = gated.filter((c) => c.verdict === "inconclusive");
@@ -83056,8 +83056,9 @@ async function runTrials(deps, config2, servers, seed, trials, warnings) {
       look += 1;
     }
   }
-  const result = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
-  log.info(`final look after ${pairs} pairs (budget): ${result.reason}`);
+  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
+  const result = { ...final, reason: `time budget reached; ${final.reason}` };
+  log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
 }
 async function writeResults(store, report) {
@@ -83484,7 +83485,7 @@ var gateShape = {
   }).min(1, { error: "expected at least one metric (leave `metrics` out for the defaults)" }).check(rejectDuplicates("metric")).default([...DEFAULTS2.gate.metrics]),
   trials: integerIn(LIMITS.trials).default(DEFAULTS2.gate.trials),
   "min-trials": integerIn(LIMITS.trials).optional(),
-  budget: durationIn(LIMITS.budgetMs).default(DEFAULTS2.gate.budgetMs)
+  budget: durationIn(LIMITS.budgetMs).optional()
 };
 var topShape = {
   build: oneOrMany(
@@ -83540,7 +83541,8 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     metrics: gate.metrics,
     trials: gate.trials,
     minTrials: gate["min-trials"] ?? Math.min(DEFAULTS2.gate.minTrials, gate.trials),
-    budgetMs: gate.budget
+    // Each scenario gets the default share, so adding a scenario does not starve the others.
+    budgetMs: gate.budget ?? DEFAULTS2.gate.budgetMs * http.length
   }
 }));
 function encodeBody(body, headers) {

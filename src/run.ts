@@ -274,8 +274,9 @@ async function runTrials(
     }
   }
   // The budget ended between looks: one last look, spending the next look's share of alpha.
-  const result = evaluateLook({ trials, scenarios, gate: config.gate, design, look });
-  log.info(`final look after ${pairs} pairs (budget): ${result.reason}`);
+  const final = evaluateLook({ trials, scenarios, gate: config.gate, design, look, plannedPairs: pairs });
+  const result = { ...final, reason: `time budget reached; ${final.reason}` };
+  log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
 }
 

@@ -83,6 +83,11 @@ export interface LookInput {
   readonly design: SequentialDesign;
   /** Index into `design.looks`. */
   readonly look: number;
+  /**
+   * Pairs the run meant to have at this look, for the "fewer than planned" warning (default the
+   * look's planned count; a look forced early by the time budget passes the pairs it ran).
+   */
+  readonly plannedPairs?: number;
 }
 
 /**
@@ -102,7 +107,7 @@ export function evaluateLook(input: LookInput): LookResult {
     scenarios: input.scenarios,
     gate: input.gate,
     significanceLevel,
-    plannedPairs: lookPairs,
+    plannedPairs: input.plannedPairs ?? lookPairs,
   });
   const gated = outcome.comparisons.filter((c) => c.gated);
   const unsettled = gated.filter((c) => c.verdict === 'inconclusive');

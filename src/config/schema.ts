@@ -101,7 +101,7 @@ const gateShape = {
     .default([...DEFAULTS.gate.metrics]),
   trials: integerIn(LIMITS.trials).default(DEFAULTS.gate.trials),
   'min-trials': integerIn(LIMITS.trials).optional(),
-  budget: durationIn(LIMITS.budgetMs).default(DEFAULTS.gate.budgetMs),
+  budget: durationIn(LIMITS.budgetMs).optional(),
 };
 
 const topShape = {
@@ -171,7 +171,8 @@ export const configSchema = z.strictObject(topShape).transform(({ build, server,
     metrics: gate.metrics,
     trials: gate.trials,
     minTrials: gate['min-trials'] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
-    budgetMs: gate.budget,
+    // Each scenario gets the default share, so adding a scenario does not starve the others.
+    budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
   },
 }));
 

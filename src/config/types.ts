@@ -53,8 +53,8 @@ export interface GateConfig {
   /** Pairs before the first look (default 8, or `trials` when that is smaller). */
   readonly minTrials: number;
   /**
-   * Time budget for the trials, in ms (default 160 000, so one scenario with warm-up, start and
-   * report stays within 3 minutes): no new pair starts when it would end after the budget.
+   * Time budget for the trials, in ms (default 160 000 per scenario, so one scenario with warm-up,
+   * start and report stays within 3 minutes): no new pair starts when it would end after the budget.
    */
   readonly budgetMs: number;
 }

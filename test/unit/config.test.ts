@@ -247,6 +247,14 @@ describe('parseConfig: sequential trials', () => {
   });
 });
 
+describe('parseConfig: budget', () => {
+  it('gives each scenario the default 2m40s unless the budget is set', () => {
+    const two = 'server: { command: x }\nhttp: [{ name: a, path: / }, { name: b, path: /b }]\n';
+    expect(parseConfig(two, 'perfgate.yml').gate.budgetMs).toBe(320_000);
+    expect(parseConfig(`${two}gate: { budget: 1m }\n`, 'perfgate.yml').gate.budgetMs).toBe(60_000);
+  });
+});
+
 describe('parseConfig: invalid files', () => {
   it.each([
     [
