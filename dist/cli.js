@@ -8900,7 +8900,7 @@ var require_colors = __commonJS({
       }
       return str.replace(matchOperatorsRe, "\\$&");
     };
-    function build3(_styles) {
+    function build2(_styles) {
       var builder = function builder2() {
         return applyStyle.apply(builder2, arguments);
       };
@@ -8915,7 +8915,7 @@ var require_colors = __commonJS({
         ansiStyles[key].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key].close), "g");
         ret[key] = {
           get: function() {
-            return build3(this._styles.concat(key));
+            return build2(this._styles.concat(key));
           }
         };
       });
@@ -8974,7 +8974,7 @@ var require_colors = __commonJS({
       Object.keys(styles).forEach(function(name) {
         ret[name] = {
           get: function() {
-            return build3([name]);
+            return build2([name]);
           }
         };
       });
@@ -18804,7 +18804,7 @@ var require_HistogramBuilder = __commonJS({
       numberOfSignificantValueDigits: 3,
       useWebAssembly: false
     };
-    var build3 = (request = exports2.defaultRequest) => {
+    var build2 = (request = exports2.defaultRequest) => {
       const parameters = Object.assign({}, exports2.defaultRequest, request);
       if (request.useWebAssembly && wasm_1.webAssemblyAvailable) {
         return wasm_1.WasmHistogram.build(parameters);
@@ -18814,7 +18814,7 @@ var require_HistogramBuilder = __commonJS({
       histogram.autoResize = parameters.autoResize;
       return histogram;
     };
-    exports2.build = build3;
+    exports2.build = build2;
   }
 });
 
@@ -30936,8 +30936,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build3 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build3}`, options);
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -37139,9 +37139,6 @@ var require_autocannon = __commonJS({
 import path3 from "node:path";
 import { parseArgs } from "node:util";
 
-// src/run.ts
-import path from "node:path";
-
 // src/model/results.ts
 var REPORT_SCHEMA_VERSION = 1;
 
@@ -37312,89 +37309,6 @@ async function assertAlive(server, when) {
   );
 }
 
-// src/measure/why-rerun.ts
-var MAX_ERROR_RATE = 0.01;
-var MAX_STEAL_FRACTION = 0.5;
-function whyRerun(reading) {
-  const idle = findIdleWorkers(reading.processes);
-  if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
-  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
-    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
-  }
-  if (reading.stealFraction > MAX_STEAL_FRACTION)
-    return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
-  return void 0;
-}
-
-// src/report/format-number.ts
-function formatNonFinite(value) {
-  if (Number.isNaN(value)) return "n/a";
-  if (value === Infinity) return "\u221E";
-  if (value === -Infinity) return "-\u221E";
-  return void 0;
-}
-function groupDigits(digits) {
-  const [whole = "", fraction] = digits.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction === void 0 ? grouped : `${grouped}.${fraction}`;
-}
-function groupThousands(value, decimals = 0) {
-  const nonFinite = formatNonFinite(value);
-  if (nonFinite !== void 0) return nonFinite;
-  const text = Math.abs(value).toFixed(decimals);
-  const sign = value < 0 && Number(text) !== 0 ? "-" : "";
-  return sign + groupDigits(text);
-}
-function formatSignificant(value, digits = 3) {
-  const nonFinite = formatNonFinite(value);
-  if (nonFinite !== void 0) return nonFinite;
-  if (value === 0) return "0";
-  const exponent = Number(value.toExponential(digits - 1).split("e")[1]);
-  const decimals = Math.max(0, digits - 1 - exponent);
-  return groupThousands(value, decimals);
-}
-function formatPercent(fraction) {
-  return `${formatSignificant(fraction * 100)}%`;
-}
-var BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-function formatBytes(bytes) {
-  const nonFinite = formatNonFinite(bytes);
-  if (nonFinite !== void 0) return `${nonFinite} B`;
-  let scaled = bytes;
-  let unit = 0;
-  while (unit < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
-    scaled /= 1024;
-    unit += 1;
-  }
-  const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
-  return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
-}
-function formatDurationMs(durationMs) {
-  const nonFinite = formatNonFinite(durationMs);
-  if (nonFinite !== void 0) return `${nonFinite} ms`;
-  const sign = durationMs < 0 ? "-" : "";
-  const ms = Math.abs(durationMs);
-  const roundedMs = Number(ms.toPrecision(3));
-  if (roundedMs < 1e3) return `${sign}${roundedMs} ms`;
-  const roundedSeconds = Number((ms / 1e3).toPrecision(3));
-  if (roundedSeconds < 60) return `${sign}${roundedSeconds} s`;
-  const totalSeconds = Math.round(ms / 1e3);
-  if (totalSeconds < 3600) {
-    const seconds = totalSeconds % 60;
-    const minutes2 = (totalSeconds - seconds) / 60;
-    return seconds === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds} s`;
-  }
-  const totalMinutes = Math.round(totalSeconds / 60);
-  const minutes = totalMinutes % 60;
-  const hours = (totalMinutes - minutes) / 60;
-  return `${sign}${hours} h ${String(minutes).padStart(2, "0")} min`;
-}
-function formatPercentShort(fraction) {
-  const nonFinite = formatNonFinite(fraction);
-  if (nonFinite !== void 0) return `${nonFinite}%`;
-  return `${Number((fraction * 100).toPrecision(3))}%`;
-}
-
 // src/model/metrics.ts
 var HTTP_METRICS = [
   "throughput",
@@ -37454,6 +37368,646 @@ function isMetricName(name) {
   return HTTP_METRICS.includes(name);
 }
 
+// src/stats/benjamini-hochberg.ts
+function benjaminiHochberg(pValues) {
+  pValues.forEach((p, index) => {
+    if (!(p >= 0 && p <= 1))
+      throw new RangeError(`benjaminiHochberg: p-value at index ${index} is ${p}, expected [0, 1]`);
+  });
+  const m = pValues.length;
+  const descending = pValues.map((p, index) => ({ p, index })).sort((a, b) => b.p - a.p);
+  const adjusted = new Array(m).fill(1);
+  let runningMin = 1;
+  descending.forEach(({ p, index }, position) => {
+    const rank = m - position;
+    runningMin = Math.min(runningMin, m * p / rank);
+    adjusted[index] = runningMin;
+  });
+  return adjusted;
+}
+
+// src/stats/minimum-achievable-p-value.ts
+function minimumAchievablePValue(n) {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`minimumAchievablePValue: n must be a non-negative integer, got ${n}`);
+  return Math.min(1, 2 / 2 ** n);
+}
+
+// src/compare/collect-pairs.ts
+function collectPairs(trials, scenario) {
+  const all = trials.filter((t) => t.scenario === scenario);
+  const readings = all.filter((t) => t.discarded === void 0);
+  const setAside = all.length - readings.length;
+  const byPair = /* @__PURE__ */ new Map();
+  for (const reading of readings) {
+    const slot = byPair.get(reading.pair) ?? { duplicates: 0 };
+    if (slot[reading.side] === void 0) slot[reading.side] = reading;
+    else slot.duplicates += 1;
+    byPair.set(reading.pair, slot);
+  }
+  const pairs = [];
+  const incomplete = [];
+  const duplicated = [];
+  for (const [pair, slot] of [...byPair.entries()].sort(([a], [b]) => a - b)) {
+    if (slot.duplicates > 0) duplicated.push(pair);
+    if (slot.base && slot.head) pairs.push({ pair, base: slot.base, head: slot.head });
+    else incomplete.push(pair);
+  }
+  const warnings = [];
+  if (setAside > 0) warnings.push(`${setAside} reading(s) were set aside and their pairs measured again`);
+  if (incomplete.length > 0)
+    warnings.push(`pair(s) ${incomplete.join(", ")} lack a base or head reading and were ignored`);
+  if (duplicated.length > 0)
+    warnings.push(`pair(s) ${duplicated.join(", ")} had more than one reading per side; the first was used`);
+  return { pairs, readings, warnings };
+}
+
+// src/compare/decide-gate-verdict.ts
+function decideGateVerdict(comparisons, incomplete) {
+  const verdicts = new Set(comparisons.filter((c) => c.gated).map((c) => c.verdict));
+  if (verdicts.has("regression")) return "regression";
+  if (incomplete || verdicts.has("inconclusive")) return "inconclusive";
+  if (verdicts.has("improvement")) return "improvement";
+  return "unchanged";
+}
+
+// src/compare/decide-verdict.ts
+function decideVerdict(input2) {
+  const { change, ci, qValue, better, threshold, alpha, ciAtLevel } = input2;
+  const worseBy = better === "lower" ? change : -change;
+  const significant = qValue <= alpha;
+  if (significant && worseBy >= threshold) return "regression";
+  if (significant && -worseBy >= threshold) return "improvement";
+  if (ciAtLevel && ci[0] >= -threshold && ci[1] <= threshold) return "unchanged";
+  return "inconclusive";
+}
+
+// src/compare/format-percent.ts
+function formatPercent(fraction, options = {}) {
+  const { signed = true, digits = 1 } = options;
+  if (!Number.isFinite(fraction)) return "n/a";
+  if (!signed) return `${(fraction * 100).toFixed(digits)}%`;
+  const text = `${Math.abs(fraction * 100).toFixed(digits)}%`;
+  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text;
+}
+
+// src/compare/describe-trial-conditions.ts
+var HIGH_STEAL_FRACTION = 0.2;
+function describeTrialConditions(readings) {
+  if (readings.length === 0) return [];
+  const warnings = [];
+  const withErrors = readings.filter((r) => r.errors > 0 || r.metrics.error_rate > 0);
+  if (withErrors.length > 0) {
+    const worst = Math.max(...withErrors.map((r) => r.metrics.error_rate));
+    const sides = [...new Set(withErrors.map((r) => r.side))].join(" and ");
+    warnings.push(
+      `errors in ${withErrors.length} of ${readings.length} trials (${sides}; error rate up to ${formatPercent(worst, { signed: false })}): timings include failed requests`
+    );
+  }
+  const stealMean = readings.reduce((sum, r) => sum + r.stealFraction, 0) / readings.length;
+  if (stealMean > HIGH_STEAL_FRACTION) {
+    warnings.push(
+      `high CPU steal: ${formatPercent(stealMean, { signed: false })} on average over this scenario's trials (above ${HIGH_STEAL_FRACTION * 100}%): timings are noisy; cpu_per_request is the least affected metric`
+    );
+  }
+  return warnings;
+}
+
+// src/stats/assert-sample.ts
+function assertFiniteSample(values, label, minLength = 1) {
+  if (values.length < minLength) {
+    throw new RangeError(`${label}: needs at least ${minLength} value(s), got ${values.length}`);
+  }
+  values.forEach((value, index) => {
+    if (!Number.isFinite(value))
+      throw new RangeError(`${label}: value at index ${index} is ${value}, expected a finite number`);
+  });
+}
+function assertConfidenceLevel(level, label) {
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`${label}: confidence level must be in (0, 1), got ${level}`);
+}
+
+// src/stats/element-at.ts
+function elementAt(values, index) {
+  const value = values[index];
+  if (value === void 0 || !Number.isInteger(index) || index < 0) {
+    throw new RangeError(`index ${index} is outside [0, ${values.length})`);
+  }
+  return value;
+}
+
+// src/stats/median.ts
+function median(values) {
+  assertFiniteSample(values, "median");
+  return medianOfSorted([...values].sort((a, b) => a - b));
+}
+function medianOfSorted(sorted) {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? elementAt(sorted, mid) : (elementAt(sorted, mid - 1) + elementAt(sorted, mid)) / 2;
+}
+
+// src/stats/walsh-averages.ts
+function walshAverages(d) {
+  assertFiniteSample(d, "walshAverages");
+  const n = d.length;
+  const averages = new Float64Array(n * (n + 1) / 2);
+  let k = 0;
+  d.forEach((di, i) => {
+    for (let j = i; j < n; j += 1) {
+      averages[k] = (di + (d[j] ?? Number.NaN)) / 2;
+      k += 1;
+    }
+  });
+  return averages.sort();
+}
+
+// src/stats/hodges-lehmann-one-sample.ts
+function hodgesLehmannOneSample(d) {
+  return medianOfSorted(walshAverages(d));
+}
+
+// src/stats/signed-rank-null-counts.ts
+var SIGNED_RANK_EXACT_MAX_N = 50;
+function signedRankNullCounts(n) {
+  if (!Number.isInteger(n) || n < 0 || n > SIGNED_RANK_EXACT_MAX_N) {
+    throw new RangeError(
+      `signedRankNullCounts: n must be an integer in 0..${SIGNED_RANK_EXACT_MAX_N}, got ${n}`
+    );
+  }
+  const max2 = n * (n + 1) / 2;
+  const counts = new Float64Array(max2 + 1);
+  counts[0] = 1;
+  for (let k = 1; k <= n; k += 1) {
+    const top = k * (k + 1) / 2;
+    for (let v = top; v >= k; v -= 1) counts[v] = (counts[v] ?? 0) + (counts[v - k] ?? 0);
+  }
+  return counts;
+}
+
+// src/stats/complementary-error-function.ts
+function complementaryErrorFunction(x) {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) return 2 - complementaryErrorFunction(-x);
+  if (x < 2) return 1 - erfSeries(x);
+  if (x > 27) return 0;
+  return erfcContinuedFraction(x);
+}
+var SQRT_PI = Math.sqrt(Math.PI);
+var EPSILON = 1e-17;
+function erfSeries(x) {
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 200 && term > EPSILON * sum; n += 1) {
+    term *= 2 * x2 / (2 * n + 1);
+    sum += term;
+  }
+  return 2 / SQRT_PI * Math.exp(-x2) * sum;
+}
+function erfcContinuedFraction(x) {
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 500; k += 1) {
+    const a = k / 2;
+    d = x + a * d;
+    d = Math.abs(d) < tiny ? tiny : d;
+    c = x + a / c;
+    c = Math.abs(c) < tiny ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < EPSILON) break;
+  }
+  return Math.exp(-x * x) / SQRT_PI / f;
+}
+
+// src/stats/standard-normal-cdf.ts
+function standardNormalCdf(z2) {
+  return complementaryErrorFunction(-z2 / Math.SQRT2) / 2;
+}
+
+// src/stats/standard-normal-quantile.ts
+function standardNormalQuantile(p) {
+  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -standardNormalQuantile(1 - p);
+  let low = -40;
+  let high = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const mid = (low + high) / 2;
+    if (mid === low || mid === high) break;
+    if (standardNormalCdf(mid) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/stats/signed-rank-confidence-interval.ts
+function signedRankConfidenceInterval(d, level) {
+  assertConfidenceLevel(level, "signedRankConfidenceInterval");
+  const walsh = walshAverages(d);
+  const k = Math.max(1, criticalRank(d.length, (1 - level) / 2));
+  return [elementAt(walsh, k - 1), elementAt(walsh, walsh.length - k)];
+}
+function criticalRank(n, tailProbability) {
+  if (n > SIGNED_RANK_EXACT_MAX_N) {
+    const z2 = standardNormalQuantile(1 - tailProbability);
+    return Math.floor(n * (n + 1) / 4 - z2 * Math.sqrt(n * (n + 1) * (2 * n + 1) / 24));
+  }
+  const counts = signedRankNullCounts(n);
+  const target = (tailProbability - 10 * Number.EPSILON) * 2 ** n;
+  let cumulative = 0;
+  for (let q = 0; q < counts.length; q += 1) {
+    cumulative += counts[q] ?? 0;
+    if (cumulative >= target) return q;
+  }
+  return counts.length - 1;
+}
+
+// src/stats/average-ranks.ts
+function averageRanks(values) {
+  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
+  const ranks = new Array(values.length).fill(0);
+  const tieSizes = [];
+  let start = 0;
+  while (start < order.length) {
+    let end = start + 1;
+    while (end < order.length && order[end]?.value === order[start]?.value) end += 1;
+    const rank = (start + 1 + end) / 2;
+    for (let i = start; i < end; i += 1) {
+      const entry = order[i];
+      if (entry) ranks[entry.index] = rank;
+    }
+    tieSizes.push(end - start);
+    start = end;
+  }
+  return { ranks, tieSizes };
+}
+
+// src/stats/wilcoxon-signed-rank.ts
+function wilcoxonSignedRank(d) {
+  assertFiniteSample(d, "wilcoxonSignedRank", 0);
+  const nonZero = d.filter((x) => x !== 0);
+  const n = nonZero.length;
+  if (n === 0) return { statistic: 0, pValue: 1, method: "exact", n: 0 };
+  const { ranks, tieSizes } = averageRanks(nonZero.map(Math.abs));
+  const statistic = nonZero.reduce((sum, x, i) => x > 0 ? sum + (ranks[i] ?? 0) : sum, 0);
+  const hasTies = tieSizes.some((t) => t > 1);
+  if (n <= SIGNED_RANK_EXACT_MAX_N && !hasTies && n === d.length) {
+    return { statistic, pValue: exactPValue(statistic, n), method: "exact", n };
+  }
+  const mean = n * (n + 1) / 4;
+  const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
+  const sigma = Math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48);
+  const deviation = statistic - mean;
+  const z2 = (deviation - Math.sign(deviation) * 0.5) / sigma;
+  return { statistic, pValue: Math.min(1, 2 * standardNormalCdf(-Math.abs(z2))), method: "normal", n };
+}
+function exactPValue(statistic, n) {
+  const counts = signedRankNullCounts(n);
+  const upper = statistic > n * (n + 1) / 4;
+  let tail = 0;
+  counts.forEach((count, v) => {
+    if (upper ? v >= statistic : v <= statistic) tail += count;
+  });
+  return Math.min(1, 2 * tail / 2 ** n);
+}
+
+// src/compare/estimate-paired-change.ts
+function estimatePairedChange(values, level) {
+  const usable = values.filter((v) => Number.isFinite(v.base) && Number.isFinite(v.head));
+  const warnings = [];
+  const skipped = values.length - usable.length;
+  if (skipped > 0)
+    warnings.push(`${skipped} pair(s) had a value that is not a finite number and were skipped`);
+  if (usable.length === 0) {
+    warnings.push("no pair had finite values on both sides: not compared");
+    return {
+      method: "none",
+      pairs: 0,
+      informativePairs: 0,
+      baseMedian: 0,
+      headMedian: 0,
+      change: 0,
+      ci: [0, 0],
+      pValue: 1,
+      warnings
+    };
+  }
+  const baseMedian = median(usable.map((v) => v.base));
+  const headMedian = median(usable.map((v) => v.head));
+  const common = { pairs: usable.length, baseMedian, headMedian };
+  if (usable.every((v) => v.base === v.head)) {
+    warnings.push(`zero variance: base and head were identical in all ${usable.length} pair(s)`);
+    return {
+      ...common,
+      method: "identical",
+      informativePairs: 0,
+      change: 0,
+      ci: [0, 0],
+      pValue: 1,
+      warnings
+    };
+  }
+  const ratioUndefined = usable.filter((v) => v.base !== v.head && (v.base <= 0 || v.head <= 0)).length;
+  if (ratioUndefined === 0) {
+    const logRatios = usable.map((v) => v.base === v.head ? 0 : Math.log(v.head / v.base));
+    const test2 = wilcoxonSignedRank(logRatios);
+    const [low2, high2] = signedRankConfidenceInterval(logRatios, level);
+    const change2 = Math.expm1(hodgesLehmannOneSample(logRatios));
+    return {
+      ...common,
+      method: "log-ratio",
+      informativePairs: test2.n,
+      change: change2,
+      ci: [Math.expm1(low2), Math.expm1(high2)],
+      pValue: test2.pValue,
+      warnings
+    };
+  }
+  const differences = usable.map((v) => v.head - v.base);
+  const pooledMean = usable.reduce((sum, v) => sum + Math.abs(v.base) + Math.abs(v.head), 0) / (2 * usable.length);
+  const scale = baseMedian > 0 ? baseMedian : pooledMean;
+  warnings.push(
+    `${ratioUndefined} pair(s) had a value \u2264 0 on one side only, so ratios are undefined: compared head \u2212 base ` + (baseMedian > 0 ? `per pair, relative to base's median (${baseMedian})` : `per pair, relative to the mean of both sides (${pooledMean}) because base's median is ${baseMedian}; read the change as approximate`)
+  );
+  const test = wilcoxonSignedRank(differences);
+  const [low, high] = signedRankConfidenceInterval(differences, level);
+  const change = hodgesLehmannOneSample(differences) / scale;
+  return {
+    ...common,
+    method: "difference",
+    informativePairs: test.n,
+    change,
+    ci: [low / scale, high / scale],
+    pValue: test.pValue,
+    warnings
+  };
+}
+
+// src/compare/estimate-pairs-needed.ts
+var PRACTICAL_LIMIT = 1e3;
+function estimatePairsNeeded(input2) {
+  const { pairs, change, ci, threshold, minimumPairs } = input2;
+  const halfWidth = (ci[1] - ci[0]) / 2;
+  const distance2 = Math.abs(change);
+  const margin = distance2 < threshold ? threshold - distance2 : distance2;
+  const needed = margin > 0 ? Math.ceil(pairs * (halfWidth / margin) ** 2) : Number.POSITIVE_INFINITY;
+  const more = Math.max(needed - pairs, minimumPairs - pairs, 1);
+  const goal = distance2 < threshold ? `fit inside \xB1${formatPercent(threshold, { signed: false })}` : "exclude 0";
+  const why = `the interval (\xB1${formatPercent(halfWidth, { signed: false })} around ${formatPercent(change)}) must ${goal}; a rough estimate assuming it narrows as 1/\u221An`;
+  if (!Number.isFinite(more) || more > PRACTICAL_LIMIT) {
+    return `inconclusive: more than ${PRACTICAL_LIMIT} more pairs would be needed (${why}); reduce the noise or raise the threshold instead`;
+  }
+  return `inconclusive: roughly ${more} more pair(s) (${pairs + more} in all) might settle it (${why})`;
+}
+
+// src/compare/compare-gate.ts
+function compareGate(input2) {
+  const { trials, scenarios, gate } = input2;
+  const level = 1 - gate.alpha;
+  const significanceLevel = input2.significanceLevel ?? gate.alpha;
+  const plannedPairs = input2.plannedPairs ?? gate.trials;
+  const gated = new Set(gate.metrics);
+  const warnings = [];
+  const drafts = [];
+  let incomplete = false;
+  const unknown2 = [...new Set(trials.map((t) => t.scenario))].filter((s) => !scenarios.includes(s));
+  if (unknown2.length > 0) warnings.push(`readings of unknown scenario(s) ${unknown2.join(", ")} were ignored`);
+  for (const scenario of scenarios) {
+    const collected = collectPairs(trials, scenario);
+    warnings.push(...collected.warnings.map((w) => `${scenario}: ${w}`));
+    if (collected.pairs.length === 0) {
+      incomplete = true;
+      warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
+      continue;
+    }
+    if (collected.pairs.length < plannedPairs) {
+      warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
+    }
+    const conditions = describeTrialConditions(collected.readings);
+    for (const metric of HTTP_METRICS) {
+      const values = collected.pairs.map((p) => ({
+        base: p.base.metrics[metric],
+        head: p.head.metrics[metric]
+      }));
+      const estimate = estimatePairedChange(values, level);
+      drafts.push({
+        scenario,
+        metric,
+        gated: gated.has(metric),
+        estimate,
+        warnings: [...estimate.warnings, ...conditions]
+      });
+    }
+  }
+  const qValues = adjustByFamily(drafts);
+  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
+  return {
+    comparisons,
+    verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
+    regressions: comparisons.filter((c) => c.gated && c.verdict === "regression").length,
+    warnings
+  };
+}
+function adjustByFamily(drafts) {
+  const qValues = new Array(drafts.length).fill(1);
+  for (const family of [true, false]) {
+    const members2 = drafts.flatMap((d, index) => d.gated === family ? [index] : []);
+    const adjusted = benjaminiHochberg(members2.map((index) => drafts[index]?.estimate.pValue ?? 1));
+    members2.forEach((index, k) => qValues[index] = adjusted[k] ?? 1);
+  }
+  return qValues;
+}
+function finish(draft, qValue, gate, significanceLevel) {
+  const { estimate } = draft;
+  const warnings = [...draft.warnings];
+  const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
+  const ciAtLevel = estimate.pairs >= minimumPairs;
+  if (estimate.method !== "identical" && estimate.method !== "none" && minimumAchievablePValue(estimate.informativePairs) > significanceLevel) {
+    warnings.push(
+      `${estimate.informativePairs} pair(s) with a difference can never reach p \u2264 ${formatLevel(significanceLevel)}: the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`
+    );
+  }
+  const verdict = estimate.method === "identical" ? "unchanged" : estimate.method === "none" ? "inconclusive" : decideVerdict({
+    change: estimate.change,
+    ci: estimate.ci,
+    qValue,
+    better: METRICS[draft.metric].better,
+    threshold: gate.threshold,
+    alpha: significanceLevel,
+    ciAtLevel
+  });
+  if (verdict === "inconclusive" && estimate.method !== "none") {
+    warnings.push(
+      estimatePairsNeeded({
+        pairs: estimate.pairs,
+        change: estimate.change,
+        ci: estimate.ci,
+        threshold: gate.threshold,
+        minimumPairs
+      })
+    );
+  }
+  return {
+    scenario: draft.scenario,
+    metric: draft.metric,
+    gated: draft.gated,
+    pairs: estimate.pairs,
+    baseMedian: estimate.baseMedian,
+    headMedian: estimate.headMedian,
+    change: estimate.change,
+    ci: estimate.ci,
+    pValue: estimate.pValue,
+    qValue,
+    verdict,
+    warnings
+  };
+}
+function formatLevel(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
+// src/compare/sequential.ts
+var LOOK_EVERY = 4;
+function planSequentialDesign(gate) {
+  const { minTrials, trials, alpha } = gate;
+  if (!Number.isInteger(minTrials) || !Number.isInteger(trials) || minTrials < 1 || minTrials > trials) {
+    throw new RangeError(`expected 1 \u2264 minTrials \u2264 trials, got minTrials ${minTrials}, trials ${trials}`);
+  }
+  const looks = [];
+  for (let pairs = minTrials; pairs < trials; pairs += LOOK_EVERY) looks.push(pairs);
+  looks.push(trials);
+  const spent = looks.map((pairs) => spendAlpha(alpha, pairs / trials));
+  const alphas = spent.map((total, k) => total - (k > 0 ? spent[k - 1] ?? 0 : 0));
+  return { minPairs: minTrials, maxPairs: trials, looks, alphas };
+}
+function spendAlpha(alpha, t) {
+  const fraction = Math.min(1, Math.max(0, t));
+  return alpha * Math.log(1 + (Math.E - 1) * fraction);
+}
+function evaluateLook(input2) {
+  const { design, look } = input2;
+  const significanceLevel = design.alphas[look];
+  const lookPairs = design.looks[look];
+  if (significanceLevel === void 0 || lookPairs === void 0) {
+    throw new RangeError(`look ${look} is not one of the ${design.looks.length} planned looks`);
+  }
+  const last = look === design.looks.length - 1;
+  const outcome = compareGate({
+    trials: input2.trials,
+    scenarios: input2.scenarios,
+    gate: input2.gate,
+    significanceLevel,
+    plannedPairs: input2.plannedPairs ?? lookPairs
+  });
+  const gated = outcome.comparisons.filter((c) => c.gated);
+  const unsettled = gated.filter((c) => c.verdict === "inconclusive");
+  const level = `p \u2264 ${Number(significanceLevel.toPrecision(3))}`;
+  if (outcome.verdict === "regression") {
+    return { outcome, stop: true, significanceLevel, reason: `regression at look ${look + 1} (${level})` };
+  }
+  if (gated.length > 0 && unsettled.length === 0) {
+    return {
+      outcome,
+      stop: true,
+      significanceLevel,
+      reason: `every gated metric settled at look ${look + 1} (${level})`
+    };
+  }
+  if (last) {
+    return { outcome, stop: true, significanceLevel, reason: `last planned look (${level})` };
+  }
+  const open3 = unsettled.map((c) => `${c.scenario} ${c.metric}`).join(", ");
+  return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open3}` };
+}
+
+// src/measure/why-rerun.ts
+var MAX_ERROR_RATE = 0.01;
+var MAX_STEAL_FRACTION = 0.5;
+function whyRerun(reading) {
+  const idle = findIdleWorkers(reading.processes);
+  if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
+  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
+    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
+  }
+  if (reading.stealFraction > MAX_STEAL_FRACTION)
+    return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
+  return void 0;
+}
+
+// src/report/format-number.ts
+function formatNonFinite(value) {
+  if (Number.isNaN(value)) return "n/a";
+  if (value === Infinity) return "\u221E";
+  if (value === -Infinity) return "-\u221E";
+  return void 0;
+}
+function groupDigits(digits) {
+  const [whole = "", fraction] = digits.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === void 0 ? grouped : `${grouped}.${fraction}`;
+}
+function groupThousands(value, decimals = 0) {
+  const nonFinite = formatNonFinite(value);
+  if (nonFinite !== void 0) return nonFinite;
+  const text = Math.abs(value).toFixed(decimals);
+  const sign = value < 0 && Number(text) !== 0 ? "-" : "";
+  return sign + groupDigits(text);
+}
+function formatSignificant(value, digits = 3) {
+  const nonFinite = formatNonFinite(value);
+  if (nonFinite !== void 0) return nonFinite;
+  if (value === 0) return "0";
+  const exponent = Number(value.toExponential(digits - 1).split("e")[1]);
+  const decimals = Math.max(0, digits - 1 - exponent);
+  return groupThousands(value, decimals);
+}
+function formatPercent2(fraction) {
+  return `${formatSignificant(fraction * 100)}%`;
+}
+var BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+function formatBytes(bytes) {
+  const nonFinite = formatNonFinite(bytes);
+  if (nonFinite !== void 0) return `${nonFinite} B`;
+  let scaled = bytes;
+  let unit = 0;
+  while (unit < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
+    scaled /= 1024;
+    unit += 1;
+  }
+  const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
+  return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
+}
+function formatDurationMs(durationMs) {
+  const nonFinite = formatNonFinite(durationMs);
+  if (nonFinite !== void 0) return `${nonFinite} ms`;
+  const sign = durationMs < 0 ? "-" : "";
+  const ms = Math.abs(durationMs);
+  const roundedMs = Number(ms.toPrecision(3));
+  if (roundedMs < 1e3) return `${sign}${roundedMs} ms`;
+  const roundedSeconds = Number((ms / 1e3).toPrecision(3));
+  if (roundedSeconds < 60) return `${sign}${roundedSeconds} s`;
+  const totalSeconds = Math.round(ms / 1e3);
+  if (totalSeconds < 3600) {
+    const seconds = totalSeconds % 60;
+    const minutes2 = (totalSeconds - seconds) / 60;
+    return seconds === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds} s`;
+  }
+  const totalMinutes = Math.round(totalSeconds / 60);
+  const minutes = totalMinutes % 60;
+  const hours = (totalMinutes - minutes) / 60;
+  return `${sign}${hours} h ${String(minutes).padStart(2, "0")} min`;
+}
+function formatPercentShort(fraction) {
+  const nonFinite = formatNonFinite(fraction);
+  if (nonFinite !== void 0) return `${nonFinite}%`;
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
 // src/report/inline-format.ts
 function metricLabel(metric, inline4) {
   return isMetricName(metric) ? metric : inline4.text(metric);
@@ -37477,7 +38031,7 @@ function describeConditions(report, outline, inline4) {
     },
     {
       label: "CPU steal",
-      value: `mean ${formatPercent(report.runner.stealMean)}, max ${formatPercent(report.runner.stealMax)}`
+      value: `mean ${formatPercent2(report.runner.stealMean)}, max ${formatPercent2(report.runner.stealMax)}`
     },
     {
       label: "Runner",
@@ -37613,7 +38167,7 @@ function formatValue(metric, value) {
     case "rss_peak":
       return formatBytes(value);
     case "error_rate":
-      return formatPercent(value);
+      return formatPercent2(value);
   }
 }
 function formatLatencyMs(latencyMs) {
@@ -37656,7 +38210,7 @@ function describeTrial(trial) {
     formatSignificant(trial.metrics.cpu_per_request),
     formatBytes(trial.metrics.rss_peak),
     groupThousands(trial.errors),
-    formatPercent(trial.stealFraction)
+    formatPercent2(trial.stealFraction)
   ];
 }
 function groupWarnings(comparisons, inline4) {
@@ -38035,569 +38589,133 @@ function formatDuration(ms) {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
 }
 
-// src/stats/benjamini-hochberg.ts
-function benjaminiHochberg(pValues) {
-  pValues.forEach((p, index) => {
-    if (!(p >= 0 && p <= 1))
-      throw new RangeError(`benjaminiHochberg: p-value at index ${index} is ${p}, expected [0, 1]`);
-  });
-  const m = pValues.length;
-  const descending = pValues.map((p, index) => ({ p, index })).sort((a, b) => b.p - a.p);
-  const adjusted = new Array(m).fill(1);
-  let runningMin = 1;
-  descending.forEach(({ p, index }, position) => {
-    const rank = m - position;
-    runningMin = Math.min(runningMin, m * p / rank);
-    adjusted[index] = runningMin;
-  });
-  return adjusted;
-}
-
-// src/stats/minimum-achievable-p-value.ts
-function minimumAchievablePValue(n) {
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`minimumAchievablePValue: n must be a non-negative integer, got ${n}`);
-  return Math.min(1, 2 / 2 ** n);
-}
-
-// src/compare/collect-pairs.ts
-function collectPairs(trials, scenario) {
-  const all = trials.filter((t) => t.scenario === scenario);
-  const readings = all.filter((t) => t.discarded === void 0);
-  const setAside = all.length - readings.length;
-  const byPair = /* @__PURE__ */ new Map();
-  for (const reading of readings) {
-    const slot = byPair.get(reading.pair) ?? { duplicates: 0 };
-    if (slot[reading.side] === void 0) slot[reading.side] = reading;
-    else slot.duplicates += 1;
-    byPair.set(reading.pair, slot);
-  }
-  const pairs = [];
-  const incomplete = [];
-  const duplicated = [];
-  for (const [pair, slot] of [...byPair.entries()].sort(([a], [b]) => a - b)) {
-    if (slot.duplicates > 0) duplicated.push(pair);
-    if (slot.base && slot.head) pairs.push({ pair, base: slot.base, head: slot.head });
-    else incomplete.push(pair);
-  }
-  const warnings = [];
-  if (setAside > 0) warnings.push(`${setAside} reading(s) were set aside and their pairs measured again`);
-  if (incomplete.length > 0)
-    warnings.push(`pair(s) ${incomplete.join(", ")} lack a base or head reading and were ignored`);
-  if (duplicated.length > 0)
-    warnings.push(`pair(s) ${duplicated.join(", ")} had more than one reading per side; the first was used`);
-  return { pairs, readings, warnings };
-}
-
-// src/compare/decide-gate-verdict.ts
-function decideGateVerdict(comparisons, incomplete) {
-  const verdicts = new Set(comparisons.filter((c) => c.gated).map((c) => c.verdict));
-  if (verdicts.has("regression")) return "regression";
-  if (incomplete || verdicts.has("inconclusive")) return "inconclusive";
-  if (verdicts.has("improvement")) return "improvement";
-  return "unchanged";
-}
-
-// src/compare/decide-verdict.ts
-function decideVerdict(input2) {
-  const { change, ci, qValue, better, threshold, alpha, ciAtLevel } = input2;
-  const worseBy = better === "lower" ? change : -change;
-  const significant = qValue <= alpha;
-  if (significant && worseBy >= threshold) return "regression";
-  if (significant && -worseBy >= threshold) return "improvement";
-  if (ciAtLevel && ci[0] >= -threshold && ci[1] <= threshold) return "unchanged";
-  return "inconclusive";
-}
-
-// src/compare/format-percent.ts
-function formatPercent2(fraction, options = {}) {
-  const { signed = true, digits = 1 } = options;
-  if (!Number.isFinite(fraction)) return "n/a";
-  if (!signed) return `${(fraction * 100).toFixed(digits)}%`;
-  const text = `${Math.abs(fraction * 100).toFixed(digits)}%`;
-  return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text;
-}
-
-// src/compare/describe-trial-conditions.ts
-var HIGH_STEAL_FRACTION = 0.2;
-function describeTrialConditions(readings) {
-  if (readings.length === 0) return [];
-  const warnings = [];
-  const withErrors = readings.filter((r) => r.errors > 0 || r.metrics.error_rate > 0);
-  if (withErrors.length > 0) {
-    const worst = Math.max(...withErrors.map((r) => r.metrics.error_rate));
-    const sides = [...new Set(withErrors.map((r) => r.side))].join(" and ");
-    warnings.push(
-      `errors in ${withErrors.length} of ${readings.length} trials (${sides}; error rate up to ${formatPercent2(worst, { signed: false })}): timings include failed requests`
-    );
-  }
-  const stealMean = readings.reduce((sum, r) => sum + r.stealFraction, 0) / readings.length;
-  if (stealMean > HIGH_STEAL_FRACTION) {
-    warnings.push(
-      `high CPU steal: ${formatPercent2(stealMean, { signed: false })} on average over this scenario's trials (above ${HIGH_STEAL_FRACTION * 100}%): timings are noisy; cpu_per_request is the least affected metric`
-    );
-  }
-  return warnings;
-}
-
-// src/stats/assert-sample.ts
-function assertFiniteSample(values, label, minLength = 1) {
-  if (values.length < minLength) {
-    throw new RangeError(`${label}: needs at least ${minLength} value(s), got ${values.length}`);
-  }
-  values.forEach((value, index) => {
-    if (!Number.isFinite(value))
-      throw new RangeError(`${label}: value at index ${index} is ${value}, expected a finite number`);
-  });
-}
-function assertConfidenceLevel(level, label) {
-  if (!(level > 0 && level < 1))
-    throw new RangeError(`${label}: confidence level must be in (0, 1), got ${level}`);
-}
-
-// src/stats/element-at.ts
-function elementAt(values, index) {
-  const value = values[index];
-  if (value === void 0 || !Number.isInteger(index) || index < 0) {
-    throw new RangeError(`index ${index} is outside [0, ${values.length})`);
-  }
-  return value;
-}
-
-// src/stats/median.ts
-function median(values) {
-  assertFiniteSample(values, "median");
-  return medianOfSorted([...values].sort((a, b) => a - b));
-}
-function medianOfSorted(sorted) {
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? elementAt(sorted, mid) : (elementAt(sorted, mid - 1) + elementAt(sorted, mid)) / 2;
-}
-
-// src/stats/walsh-averages.ts
-function walshAverages(d) {
-  assertFiniteSample(d, "walshAverages");
-  const n = d.length;
-  const averages = new Float64Array(n * (n + 1) / 2);
-  let k = 0;
-  d.forEach((di, i) => {
-    for (let j = i; j < n; j += 1) {
-      averages[k] = (di + (d[j] ?? Number.NaN)) / 2;
-      k += 1;
-    }
-  });
-  return averages.sort();
-}
-
-// src/stats/hodges-lehmann-one-sample.ts
-function hodgesLehmannOneSample(d) {
-  return medianOfSorted(walshAverages(d));
-}
-
-// src/stats/signed-rank-null-counts.ts
-var SIGNED_RANK_EXACT_MAX_N = 50;
-function signedRankNullCounts(n) {
-  if (!Number.isInteger(n) || n < 0 || n > SIGNED_RANK_EXACT_MAX_N) {
-    throw new RangeError(
-      `signedRankNullCounts: n must be an integer in 0..${SIGNED_RANK_EXACT_MAX_N}, got ${n}`
-    );
-  }
-  const max2 = n * (n + 1) / 2;
-  const counts = new Float64Array(max2 + 1);
-  counts[0] = 1;
-  for (let k = 1; k <= n; k += 1) {
-    const top = k * (k + 1) / 2;
-    for (let v = top; v >= k; v -= 1) counts[v] = (counts[v] ?? 0) + (counts[v - k] ?? 0);
-  }
-  return counts;
-}
-
-// src/stats/complementary-error-function.ts
-function complementaryErrorFunction(x) {
-  if (Number.isNaN(x)) return Number.NaN;
-  if (x < 0) return 2 - complementaryErrorFunction(-x);
-  if (x < 2) return 1 - erfSeries(x);
-  if (x > 27) return 0;
-  return erfcContinuedFraction(x);
-}
-var SQRT_PI = Math.sqrt(Math.PI);
-var EPSILON = 1e-17;
-function erfSeries(x) {
-  const x2 = x * x;
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 200 && term > EPSILON * sum; n += 1) {
-    term *= 2 * x2 / (2 * n + 1);
-    sum += term;
-  }
-  return 2 / SQRT_PI * Math.exp(-x2) * sum;
-}
-function erfcContinuedFraction(x) {
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 500; k += 1) {
-    const a = k / 2;
-    d = x + a * d;
-    d = Math.abs(d) < tiny ? tiny : d;
-    c = x + a / c;
-    c = Math.abs(c) < tiny ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < EPSILON) break;
-  }
-  return Math.exp(-x * x) / SQRT_PI / f;
-}
-
-// src/stats/standard-normal-cdf.ts
-function standardNormalCdf(z2) {
-  return complementaryErrorFunction(-z2 / Math.SQRT2) / 2;
-}
-
-// src/stats/standard-normal-quantile.ts
-function standardNormalQuantile(p) {
-  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
-  if (p === 0.5) return 0;
-  if (p > 0.5) return -standardNormalQuantile(1 - p);
-  let low = -40;
-  let high = 0;
-  for (let i = 0; i < 200; i += 1) {
-    const mid = (low + high) / 2;
-    if (mid === low || mid === high) break;
-    if (standardNormalCdf(mid) < p) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
-}
-
-// src/stats/signed-rank-confidence-interval.ts
-function signedRankConfidenceInterval(d, level) {
-  assertConfidenceLevel(level, "signedRankConfidenceInterval");
-  const walsh = walshAverages(d);
-  const k = Math.max(1, criticalRank(d.length, (1 - level) / 2));
-  return [elementAt(walsh, k - 1), elementAt(walsh, walsh.length - k)];
-}
-function criticalRank(n, tailProbability) {
-  if (n > SIGNED_RANK_EXACT_MAX_N) {
-    const z2 = standardNormalQuantile(1 - tailProbability);
-    return Math.floor(n * (n + 1) / 4 - z2 * Math.sqrt(n * (n + 1) * (2 * n + 1) / 24));
-  }
-  const counts = signedRankNullCounts(n);
-  const target = (tailProbability - 10 * Number.EPSILON) * 2 ** n;
-  let cumulative = 0;
-  for (let q = 0; q < counts.length; q += 1) {
-    cumulative += counts[q] ?? 0;
-    if (cumulative >= target) return q;
-  }
-  return counts.length - 1;
-}
-
-// src/stats/average-ranks.ts
-function averageRanks(values) {
-  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
-  const ranks = new Array(values.length).fill(0);
-  const tieSizes = [];
-  let start = 0;
-  while (start < order.length) {
-    let end = start + 1;
-    while (end < order.length && order[end]?.value === order[start]?.value) end += 1;
-    const rank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i += 1) {
-      const entry = order[i];
-      if (entry) ranks[entry.index] = rank;
-    }
-    tieSizes.push(end - start);
-    start = end;
-  }
-  return { ranks, tieSizes };
-}
-
-// src/stats/wilcoxon-signed-rank.ts
-function wilcoxonSignedRank(d) {
-  assertFiniteSample(d, "wilcoxonSignedRank", 0);
-  const nonZero = d.filter((x) => x !== 0);
-  const n = nonZero.length;
-  if (n === 0) return { statistic: 0, pValue: 1, method: "exact", n: 0 };
-  const { ranks, tieSizes } = averageRanks(nonZero.map(Math.abs));
-  const statistic = nonZero.reduce((sum, x, i) => x > 0 ? sum + (ranks[i] ?? 0) : sum, 0);
-  const hasTies = tieSizes.some((t) => t > 1);
-  if (n <= SIGNED_RANK_EXACT_MAX_N && !hasTies && n === d.length) {
-    return { statistic, pValue: exactPValue(statistic, n), method: "exact", n };
-  }
-  const mean = n * (n + 1) / 4;
-  const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
-  const sigma = Math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48);
-  const deviation = statistic - mean;
-  const z2 = (deviation - Math.sign(deviation) * 0.5) / sigma;
-  return { statistic, pValue: Math.min(1, 2 * standardNormalCdf(-Math.abs(z2))), method: "normal", n };
-}
-function exactPValue(statistic, n) {
-  const counts = signedRankNullCounts(n);
-  const upper = statistic > n * (n + 1) / 4;
-  let tail = 0;
-  counts.forEach((count, v) => {
-    if (upper ? v >= statistic : v <= statistic) tail += count;
-  });
-  return Math.min(1, 2 * tail / 2 ** n);
-}
-
-// src/compare/estimate-paired-change.ts
-function estimatePairedChange(values, level) {
-  const usable = values.filter((v) => Number.isFinite(v.base) && Number.isFinite(v.head));
-  const warnings = [];
-  const skipped = values.length - usable.length;
-  if (skipped > 0)
-    warnings.push(`${skipped} pair(s) had a value that is not a finite number and were skipped`);
-  if (usable.length === 0) {
-    warnings.push("no pair had finite values on both sides: not compared");
-    return {
-      method: "none",
-      pairs: 0,
-      informativePairs: 0,
-      baseMedian: 0,
-      headMedian: 0,
-      change: 0,
-      ci: [0, 0],
-      pValue: 1,
-      warnings
-    };
-  }
-  const baseMedian = median(usable.map((v) => v.base));
-  const headMedian = median(usable.map((v) => v.head));
-  const common = { pairs: usable.length, baseMedian, headMedian };
-  if (usable.every((v) => v.base === v.head)) {
-    warnings.push(`zero variance: base and head were identical in all ${usable.length} pair(s)`);
-    return {
-      ...common,
-      method: "identical",
-      informativePairs: 0,
-      change: 0,
-      ci: [0, 0],
-      pValue: 1,
-      warnings
-    };
-  }
-  const ratioUndefined = usable.filter((v) => v.base !== v.head && (v.base <= 0 || v.head <= 0)).length;
-  if (ratioUndefined === 0) {
-    const logRatios = usable.map((v) => v.base === v.head ? 0 : Math.log(v.head / v.base));
-    const test2 = wilcoxonSignedRank(logRatios);
-    const [low2, high2] = signedRankConfidenceInterval(logRatios, level);
-    const change2 = Math.expm1(hodgesLehmannOneSample(logRatios));
-    return {
-      ...common,
-      method: "log-ratio",
-      informativePairs: test2.n,
-      change: change2,
-      ci: [Math.expm1(low2), Math.expm1(high2)],
-      pValue: test2.pValue,
-      warnings
-    };
-  }
-  const differences = usable.map((v) => v.head - v.base);
-  const pooledMean = usable.reduce((sum, v) => sum + Math.abs(v.base) + Math.abs(v.head), 0) / (2 * usable.length);
-  const scale = baseMedian > 0 ? baseMedian : pooledMean;
-  warnings.push(
-    `${ratioUndefined} pair(s) had a value \u2264 0 on one side only, so ratios are undefined: compared head \u2212 base ` + (baseMedian > 0 ? `per pair, relative to base's median (${baseMedian})` : `per pair, relative to the mean of both sides (${pooledMean}) because base's median is ${baseMedian}; read the change as approximate`)
+// src/measure/run-trials.ts
+var MAX_RERUNS_PER_PAIR = 2;
+var MIN_PAIRS = 2;
+async function runTrials(deps, config2, servers, seed, trials, warnings) {
+  const { clock, log, store } = deps;
+  const design = planSequentialDesign(config2.gate);
+  const scenarios = config2.http.map((s) => s.name);
+  const plan = planTrials(config2.gate.trials, seed);
+  const startMs = clock.now();
+  log.info(
+    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
   );
-  const test = wilcoxonSignedRank(differences);
-  const [low, high] = signedRankConfidenceInterval(differences, level);
-  const change = hodgesLehmannOneSample(differences) / scale;
-  return {
-    ...common,
-    method: "difference",
-    informativePairs: test.n,
-    change,
-    ci: [low / scale, high / scale],
-    pValue: test.pValue,
-    warnings
-  };
-}
-
-// src/compare/estimate-pairs-needed.ts
-var PRACTICAL_LIMIT = 1e3;
-function estimatePairsNeeded(input2) {
-  const { pairs, change, ci, threshold, minimumPairs } = input2;
-  const halfWidth = (ci[1] - ci[0]) / 2;
-  const distance2 = Math.abs(change);
-  const margin = distance2 < threshold ? threshold - distance2 : distance2;
-  const needed = margin > 0 ? Math.ceil(pairs * (halfWidth / margin) ** 2) : Number.POSITIVE_INFINITY;
-  const more = Math.max(needed - pairs, minimumPairs - pairs, 1);
-  const goal = distance2 < threshold ? `fit inside \xB1${formatPercent2(threshold, { signed: false })}` : "exclude 0";
-  const why = `the interval (\xB1${formatPercent2(halfWidth, { signed: false })} around ${formatPercent2(change)}) must ${goal}; a rough estimate assuming it narrows as 1/\u221An`;
-  if (!Number.isFinite(more) || more > PRACTICAL_LIMIT) {
-    return `inconclusive: more than ${PRACTICAL_LIMIT} more pairs would be needed (${why}); reduce the noise or raise the threshold instead`;
+  let look = 0;
+  let pairs = 0;
+  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
+  for (const { pair, order } of plan) {
+    const elapsedMs = clock.now() - startMs;
+    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
+    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
+      warnings.push(
+        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
+      );
+      break;
+    }
+    for (const scenario of config2.http) {
+      const kept = await measurePair(
+        deps,
+        servers,
+        scenario,
+        { pair, order },
+        reruns,
+        (reading) => log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)))
+      );
+      trials.push(...kept.readings);
+      warnings.push(...kept.warnings);
+    }
+    pairs += 1;
+    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
+    if (pairs === design.looks[look]) {
+      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
+      log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
+      if (result2.stop) return { design, result: result2, pairs };
+      look += 1;
+    }
   }
-  return `inconclusive: roughly ${more} more pair(s) (${pairs + more} in all) might settle it (${why})`;
+  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
+  const result = { ...final, reason: `time budget reached; ${final.reason}` };
+  log.info(`final look after ${pairs} pairs: ${result.reason}`);
+  return { design, result, pairs };
 }
-
-// src/compare/compare-gate.ts
-function compareGate(input2) {
-  const { trials, scenarios, gate } = input2;
-  const level = 1 - gate.alpha;
-  const significanceLevel = input2.significanceLevel ?? gate.alpha;
-  const plannedPairs = input2.plannedPairs ?? gate.trials;
-  const gated = new Set(gate.metrics);
-  const warnings = [];
-  const drafts = [];
-  let incomplete = false;
-  const unknown2 = [...new Set(trials.map((t) => t.scenario))].filter((s) => !scenarios.includes(s));
-  if (unknown2.length > 0) warnings.push(`readings of unknown scenario(s) ${unknown2.join(", ")} were ignored`);
-  for (const scenario of scenarios) {
-    const collected = collectPairs(trials, scenario);
-    warnings.push(...collected.warnings.map((w) => `${scenario}: ${w}`));
-    if (collected.pairs.length === 0) {
-      incomplete = true;
-      warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
+async function measurePair(deps, servers, scenario, { pair, order }, reruns, onReading) {
+  const setAside = [];
+  for (let attempt = 0; ; attempt += 1) {
+    const readings = [];
+    for (const [position, side] of order.entries()) {
+      const reading = await measureTrial(deps, servers[side], scenario, {
+        side,
+        pair,
+        position: position === 0 ? 0 : 1
+      });
+      readings.push(reading);
+      onReading(reading);
+    }
+    const reasons = readings.flatMap((r) => {
+      const why = whyRerun(r);
+      return why === void 0 ? [] : [`${r.side}: ${why}`];
+    });
+    if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
+      reruns.left -= 1;
+      setAside.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
+      deps.log.info(
+        `pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`
+      );
       continue;
     }
-    if (collected.pairs.length < plannedPairs) {
-      warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
-    }
-    const conditions = describeTrialConditions(collected.readings);
-    for (const metric of HTTP_METRICS) {
-      const values = collected.pairs.map((p) => ({
-        base: p.base.metrics[metric],
-        head: p.head.metrics[metric]
-      }));
-      const estimate = estimatePairedChange(values, level);
-      drafts.push({
-        scenario,
-        metric,
-        gated: gated.has(metric),
-        estimate,
-        warnings: [...estimate.warnings, ...conditions]
-      });
-    }
+    const warnings = reasons.length === 0 ? [] : [
+      `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
+    ];
+    return { readings: [...setAside, ...readings], warnings };
   }
-  const qValues = adjustByFamily(drafts);
-  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
-  return {
-    comparisons,
-    verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
-    regressions: comparisons.filter((c) => c.gated && c.verdict === "regression").length,
-    warnings
-  };
-}
-function adjustByFamily(drafts) {
-  const qValues = new Array(drafts.length).fill(1);
-  for (const family of [true, false]) {
-    const members2 = drafts.flatMap((d, index) => d.gated === family ? [index] : []);
-    const adjusted = benjaminiHochberg(members2.map((index) => drafts[index]?.estimate.pValue ?? 1));
-    members2.forEach((index, k) => qValues[index] = adjusted[k] ?? 1);
-  }
-  return qValues;
-}
-function finish(draft, qValue, gate, significanceLevel) {
-  const { estimate } = draft;
-  const warnings = [...draft.warnings];
-  const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
-  const ciAtLevel = estimate.pairs >= minimumPairs;
-  if (estimate.method !== "identical" && estimate.method !== "none" && minimumAchievablePValue(estimate.informativePairs) > significanceLevel) {
-    warnings.push(
-      `${estimate.informativePairs} pair(s) with a difference can never reach p \u2264 ${formatLevel(significanceLevel)}: the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`
-    );
-  }
-  const verdict = estimate.method === "identical" ? "unchanged" : estimate.method === "none" ? "inconclusive" : decideVerdict({
-    change: estimate.change,
-    ci: estimate.ci,
-    qValue,
-    better: METRICS[draft.metric].better,
-    threshold: gate.threshold,
-    alpha: significanceLevel,
-    ciAtLevel
-  });
-  if (verdict === "inconclusive" && estimate.method !== "none") {
-    warnings.push(
-      estimatePairsNeeded({
-        pairs: estimate.pairs,
-        change: estimate.change,
-        ci: estimate.ci,
-        threshold: gate.threshold,
-        minimumPairs
-      })
-    );
-  }
-  return {
-    scenario: draft.scenario,
-    metric: draft.metric,
-    gated: draft.gated,
-    pairs: estimate.pairs,
-    baseMedian: estimate.baseMedian,
-    headMedian: estimate.headMedian,
-    change: estimate.change,
-    ci: estimate.ci,
-    pValue: estimate.pValue,
-    qValue,
-    verdict,
-    warnings
-  };
-}
-function formatLevel(level) {
-  return String(Number(level.toPrecision(3)));
 }
 
-// src/compare/sequential.ts
-var LOOK_EVERY = 4;
-function planSequentialDesign(gate) {
-  const { minTrials, trials, alpha } = gate;
-  if (!Number.isInteger(minTrials) || !Number.isInteger(trials) || minTrials < 1 || minTrials > trials) {
-    throw new RangeError(`expected 1 \u2264 minTrials \u2264 trials, got minTrials ${minTrials}, trials ${trials}`);
+// src/targets/prepare-targets.ts
+import path from "node:path";
+async function buildCheckout(deps, config2, checkout, side, configDir) {
+  const logFile = deps.store.logPath(`build-${side}.log`);
+  for (const command of config2.build) {
+    deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
+    const result = await deps.shell.run(command, { cwd: path.join(checkout.dir, configDir), logFile });
+    if (result.exitCode !== 0) {
+      throw new RunError(
+        `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
+        `fix the build command in the config or the commit; the full log is ${logFile}`,
+        result.logTail
+      );
+    }
   }
-  const looks = [];
-  for (let pairs = minTrials; pairs < trials; pairs += LOOK_EVERY) looks.push(pairs);
-  looks.push(trials);
-  const spent = looks.map((pairs) => spendAlpha(alpha, pairs / trials));
-  const alphas = spent.map((total, k) => total - (k > 0 ? spent[k - 1] ?? 0 : 0));
-  return { minPairs: minTrials, maxPairs: trials, looks, alphas };
 }
-function spendAlpha(alpha, t) {
-  const fraction = Math.min(1, Math.max(0, t));
-  return alpha * Math.log(1 + (Math.E - 1) * fraction);
-}
-function evaluateLook(input2) {
-  const { design, look } = input2;
-  const significanceLevel = design.alphas[look];
-  const lookPairs = design.looks[look];
-  if (significanceLevel === void 0 || lookPairs === void 0) {
-    throw new RangeError(`look ${look} is not one of the ${design.looks.length} planned looks`);
-  }
-  const last = look === design.looks.length - 1;
-  const outcome = compareGate({
-    trials: input2.trials,
-    scenarios: input2.scenarios,
-    gate: input2.gate,
-    significanceLevel,
-    plannedPairs: input2.plannedPairs ?? lookPairs
+async function startServer(deps, config2, checkout, side, configDir) {
+  const port = await deps.launcher.freePort();
+  const { server } = config2;
+  const portText = String(port);
+  const readyUrl = /^https?:\/\//.test(server.ready) ? substitutePort(server.ready, portText) : `http://127.0.0.1:${port}${server.ready}`;
+  const started = await deps.launcher.start({
+    label: side,
+    command: substitutePort(server.command, portText),
+    cwd: path.join(checkout.dir, configDir, server.cwd),
+    // Python randomizes string hashing per process, so two processes of identical code lay out their
+    // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
+    // keeps that out of the comparison (a user's `env` may still set another).
+    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
+    port,
+    readyUrl,
+    startupTimeoutMs: server.startupTimeoutMs,
+    logFile: deps.store.logPath(`server-${side}.log`)
   });
-  const gated = outcome.comparisons.filter((c) => c.gated);
-  const unsettled = gated.filter((c) => c.verdict === "inconclusive");
-  const level = `p \u2264 ${Number(significanceLevel.toPrecision(3))}`;
-  if (outcome.verdict === "regression") {
-    return { outcome, stop: true, significanceLevel, reason: `regression at look ${look + 1} (${level})` };
-  }
-  if (gated.length > 0 && unsettled.length === 0) {
-    return {
-      outcome,
-      stop: true,
-      significanceLevel,
-      reason: `every gated metric settled at look ${look + 1} (${level})`
-    };
-  }
-  if (last) {
-    return { outcome, stop: true, significanceLevel, reason: `last planned look (${level})` };
-  }
-  const open3 = unsettled.map((c) => `${c.scenario} ${c.metric}`).join(", ");
-  return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open3}` };
+  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
+  return started;
+}
+function substitutePort(text, port) {
+  return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
 }
 
 // src/version.ts
 var VERSION = "0.1.0";
 
 // src/run.ts
-var MAX_RERUNS_PER_PAIR = 2;
-var MIN_PAIRS = 2;
 async function runGate(deps, request) {
   const { log, clock, store } = deps;
   const { config: config2 } = request;
@@ -38663,7 +38781,8 @@ async function runGate(deps, request) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES) await build(deps, config2, checkouts[side], side, request.configDirInRepo);
+      for (const side of SIDES)
+        await buildCheckout(deps, config2, checkouts[side], side, request.configDirInRepo);
     });
     const servers = await timed("start", "Start servers", async () => {
       const [b, h] = await Promise.all(
@@ -38707,110 +38826,9 @@ async function runGate(deps, request) {
   }
 }
 var SIDES = ["base", "head"];
-async function runTrials(deps, config2, servers, seed, trials, warnings) {
-  const { clock, log, store } = deps;
-  const design = planSequentialDesign(config2.gate);
-  const scenarios = config2.http.map((s) => s.name);
-  const plan = planTrials(config2.gate.trials, seed);
-  const startMs = clock.now();
-  log.info(
-    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
-  );
-  let look = 0;
-  let pairs = 0;
-  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
-  for (const { pair, order } of plan) {
-    const elapsedMs = clock.now() - startMs;
-    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
-    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
-      warnings.push(
-        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
-      );
-      break;
-    }
-    for (const scenario of config2.http) {
-      for (let attempt = 0; ; attempt += 1) {
-        const readings = [];
-        for (const [position, side] of order.entries()) {
-          const where = { side, pair, position: position === 0 ? 0 : 1 };
-          const reading = await measureTrial(deps, servers[side], scenario, where);
-          readings.push(reading);
-          log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)));
-        }
-        const reasons = readings.flatMap((r) => {
-          const why = whyRerun(r);
-          return why === void 0 ? [] : [`${r.side}: ${why}`];
-        });
-        if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
-          reruns.left -= 1;
-          trials.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
-          log.info(`pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`);
-          continue;
-        }
-        if (reasons.length > 0) {
-          warnings.push(
-            `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
-          );
-        }
-        trials.push(...readings);
-        break;
-      }
-    }
-    pairs += 1;
-    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
-    if (pairs === design.looks[look]) {
-      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
-      log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
-      if (result2.stop) return { design, result: result2, pairs };
-      look += 1;
-    }
-  }
-  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
-  const result = { ...final, reason: `time budget reached; ${final.reason}` };
-  log.info(`final look after ${pairs} pairs: ${result.reason}`);
-  return { design, result, pairs };
-}
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
-}
-async function build(deps, config2, checkout, side, configDir) {
-  const logFile = deps.store.logPath(`build-${side}.log`);
-  for (const command of config2.build) {
-    deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
-    const result = await deps.shell.run(command, { cwd: path.join(checkout.dir, configDir), logFile });
-    if (result.exitCode !== 0) {
-      throw new RunError(
-        `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
-        `fix the build command in the config or the commit; the full log is ${logFile}`,
-        result.logTail
-      );
-    }
-  }
-}
-async function startServer(deps, config2, checkout, side, configDir) {
-  const port = await deps.launcher.freePort();
-  const { server } = config2;
-  const portText = String(port);
-  const readyUrl = /^https?:\/\//.test(server.ready) ? substitutePort(server.ready, portText) : `http://127.0.0.1:${port}${server.ready}`;
-  const started = await deps.launcher.start({
-    label: side,
-    command: substitutePort(server.command, portText),
-    cwd: path.join(checkout.dir, configDir, server.cwd),
-    // Python randomizes string hashing per process, so two processes of identical code lay out their
-    // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
-    // keeps that out of the comparison (a user's `env` may still set another).
-    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
-    port,
-    readyUrl,
-    startupTimeoutMs: server.startupTimeoutMs,
-    logFile: deps.store.logPath(`server-${side}.log`)
-  });
-  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
-  return started;
-}
-function substitutePort(text, port) {
-  return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
 }
 function runnerFacts(stats, trials) {
   const steals = trials.map((t) => t.stealFraction);
@@ -58814,8 +58832,8 @@ var CONFIG_KEYS = {
   "http[]": Object.keys(scenarioShape),
   gate: Object.keys(gateShape)
 };
-var configSchema = external_exports.strictObject(topShape).transform(({ build: build3, server, http, gate }) => ({
-  build: build3,
+var configSchema = external_exports.strictObject(topShape).transform(({ build: build2, server, http, gate }) => ({
+  build: build2,
   server: {
     command: server.command,
     ready: server.ready,

@@ -28785,7 +28785,7 @@ var require_colors = __commonJS({
       }
       return str.replace(matchOperatorsRe, "\\$&");
     };
-    function build3(_styles) {
+    function build2(_styles) {
       var builder = function builder2() {
         return applyStyle.apply(builder2, arguments);
       };
@@ -28800,7 +28800,7 @@ var require_colors = __commonJS({
         ansiStyles[key].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key].close), "g");
         ret[key] = {
           get: function() {
-            return build3(this._styles.concat(key));
+            return build2(this._styles.concat(key));
           }
         };
       });
@@ -28859,7 +28859,7 @@ var require_colors = __commonJS({
       Object.keys(styles).forEach(function(name) {
         ret[name] = {
           get: function() {
-            return build3([name]);
+            return build2([name]);
           }
         };
       });
@@ -38689,7 +38689,7 @@ var require_HistogramBuilder = __commonJS({
       numberOfSignificantValueDigits: 3,
       useWebAssembly: false
     };
-    var build3 = (request2 = exports2.defaultRequest) => {
+    var build2 = (request2 = exports2.defaultRequest) => {
       const parameters = Object.assign({}, exports2.defaultRequest, request2);
       if (request2.useWebAssembly && wasm_1.webAssemblyAvailable) {
         return wasm_1.WasmHistogram.build(parameters);
@@ -38699,7 +38699,7 @@ var require_HistogramBuilder = __commonJS({
       histogram.autoResize = parameters.autoResize;
       return histogram;
     };
-    exports2.build = build3;
+    exports2.build = build2;
   }
 });
 
@@ -50821,8 +50821,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build3 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build3}`, options);
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -81601,9 +81601,6 @@ function malformed(eventName, error63) {
   );
 }
 
-// src/run.ts
-import path from "node:path";
-
 // src/model/results.ts
 var REPORT_SCHEMA_VERSION = 1;
 
@@ -81739,89 +81736,6 @@ async function assertAlive(server, when) {
   );
 }
 
-// src/measure/why-rerun.ts
-var MAX_ERROR_RATE = 0.01;
-var MAX_STEAL_FRACTION = 0.5;
-function whyRerun(reading) {
-  const idle = findIdleWorkers(reading.processes);
-  if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
-  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
-    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
-  }
-  if (reading.stealFraction > MAX_STEAL_FRACTION)
-    return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
-  return void 0;
-}
-
-// src/report/format-number.ts
-function formatNonFinite(value) {
-  if (Number.isNaN(value)) return "n/a";
-  if (value === Infinity) return "\u221E";
-  if (value === -Infinity) return "-\u221E";
-  return void 0;
-}
-function groupDigits(digits) {
-  const [whole = "", fraction] = digits.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction === void 0 ? grouped : `${grouped}.${fraction}`;
-}
-function groupThousands(value, decimals = 0) {
-  const nonFinite = formatNonFinite(value);
-  if (nonFinite !== void 0) return nonFinite;
-  const text = Math.abs(value).toFixed(decimals);
-  const sign = value < 0 && Number(text) !== 0 ? "-" : "";
-  return sign + groupDigits(text);
-}
-function formatSignificant(value, digits = 3) {
-  const nonFinite = formatNonFinite(value);
-  if (nonFinite !== void 0) return nonFinite;
-  if (value === 0) return "0";
-  const exponent = Number(value.toExponential(digits - 1).split("e")[1]);
-  const decimals = Math.max(0, digits - 1 - exponent);
-  return groupThousands(value, decimals);
-}
-function formatPercent(fraction) {
-  return `${formatSignificant(fraction * 100)}%`;
-}
-var BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-function formatBytes(bytes) {
-  const nonFinite = formatNonFinite(bytes);
-  if (nonFinite !== void 0) return `${nonFinite} B`;
-  let scaled = bytes;
-  let unit = 0;
-  while (unit < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
-    scaled /= 1024;
-    unit += 1;
-  }
-  const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
-  return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
-}
-function formatDurationMs(durationMs) {
-  const nonFinite = formatNonFinite(durationMs);
-  if (nonFinite !== void 0) return `${nonFinite} ms`;
-  const sign = durationMs < 0 ? "-" : "";
-  const ms = Math.abs(durationMs);
-  const roundedMs = Number(ms.toPrecision(3));
-  if (roundedMs < 1e3) return `${sign}${roundedMs} ms`;
-  const roundedSeconds = Number((ms / 1e3).toPrecision(3));
-  if (roundedSeconds < 60) return `${sign}${roundedSeconds} s`;
-  const totalSeconds = Math.round(ms / 1e3);
-  if (totalSeconds < 3600) {
-    const seconds = totalSeconds % 60;
-    const minutes2 = (totalSeconds - seconds) / 60;
-    return seconds === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds} s`;
-  }
-  const totalMinutes = Math.round(totalSeconds / 60);
-  const minutes = totalMinutes % 60;
-  const hours = (totalMinutes - minutes) / 60;
-  return `${sign}${hours} h ${String(minutes).padStart(2, "0")} min`;
-}
-function formatPercentShort(fraction) {
-  const nonFinite = formatNonFinite(fraction);
-  if (nonFinite !== void 0) return `${nonFinite}%`;
-  return `${Number((fraction * 100).toPrecision(3))}%`;
-}
-
 // src/model/metrics.ts
 var HTTP_METRICS = [
   "throughput",
@@ -81879,451 +81793,6 @@ var METRICS = {
 var DEFAULT_GATED_METRICS = ["cpu_per_request", "latency_p50", "throughput"];
 function isMetricName(name) {
   return HTTP_METRICS.includes(name);
-}
-
-// src/report/inline-format.ts
-function metricLabel(metric, inline3) {
-  return isMetricName(metric) ? metric : inline3.text(metric);
-}
-
-// src/report/describe-conditions.ts
-function describeConditions(report, outline, inline3) {
-  const conditions = [
-    { label: "Pairs", value: describePairs(report, outline, inline3) },
-    ...outline.scenarios.flatMap(
-      ({ name, summary: summary2 }) => summary2 === void 0 ? [] : [
-        {
-          label: "Load",
-          value: `${inline3.code(name)}: ${inline3.text(summary2.method)} ${inline3.code(summary2.path)}, ${summary2.connections} connection${summary2.connections === 1 ? "" : "s"}, ${formatDurationMs(summary2.durationMs)} per trial after ${formatDurationMs(summary2.warmupMs)} warm-up`
-        }
-      ]
-    ),
-    {
-      label: "Gate",
-      value: `threshold ${formatPercentShort(report.gate.threshold)}, alpha ${report.gate.alpha}, gated metrics: ${report.gate.metrics.map((metric) => metricLabel(metric, inline3)).join(", ") || "none"}`
-    },
-    {
-      label: "CPU steal",
-      value: `mean ${formatPercent(report.runner.stealMean)}, max ${formatPercent(report.runner.stealMax)}`
-    },
-    {
-      label: "Runner",
-      value: `${inline3.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? "" : "s"}, ${inline3.text(report.runner.os)}`
-    },
-    { label: "Wall time", value: describeTimings(report.timings, inline3) },
-    {
-      label: "Config",
-      value: `${inline3.code(report.configPath)} (hash ${inline3.code(report.configHash.slice(0, 12))}), ${inline3.text(report.tool.name)} ${inline3.text(report.tool.version)}, started ${inline3.text(report.startedAt)}`
-    }
-  ];
-  return conditions;
-}
-function describePairs(report, outline, inline3) {
-  const planned = `${report.gate.trials} planned per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
-  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
-  const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
-  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
-  const seq = report.sequential;
-  const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline3.text(seq.reason)} (looks at ${seq.looks.join(", ")} pairs)` : "";
-  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
-  const [only] = counts;
-  if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
-  const perScenario = outline.scenarios.map(
-    (scenario) => `${inline3.code(scenario.name)} ${scenario.pairsRun}`
-  );
-  return `${perScenario.join(", ")} run of ${planned}; ${interleaving}`;
-}
-function describeTimings(timings, inline3) {
-  const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
-  const listed = phases.map(([phase, ms]) => `${inline3.text(phase)} ${formatDurationMs(ms)}`).join(", ");
-  const total = timings.total;
-  if (total === void 0) return listed || "not recorded";
-  return listed ? `${formatDurationMs(total)} total (${listed})` : `${formatDurationMs(total)} total`;
-}
-
-// src/report/format-change.ts
-function formatChange(change, options = {}) {
-  const text = formatSignedPercent(change);
-  return options.significant === false ? `~ ${text}` : text;
-}
-function formatSignedPercent(change) {
-  if (Number.isNaN(change)) return "n/a";
-  const magnitude = groupThousands(Math.abs(change * 100), 1);
-  if (magnitude === "0.0") return "0.0%";
-  return `${change > 0 ? "+" : "-"}${magnitude}%`;
-}
-function formatInterval(interval) {
-  return `${formatChange(interval[0])} \u2026 ${formatChange(interval[1])}`;
-}
-function isSignificant(comparison, alpha) {
-  return comparison.qValue < alpha;
-}
-function confidenceLabel(alpha) {
-  const level = Math.round((1 - alpha) * 1e3) / 10;
-  return `${level}% CI`;
-}
-
-// src/report/describe-headline.ts
-var TITLES = {
-  regression: "performance regression",
-  improvement: "performance improvement",
-  unchanged: "no regression",
-  inconclusive: "inconclusive",
-  failed: "run failed"
-};
-var NAMED_HIGHLIGHTS = 3;
-function describeHeadline(report, outline, inline3) {
-  return {
-    headline: outline.headline,
-    title: TITLES[outline.headline],
-    summary: describeSummary(report, outline, inline3),
-    commits: describeCommits(report, inline3)
-  };
-}
-function describeSummary(report, outline, inline3) {
-  const listed = listHighlights(outline.highlights, report.gate.alpha, inline3);
-  switch (outline.headline) {
-    case "failed": {
-      const readings = report.trials.length;
-      return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural2(readings)} taken).`;
-    }
-    case "regression":
-      return listed ? `Regressed: ${listed}.` : `${report.regressions} gated comparison${plural2(report.regressions)} regressed.`;
-    case "improvement":
-      return `Improved${listed ? `: ${listed}` : ""}, with no gated regression.`;
-    case "inconclusive":
-      return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}; more pairs would settle it.`;
-    case "unchanged": {
-      const scenarios = outline.scenarios.length;
-      return `No gated metric changed significantly by ${formatPercentShort(report.gate.threshold)} or more (${outline.gatedCount} comparison${plural2(outline.gatedCount)} across ${scenarios} scenario${plural2(scenarios)}).`;
-    }
-  }
-}
-function listHighlights(highlights, alpha, inline3) {
-  const byScenario = /* @__PURE__ */ new Map();
-  for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
-    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
-    const items = byScenario.get(comparison.scenario) ?? [];
-    items.push(`${metricLabel(comparison.metric, inline3)} ${change} (${interval})`);
-    byScenario.set(comparison.scenario, items);
-  }
-  const named = [...byScenario].map(([scenario, items]) => `${inline3.code(scenario)} ${items.join(", ")}`);
-  const more = highlights.length - Math.min(highlights.length, NAMED_HIGHLIGHTS);
-  return more > 0 ? `${named.join("; ")}; and ${more} more` : named.join("; ");
-}
-function describeCommits(report, inline3) {
-  const pullRequest = report.pullRequest !== void 0 && Number.isSafeInteger(report.pullRequest) ? ` \xB7 PR #${report.pullRequest}` : "";
-  return `Base ${describeCommit(report.base, inline3)} \u2192 head ${describeCommit(report.head, inline3)}${pullRequest}.`;
-}
-function describeCommit(commit, inline3) {
-  const shortSha = inline3.code(commit.sha.slice(0, 7));
-  const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
-  return isShaItself || commit.ref === "" ? shortSha : `${inline3.code(commit.ref)} @ ${shortSha}`;
-}
-function plural2(count) {
-  return count === 1 ? "" : "s";
-}
-
-// src/report/format-value.ts
-function formatValue(metric, value) {
-  if (!Number.isFinite(value)) return formatSignificant(value);
-  switch (metric) {
-    case "throughput":
-      return `${groupThousands(value)} ${METRICS.throughput.unit}`;
-    case "latency_p50":
-    case "latency_p90":
-    case "latency_p99":
-      return formatLatencyMs(value);
-    case "cpu_per_request":
-      return `${formatSignificant(value)} ${METRICS.cpu_per_request.unit}`;
-    case "rss_peak":
-      return formatBytes(value);
-    case "error_rate":
-      return formatPercent(value);
-  }
-}
-function formatLatencyMs(latencyMs) {
-  return Math.abs(Number(latencyMs.toPrecision(3))) < 1e3 ? `${formatSignificant(latencyMs)} ms` : `${formatSignificant(latencyMs / 1e3)} s`;
-}
-
-// src/report/describe-rows.ts
-function describeComparison(comparison, alpha, inline3) {
-  return {
-    metric: metricLabel(comparison.metric, inline3),
-    gated: comparison.gated,
-    base: formatValue(comparison.metric, comparison.baseMedian),
-    head: formatValue(comparison.metric, comparison.headMedian),
-    change: formatChange(comparison.change, { significant: isSignificant(comparison, alpha) }),
-    interval: formatInterval(comparison.ci),
-    verdict: comparison.verdict
-  };
-}
-var TRIAL_HEADERS = [
-  "pair",
-  "order",
-  "side",
-  "req/s",
-  "p50 ms",
-  "p99 ms",
-  "CPU ms/req",
-  "RSS",
-  "errors",
-  "steal"
-];
-var TRIAL_NUMERIC = [true, false, false, true, true, true, true, true, true, true];
-function describeTrial(trial) {
-  return [
-    String(trial.pair + 1),
-    (trial.position === 0 ? "1st" : "2nd") + (trial.discarded === void 0 ? "" : " (set aside)"),
-    trial.side,
-    groupThousands(trial.metrics.throughput),
-    formatSignificant(trial.metrics.latency_p50),
-    formatSignificant(trial.metrics.latency_p99),
-    formatSignificant(trial.metrics.cpu_per_request),
-    formatBytes(trial.metrics.rss_peak),
-    groupThousands(trial.errors),
-    formatPercent(trial.stealFraction)
-  ];
-}
-function groupWarnings(comparisons, inline3) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const comparison of comparisons) {
-    for (const warning2 of comparison.warnings) {
-      const metrics = groups.get(warning2) ?? [];
-      metrics.push(metricLabel(comparison.metric, inline3));
-      groups.set(warning2, metrics);
-    }
-  }
-  return [...groups].map(([text, metrics]) => ({ text: inline3.text(text), metrics }));
-}
-function listTrialWarnings(trials, inline3) {
-  return trials.flatMap((trial) => {
-    const where = `pair ${trial.pair + 1}, ${trial.side}`;
-    const setAside = trial.discarded === void 0 ? [] : [`${where}: set aside and measured again (${inline3.text(trial.discarded)})`];
-    return [...setAside, ...trial.warnings.map((warning2) => `${where}: ${inline3.text(warning2)}`)];
-  });
-}
-
-// src/report/escape-markdown.ts
-var LINE_BREAKS = /\r\n|[\r\n\t\u2028\u2029]/g;
-var CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;"
-};
-var INLINE_SYNTAX = /[\\`*_[\]|~$]/g;
-function escapeMarkdown(text) {
-  return text.replace(LINE_BREAKS, " ").replace(CONTROL_CHARACTERS, "").replace(/[&<>"]/g, (character) => HTML_ENTITIES[character] ?? character).replace(INLINE_SYNTAX, (character) => `\\${character}`);
-}
-function markdownCode(text) {
-  return `<code>${escapeMarkdown(text)}</code>`;
-}
-function markdownFence(text, info2 = "text") {
-  const body = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").replace(/\n+$/, "");
-  let longestRun = 0;
-  for (const match of body.matchAll(/`+/g)) longestRun = Math.max(longestRun, match[0].length);
-  const fence = "`".repeat(Math.max(3, longestRun + 1));
-  return `${fence}${info2}
-${body}
-${fence}`;
-}
-
-// src/report/fit-markdown.ts
-var TRUNCATION_NOTE = "_\u2026 truncated; see report.json artifact._";
-function fitMarkdown(blocks, maxChars) {
-  const whole = `${blocks.join("\n\n")}
-`;
-  if (whole.length <= maxChars) return whole;
-  const room = maxChars - TRUNCATION_NOTE.length - 3;
-  let kept = "";
-  for (const block of blocks) {
-    const next = kept === "" ? block : `${kept}
-
-${block}`;
-    if (next.length > room) break;
-    kept = next;
-  }
-  const fitted = kept === "" ? TRUNCATION_NOTE : `${kept}
-
-${TRUNCATION_NOTE}`;
-  return `${fitted}
-`.slice(0, Math.max(0, maxChars));
-}
-
-// src/report/markdown-table.ts
-function markdownTable(headers, rows, numeric) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  const alignment = headers.map((_, index) => numeric[index] === true ? "--:" : ":--");
-  return [line(headers), line(alignment), ...rows.map(line)].join("\n");
-}
-
-// src/report/markdown-trials.ts
-var inline = { code: markdownCode, text: escapeMarkdown };
-function renderTrialDetails(scenarios) {
-  const measured = scenarios.filter((scenario) => scenario.trials.length > 0);
-  if (measured.length === 0) return void 0;
-  const count = measured.reduce((sum, scenario) => sum + scenario.trials.length, 0);
-  const tables = measured.map((scenario) => {
-    const table = markdownTable(TRIAL_HEADERS, scenario.trials.map(describeTrial), TRIAL_NUMERIC);
-    const warnings = listTrialWarnings(scenario.trials, inline).map((warning2) => `- ${warning2}`);
-    return [
-      `##### ${markdownCode(scenario.name)}`,
-      table,
-      ...warnings.length ? [warnings.join("\n")] : []
-    ].join("\n\n");
-  });
-  return [
-    `<details><summary>Per-trial readings (${count} trial${count === 1 ? "" : "s"})</summary>`,
-    ...tables,
-    "</details>"
-  ].join("\n\n");
-}
-
-// src/report/outline-report.ts
-function outlineReport(report) {
-  const headline = report.status === "failed" ? "failed" : report.verdict;
-  const gated = report.comparisons.filter((comparison) => comparison.gated);
-  const highlights = gated.filter((comparison) => comparison.verdict === headline && headline !== "unchanged").sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
-  const names = /* @__PURE__ */ new Set([
-    ...report.scenarios.map((scenario) => scenario.name),
-    ...report.comparisons.map((comparison) => comparison.scenario),
-    ...report.trials.map((trial) => trial.scenario)
-  ]);
-  const scenarios = [...names].map((name) => outlineScenario(report, name));
-  return { headline, highlights, gatedCount: gated.length, scenarios };
-}
-function outlineScenario(report, name) {
-  const metricOrder = (comparison) => {
-    const gatedIndex = report.gate.metrics.indexOf(comparison.metric);
-    if (comparison.gated && gatedIndex >= 0) return gatedIndex;
-    return report.gate.metrics.length + HTTP_METRICS.indexOf(comparison.metric) + (comparison.gated ? 0 : 100);
-  };
-  const comparisons = report.comparisons.filter((comparison) => comparison.scenario === name).sort((a, b) => metricOrder(a) - metricOrder(b));
-  const trials = report.trials.filter((trial) => trial.scenario === name).sort((a, b) => a.pair - b.pair || a.position - b.position);
-  const pairs = /* @__PURE__ */ new Map();
-  for (const trial of trials) pairs.set(trial.pair, { ...pairs.get(trial.pair), [trial.side]: trial });
-  const complete = [...pairs.values()].filter((pair) => pair.base !== void 0 && pair.head !== void 0);
-  const baseFirstPairs = complete.filter((pair) => pair.base?.position === 0).length;
-  const summary2 = report.scenarios.find((scenario) => scenario.name === name);
-  return { name, summary: summary2, comparisons, trials, pairsRun: complete.length, baseFirstPairs };
-}
-
-// src/report/render-markdown.ts
-var DEFAULT_MAX_CHARS = 65e3;
-var HEADLINE_EMOJI = {
-  regression: "\u274C",
-  improvement: "\u{1F680}",
-  unchanged: "\u2705",
-  inconclusive: "\u26A0\uFE0F",
-  failed: "\u{1F4A5}"
-};
-var VERDICT_CELL = {
-  regression: "regression \u274C",
-  improvement: "improvement \u{1F680}",
-  unchanged: "unchanged",
-  inconclusive: "inconclusive \u26A0\uFE0F"
-};
-var inline2 = { code: markdownCode, text: escapeMarkdown };
-function renderMarkdown(report, options = {}) {
-  const maxChars = options.maxChars !== void 0 && options.maxChars > 0 ? options.maxChars : DEFAULT_MAX_CHARS;
-  const outline = outlineReport(report);
-  const headline = describeHeadline(report, outline, inline2);
-  const title = escapeMarkdown(options.title ?? "perfgate");
-  const blocks = [
-    ...options.marker === void 0 ? [] : [options.marker],
-    `### ${HEADLINE_EMOJI[headline.headline]} ${title}: ${headline.title}`,
-    headline.summary,
-    headline.commits,
-    ...report.status === "failed" ? [renderError(report.error, maxChars)] : [],
-    // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
-    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, report.gate.alpha)),
-    ...renderGateWarnings(report.warnings),
-    renderConditions(report, outline)
-  ];
-  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
-  const details = renderTrialDetails(outline.scenarios);
-  const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
-  if (full.length <= maxChars) return full;
-  const omitted = "_Per-trial readings omitted to fit; see report.json artifact._";
-  return fitMarkdown([...blocks, ...details === void 0 ? [] : [omitted], legend], maxChars);
-}
-function renderScenario(scenario, alpha) {
-  const where = scenario.summary ? ` \xB7 ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}` : "";
-  const heading = `#### ${markdownCode(scenario.name)}${where}`;
-  if (scenario.comparisons.length === 0) {
-    return `${heading}
-
-_No comparison: base and head were not both measured._`;
-  }
-  const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, alpha, inline2);
-    const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
-    return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
-  });
-  const headers = ["metric", "base", "head", "change", confidenceLabel(alpha), "verdict"];
-  const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
-  const warnings = groupWarnings(scenario.comparisons, inline2).map(
-    (warning2) => `- \u26A0\uFE0F ${warning2.metrics.join(", ")}: ${warning2.text}`
-  );
-  return [heading, table, ...warnings.length ? [warnings.join("\n")] : []].join("\n\n");
-}
-function renderGateWarnings(warnings) {
-  if (warnings.length === 0) return [];
-  return [`#### Warnings
-
-${warnings.map((warning2) => `- \u26A0\uFE0F ${escapeMarkdown(warning2)}`).join("\n")}`];
-}
-function renderConditions(report, outline) {
-  const lines = describeConditions(report, outline, inline2).map(
-    ({ label, value }) => `- **${label}:** ${value}`
-  );
-  return `#### Conditions
-
-${lines.join("\n")}`;
-}
-function renderError(error63, maxChars) {
-  return `**Error**
-
-${markdownFence(capText(error63 ?? "no error recorded", Math.floor(maxChars / 4)))}`;
-}
-function capText(text, maxChars) {
-  if (text.length <= maxChars) return text;
-  const half = Math.max(1, Math.floor(maxChars / 2));
-  const omitted = text.length - 2 * half;
-  return `${text.slice(0, half)}
-\u2026 (${omitted} characters omitted) \u2026
-${text.slice(-half)}`;
-}
-
-// src/report/render-json.ts
-function renderJson(report) {
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-
-// src/measure/describe-progress.ts
-function describeProgress(reading, plannedPairs, budgetLeftMs) {
-  const m = reading.metrics;
-  const parts = [
-    `pair ${reading.pair + 1}/${plannedPairs}`,
-    reading.side.padEnd(4),
-    reading.scenario,
-    formatValue("throughput", m.throughput),
-    `p50 ${formatValue("latency_p50", m.latency_p50)}`,
-    formatValue("cpu_per_request", m.cpu_per_request),
-    `steal ${(reading.stealFraction * 100).toFixed(0)}%`,
-    `~${formatDuration(Math.max(0, budgetLeftMs))} of budget left`
-  ];
-  if (reading.errors > 0) parts.push(`${reading.errors} errors`);
-  return parts.join("  ") + reading.warnings.map((w) => `
-  \u26A0 ${w}`).join("");
-}
-function formatDuration(ms) {
-  const seconds = Math.round(ms / 1e3);
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
 }
 
 // src/stats/benjamini-hochberg.ts
@@ -82401,7 +81870,7 @@ function decideVerdict(input2) {
 }
 
 // src/compare/format-percent.ts
-function formatPercent2(fraction, options = {}) {
+function formatPercent(fraction, options = {}) {
   const { signed = true, digits = 1 } = options;
   if (!Number.isFinite(fraction)) return "n/a";
   if (!signed) return `${(fraction * 100).toFixed(digits)}%`;
@@ -82419,13 +81888,13 @@ function describeTrialConditions(readings) {
     const worst = Math.max(...withErrors.map((r) => r.metrics.error_rate));
     const sides = [...new Set(withErrors.map((r) => r.side))].join(" and ");
     warnings.push(
-      `errors in ${withErrors.length} of ${readings.length} trials (${sides}; error rate up to ${formatPercent2(worst, { signed: false })}): timings include failed requests`
+      `errors in ${withErrors.length} of ${readings.length} trials (${sides}; error rate up to ${formatPercent(worst, { signed: false })}): timings include failed requests`
     );
   }
   const stealMean = readings.reduce((sum, r) => sum + r.stealFraction, 0) / readings.length;
   if (stealMean > HIGH_STEAL_FRACTION) {
     warnings.push(
-      `high CPU steal: ${formatPercent2(stealMean, { signed: false })} on average over this scenario's trials (above ${HIGH_STEAL_FRACTION * 100}%): timings are noisy; cpu_per_request is the least affected metric`
+      `high CPU steal: ${formatPercent(stealMean, { signed: false })} on average over this scenario's trials (above ${HIGH_STEAL_FRACTION * 100}%): timings are noisy; cpu_per_request is the least affected metric`
     );
   }
   return warnings;
@@ -82715,8 +82184,8 @@ function estimatePairsNeeded(input2) {
   const margin = distance2 < threshold ? threshold - distance2 : distance2;
   const needed = margin > 0 ? Math.ceil(pairs * (halfWidth / margin) ** 2) : Number.POSITIVE_INFINITY;
   const more = Math.max(needed - pairs, minimumPairs - pairs, 1);
-  const goal = distance2 < threshold ? `fit inside \xB1${formatPercent2(threshold, { signed: false })}` : "exclude 0";
-  const why = `the interval (\xB1${formatPercent2(halfWidth, { signed: false })} around ${formatPercent2(change)}) must ${goal}; a rough estimate assuming it narrows as 1/\u221An`;
+  const goal = distance2 < threshold ? `fit inside \xB1${formatPercent(threshold, { signed: false })}` : "exclude 0";
+  const why = `the interval (\xB1${formatPercent(halfWidth, { signed: false })} around ${formatPercent(change)}) must ${goal}; a rough estimate assuming it narrows as 1/\u221An`;
   if (!Number.isFinite(more) || more > PRACTICAL_LIMIT) {
     return `inconclusive: more than ${PRACTICAL_LIMIT} more pairs would be needed (${why}); reduce the noise or raise the threshold instead`;
   }
@@ -82883,12 +82352,661 @@ function evaluateLook(input2) {
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open4}` };
 }
 
+// src/measure/why-rerun.ts
+var MAX_ERROR_RATE = 0.01;
+var MAX_STEAL_FRACTION = 0.5;
+function whyRerun(reading) {
+  const idle = findIdleWorkers(reading.processes);
+  if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
+  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
+    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
+  }
+  if (reading.stealFraction > MAX_STEAL_FRACTION)
+    return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
+  return void 0;
+}
+
+// src/report/format-number.ts
+function formatNonFinite(value) {
+  if (Number.isNaN(value)) return "n/a";
+  if (value === Infinity) return "\u221E";
+  if (value === -Infinity) return "-\u221E";
+  return void 0;
+}
+function groupDigits(digits) {
+  const [whole = "", fraction] = digits.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction === void 0 ? grouped : `${grouped}.${fraction}`;
+}
+function groupThousands(value, decimals = 0) {
+  const nonFinite = formatNonFinite(value);
+  if (nonFinite !== void 0) return nonFinite;
+  const text = Math.abs(value).toFixed(decimals);
+  const sign = value < 0 && Number(text) !== 0 ? "-" : "";
+  return sign + groupDigits(text);
+}
+function formatSignificant(value, digits = 3) {
+  const nonFinite = formatNonFinite(value);
+  if (nonFinite !== void 0) return nonFinite;
+  if (value === 0) return "0";
+  const exponent = Number(value.toExponential(digits - 1).split("e")[1]);
+  const decimals = Math.max(0, digits - 1 - exponent);
+  return groupThousands(value, decimals);
+}
+function formatPercent2(fraction) {
+  return `${formatSignificant(fraction * 100)}%`;
+}
+var BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+function formatBytes(bytes) {
+  const nonFinite = formatNonFinite(bytes);
+  if (nonFinite !== void 0) return `${nonFinite} B`;
+  let scaled = bytes;
+  let unit = 0;
+  while (unit < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
+    scaled /= 1024;
+    unit += 1;
+  }
+  const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
+  return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
+}
+function formatDurationMs(durationMs) {
+  const nonFinite = formatNonFinite(durationMs);
+  if (nonFinite !== void 0) return `${nonFinite} ms`;
+  const sign = durationMs < 0 ? "-" : "";
+  const ms = Math.abs(durationMs);
+  const roundedMs = Number(ms.toPrecision(3));
+  if (roundedMs < 1e3) return `${sign}${roundedMs} ms`;
+  const roundedSeconds = Number((ms / 1e3).toPrecision(3));
+  if (roundedSeconds < 60) return `${sign}${roundedSeconds} s`;
+  const totalSeconds = Math.round(ms / 1e3);
+  if (totalSeconds < 3600) {
+    const seconds = totalSeconds % 60;
+    const minutes2 = (totalSeconds - seconds) / 60;
+    return seconds === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds} s`;
+  }
+  const totalMinutes = Math.round(totalSeconds / 60);
+  const minutes = totalMinutes % 60;
+  const hours = (totalMinutes - minutes) / 60;
+  return `${sign}${hours} h ${String(minutes).padStart(2, "0")} min`;
+}
+function formatPercentShort(fraction) {
+  const nonFinite = formatNonFinite(fraction);
+  if (nonFinite !== void 0) return `${nonFinite}%`;
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
+// src/report/inline-format.ts
+function metricLabel(metric, inline3) {
+  return isMetricName(metric) ? metric : inline3.text(metric);
+}
+
+// src/report/describe-conditions.ts
+function describeConditions(report, outline, inline3) {
+  const conditions = [
+    { label: "Pairs", value: describePairs(report, outline, inline3) },
+    ...outline.scenarios.flatMap(
+      ({ name, summary: summary2 }) => summary2 === void 0 ? [] : [
+        {
+          label: "Load",
+          value: `${inline3.code(name)}: ${inline3.text(summary2.method)} ${inline3.code(summary2.path)}, ${summary2.connections} connection${summary2.connections === 1 ? "" : "s"}, ${formatDurationMs(summary2.durationMs)} per trial after ${formatDurationMs(summary2.warmupMs)} warm-up`
+        }
+      ]
+    ),
+    {
+      label: "Gate",
+      value: `threshold ${formatPercentShort(report.gate.threshold)}, alpha ${report.gate.alpha}, gated metrics: ${report.gate.metrics.map((metric) => metricLabel(metric, inline3)).join(", ") || "none"}`
+    },
+    {
+      label: "CPU steal",
+      value: `mean ${formatPercent2(report.runner.stealMean)}, max ${formatPercent2(report.runner.stealMax)}`
+    },
+    {
+      label: "Runner",
+      value: `${inline3.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? "" : "s"}, ${inline3.text(report.runner.os)}`
+    },
+    { label: "Wall time", value: describeTimings(report.timings, inline3) },
+    {
+      label: "Config",
+      value: `${inline3.code(report.configPath)} (hash ${inline3.code(report.configHash.slice(0, 12))}), ${inline3.text(report.tool.name)} ${inline3.text(report.tool.version)}, started ${inline3.text(report.startedAt)}`
+    }
+  ];
+  return conditions;
+}
+function describePairs(report, outline, inline3) {
+  const planned = `${report.gate.trials} planned per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
+  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
+  const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
+  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
+  const seq = report.sequential;
+  const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline3.text(seq.reason)} (looks at ${seq.looks.join(", ")} pairs)` : "";
+  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
+  const [only] = counts;
+  if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
+  const perScenario = outline.scenarios.map(
+    (scenario) => `${inline3.code(scenario.name)} ${scenario.pairsRun}`
+  );
+  return `${perScenario.join(", ")} run of ${planned}; ${interleaving}`;
+}
+function describeTimings(timings, inline3) {
+  const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
+  const listed = phases.map(([phase, ms]) => `${inline3.text(phase)} ${formatDurationMs(ms)}`).join(", ");
+  const total = timings.total;
+  if (total === void 0) return listed || "not recorded";
+  return listed ? `${formatDurationMs(total)} total (${listed})` : `${formatDurationMs(total)} total`;
+}
+
+// src/report/format-change.ts
+function formatChange(change, options = {}) {
+  const text = formatSignedPercent(change);
+  return options.significant === false ? `~ ${text}` : text;
+}
+function formatSignedPercent(change) {
+  if (Number.isNaN(change)) return "n/a";
+  const magnitude = groupThousands(Math.abs(change * 100), 1);
+  if (magnitude === "0.0") return "0.0%";
+  return `${change > 0 ? "+" : "-"}${magnitude}%`;
+}
+function formatInterval(interval) {
+  return `${formatChange(interval[0])} \u2026 ${formatChange(interval[1])}`;
+}
+function isSignificant(comparison, alpha) {
+  return comparison.qValue < alpha;
+}
+function confidenceLabel(alpha) {
+  const level = Math.round((1 - alpha) * 1e3) / 10;
+  return `${level}% CI`;
+}
+
+// src/report/describe-headline.ts
+var TITLES = {
+  regression: "performance regression",
+  improvement: "performance improvement",
+  unchanged: "no regression",
+  inconclusive: "inconclusive",
+  failed: "run failed"
+};
+var NAMED_HIGHLIGHTS = 3;
+function describeHeadline(report, outline, inline3) {
+  return {
+    headline: outline.headline,
+    title: TITLES[outline.headline],
+    summary: describeSummary(report, outline, inline3),
+    commits: describeCommits(report, inline3)
+  };
+}
+function describeSummary(report, outline, inline3) {
+  const listed = listHighlights(outline.highlights, report.gate.alpha, inline3);
+  switch (outline.headline) {
+    case "failed": {
+      const readings = report.trials.length;
+      return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural2(readings)} taken).`;
+    }
+    case "regression":
+      return listed ? `Regressed: ${listed}.` : `${report.regressions} gated comparison${plural2(report.regressions)} regressed.`;
+    case "improvement":
+      return `Improved${listed ? `: ${listed}` : ""}, with no gated regression.`;
+    case "inconclusive":
+      return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}; more pairs would settle it.`;
+    case "unchanged": {
+      const scenarios = outline.scenarios.length;
+      return `No gated metric changed significantly by ${formatPercentShort(report.gate.threshold)} or more (${outline.gatedCount} comparison${plural2(outline.gatedCount)} across ${scenarios} scenario${plural2(scenarios)}).`;
+    }
+  }
+}
+function listHighlights(highlights, alpha, inline3) {
+  const byScenario = /* @__PURE__ */ new Map();
+  for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
+    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
+    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
+    const items = byScenario.get(comparison.scenario) ?? [];
+    items.push(`${metricLabel(comparison.metric, inline3)} ${change} (${interval})`);
+    byScenario.set(comparison.scenario, items);
+  }
+  const named = [...byScenario].map(([scenario, items]) => `${inline3.code(scenario)} ${items.join(", ")}`);
+  const more = highlights.length - Math.min(highlights.length, NAMED_HIGHLIGHTS);
+  return more > 0 ? `${named.join("; ")}; and ${more} more` : named.join("; ");
+}
+function describeCommits(report, inline3) {
+  const pullRequest = report.pullRequest !== void 0 && Number.isSafeInteger(report.pullRequest) ? ` \xB7 PR #${report.pullRequest}` : "";
+  return `Base ${describeCommit(report.base, inline3)} \u2192 head ${describeCommit(report.head, inline3)}${pullRequest}.`;
+}
+function describeCommit(commit, inline3) {
+  const shortSha = inline3.code(commit.sha.slice(0, 7));
+  const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
+  return isShaItself || commit.ref === "" ? shortSha : `${inline3.code(commit.ref)} @ ${shortSha}`;
+}
+function plural2(count) {
+  return count === 1 ? "" : "s";
+}
+
+// src/report/format-value.ts
+function formatValue(metric, value) {
+  if (!Number.isFinite(value)) return formatSignificant(value);
+  switch (metric) {
+    case "throughput":
+      return `${groupThousands(value)} ${METRICS.throughput.unit}`;
+    case "latency_p50":
+    case "latency_p90":
+    case "latency_p99":
+      return formatLatencyMs(value);
+    case "cpu_per_request":
+      return `${formatSignificant(value)} ${METRICS.cpu_per_request.unit}`;
+    case "rss_peak":
+      return formatBytes(value);
+    case "error_rate":
+      return formatPercent2(value);
+  }
+}
+function formatLatencyMs(latencyMs) {
+  return Math.abs(Number(latencyMs.toPrecision(3))) < 1e3 ? `${formatSignificant(latencyMs)} ms` : `${formatSignificant(latencyMs / 1e3)} s`;
+}
+
+// src/report/describe-rows.ts
+function describeComparison(comparison, alpha, inline3) {
+  return {
+    metric: metricLabel(comparison.metric, inline3),
+    gated: comparison.gated,
+    base: formatValue(comparison.metric, comparison.baseMedian),
+    head: formatValue(comparison.metric, comparison.headMedian),
+    change: formatChange(comparison.change, { significant: isSignificant(comparison, alpha) }),
+    interval: formatInterval(comparison.ci),
+    verdict: comparison.verdict
+  };
+}
+var TRIAL_HEADERS = [
+  "pair",
+  "order",
+  "side",
+  "req/s",
+  "p50 ms",
+  "p99 ms",
+  "CPU ms/req",
+  "RSS",
+  "errors",
+  "steal"
+];
+var TRIAL_NUMERIC = [true, false, false, true, true, true, true, true, true, true];
+function describeTrial(trial) {
+  return [
+    String(trial.pair + 1),
+    (trial.position === 0 ? "1st" : "2nd") + (trial.discarded === void 0 ? "" : " (set aside)"),
+    trial.side,
+    groupThousands(trial.metrics.throughput),
+    formatSignificant(trial.metrics.latency_p50),
+    formatSignificant(trial.metrics.latency_p99),
+    formatSignificant(trial.metrics.cpu_per_request),
+    formatBytes(trial.metrics.rss_peak),
+    groupThousands(trial.errors),
+    formatPercent2(trial.stealFraction)
+  ];
+}
+function groupWarnings(comparisons, inline3) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const comparison of comparisons) {
+    for (const warning2 of comparison.warnings) {
+      const metrics = groups.get(warning2) ?? [];
+      metrics.push(metricLabel(comparison.metric, inline3));
+      groups.set(warning2, metrics);
+    }
+  }
+  return [...groups].map(([text, metrics]) => ({ text: inline3.text(text), metrics }));
+}
+function listTrialWarnings(trials, inline3) {
+  return trials.flatMap((trial) => {
+    const where = `pair ${trial.pair + 1}, ${trial.side}`;
+    const setAside = trial.discarded === void 0 ? [] : [`${where}: set aside and measured again (${inline3.text(trial.discarded)})`];
+    return [...setAside, ...trial.warnings.map((warning2) => `${where}: ${inline3.text(warning2)}`)];
+  });
+}
+
+// src/report/escape-markdown.ts
+var LINE_BREAKS = /\r\n|[\r\n\t\u2028\u2029]/g;
+var CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+var HTML_ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;"
+};
+var INLINE_SYNTAX = /[\\`*_[\]|~$]/g;
+function escapeMarkdown(text) {
+  return text.replace(LINE_BREAKS, " ").replace(CONTROL_CHARACTERS, "").replace(/[&<>"]/g, (character) => HTML_ENTITIES[character] ?? character).replace(INLINE_SYNTAX, (character) => `\\${character}`);
+}
+function markdownCode(text) {
+  return `<code>${escapeMarkdown(text)}</code>`;
+}
+function markdownFence(text, info2 = "text") {
+  const body = text.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").replace(/\n+$/, "");
+  let longestRun = 0;
+  for (const match of body.matchAll(/`+/g)) longestRun = Math.max(longestRun, match[0].length);
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return `${fence}${info2}
+${body}
+${fence}`;
+}
+
+// src/report/fit-markdown.ts
+var TRUNCATION_NOTE = "_\u2026 truncated; see report.json artifact._";
+function fitMarkdown(blocks, maxChars) {
+  const whole = `${blocks.join("\n\n")}
+`;
+  if (whole.length <= maxChars) return whole;
+  const room = maxChars - TRUNCATION_NOTE.length - 3;
+  let kept = "";
+  for (const block of blocks) {
+    const next = kept === "" ? block : `${kept}
+
+${block}`;
+    if (next.length > room) break;
+    kept = next;
+  }
+  const fitted = kept === "" ? TRUNCATION_NOTE : `${kept}
+
+${TRUNCATION_NOTE}`;
+  return `${fitted}
+`.slice(0, Math.max(0, maxChars));
+}
+
+// src/report/markdown-table.ts
+function markdownTable(headers, rows, numeric) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  const alignment = headers.map((_, index) => numeric[index] === true ? "--:" : ":--");
+  return [line(headers), line(alignment), ...rows.map(line)].join("\n");
+}
+
+// src/report/markdown-trials.ts
+var inline = { code: markdownCode, text: escapeMarkdown };
+function renderTrialDetails(scenarios) {
+  const measured = scenarios.filter((scenario) => scenario.trials.length > 0);
+  if (measured.length === 0) return void 0;
+  const count = measured.reduce((sum, scenario) => sum + scenario.trials.length, 0);
+  const tables = measured.map((scenario) => {
+    const table = markdownTable(TRIAL_HEADERS, scenario.trials.map(describeTrial), TRIAL_NUMERIC);
+    const warnings = listTrialWarnings(scenario.trials, inline).map((warning2) => `- ${warning2}`);
+    return [
+      `##### ${markdownCode(scenario.name)}`,
+      table,
+      ...warnings.length ? [warnings.join("\n")] : []
+    ].join("\n\n");
+  });
+  return [
+    `<details><summary>Per-trial readings (${count} trial${count === 1 ? "" : "s"})</summary>`,
+    ...tables,
+    "</details>"
+  ].join("\n\n");
+}
+
+// src/report/outline-report.ts
+function outlineReport(report) {
+  const headline = report.status === "failed" ? "failed" : report.verdict;
+  const gated = report.comparisons.filter((comparison) => comparison.gated);
+  const highlights = gated.filter((comparison) => comparison.verdict === headline && headline !== "unchanged").sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+  const names = /* @__PURE__ */ new Set([
+    ...report.scenarios.map((scenario) => scenario.name),
+    ...report.comparisons.map((comparison) => comparison.scenario),
+    ...report.trials.map((trial) => trial.scenario)
+  ]);
+  const scenarios = [...names].map((name) => outlineScenario(report, name));
+  return { headline, highlights, gatedCount: gated.length, scenarios };
+}
+function outlineScenario(report, name) {
+  const metricOrder = (comparison) => {
+    const gatedIndex = report.gate.metrics.indexOf(comparison.metric);
+    if (comparison.gated && gatedIndex >= 0) return gatedIndex;
+    return report.gate.metrics.length + HTTP_METRICS.indexOf(comparison.metric) + (comparison.gated ? 0 : 100);
+  };
+  const comparisons = report.comparisons.filter((comparison) => comparison.scenario === name).sort((a, b) => metricOrder(a) - metricOrder(b));
+  const trials = report.trials.filter((trial) => trial.scenario === name).sort((a, b) => a.pair - b.pair || a.position - b.position);
+  const pairs = /* @__PURE__ */ new Map();
+  for (const trial of trials) pairs.set(trial.pair, { ...pairs.get(trial.pair), [trial.side]: trial });
+  const complete = [...pairs.values()].filter((pair) => pair.base !== void 0 && pair.head !== void 0);
+  const baseFirstPairs = complete.filter((pair) => pair.base?.position === 0).length;
+  const summary2 = report.scenarios.find((scenario) => scenario.name === name);
+  return { name, summary: summary2, comparisons, trials, pairsRun: complete.length, baseFirstPairs };
+}
+
+// src/report/render-markdown.ts
+var DEFAULT_MAX_CHARS = 65e3;
+var HEADLINE_EMOJI = {
+  regression: "\u274C",
+  improvement: "\u{1F680}",
+  unchanged: "\u2705",
+  inconclusive: "\u26A0\uFE0F",
+  failed: "\u{1F4A5}"
+};
+var VERDICT_CELL = {
+  regression: "regression \u274C",
+  improvement: "improvement \u{1F680}",
+  unchanged: "unchanged",
+  inconclusive: "inconclusive \u26A0\uFE0F"
+};
+var inline2 = { code: markdownCode, text: escapeMarkdown };
+function renderMarkdown(report, options = {}) {
+  const maxChars = options.maxChars !== void 0 && options.maxChars > 0 ? options.maxChars : DEFAULT_MAX_CHARS;
+  const outline = outlineReport(report);
+  const headline = describeHeadline(report, outline, inline2);
+  const title = escapeMarkdown(options.title ?? "perfgate");
+  const blocks = [
+    ...options.marker === void 0 ? [] : [options.marker],
+    `### ${HEADLINE_EMOJI[headline.headline]} ${title}: ${headline.title}`,
+    headline.summary,
+    headline.commits,
+    ...report.status === "failed" ? [renderError(report.error, maxChars)] : [],
+    // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
+    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, report.gate.alpha)),
+    ...renderGateWarnings(report.warnings),
+    renderConditions(report, outline)
+  ];
+  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const details = renderTrialDetails(outline.scenarios);
+  const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
+  if (full.length <= maxChars) return full;
+  const omitted = "_Per-trial readings omitted to fit; see report.json artifact._";
+  return fitMarkdown([...blocks, ...details === void 0 ? [] : [omitted], legend], maxChars);
+}
+function renderScenario(scenario, alpha) {
+  const where = scenario.summary ? ` \xB7 ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}` : "";
+  const heading = `#### ${markdownCode(scenario.name)}${where}`;
+  if (scenario.comparisons.length === 0) {
+    return `${heading}
+
+_No comparison: base and head were not both measured._`;
+  }
+  const rows = scenario.comparisons.map((comparison) => {
+    const cells = describeComparison(comparison, alpha, inline2);
+    const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
+    return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
+  });
+  const headers = ["metric", "base", "head", "change", confidenceLabel(alpha), "verdict"];
+  const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
+  const warnings = groupWarnings(scenario.comparisons, inline2).map(
+    (warning2) => `- \u26A0\uFE0F ${warning2.metrics.join(", ")}: ${warning2.text}`
+  );
+  return [heading, table, ...warnings.length ? [warnings.join("\n")] : []].join("\n\n");
+}
+function renderGateWarnings(warnings) {
+  if (warnings.length === 0) return [];
+  return [`#### Warnings
+
+${warnings.map((warning2) => `- \u26A0\uFE0F ${escapeMarkdown(warning2)}`).join("\n")}`];
+}
+function renderConditions(report, outline) {
+  const lines = describeConditions(report, outline, inline2).map(
+    ({ label, value }) => `- **${label}:** ${value}`
+  );
+  return `#### Conditions
+
+${lines.join("\n")}`;
+}
+function renderError(error63, maxChars) {
+  return `**Error**
+
+${markdownFence(capText(error63 ?? "no error recorded", Math.floor(maxChars / 4)))}`;
+}
+function capText(text, maxChars) {
+  if (text.length <= maxChars) return text;
+  const half = Math.max(1, Math.floor(maxChars / 2));
+  const omitted = text.length - 2 * half;
+  return `${text.slice(0, half)}
+\u2026 (${omitted} characters omitted) \u2026
+${text.slice(-half)}`;
+}
+
+// src/report/render-json.ts
+function renderJson(report) {
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+
+// src/measure/describe-progress.ts
+function describeProgress(reading, plannedPairs, budgetLeftMs) {
+  const m = reading.metrics;
+  const parts = [
+    `pair ${reading.pair + 1}/${plannedPairs}`,
+    reading.side.padEnd(4),
+    reading.scenario,
+    formatValue("throughput", m.throughput),
+    `p50 ${formatValue("latency_p50", m.latency_p50)}`,
+    formatValue("cpu_per_request", m.cpu_per_request),
+    `steal ${(reading.stealFraction * 100).toFixed(0)}%`,
+    `~${formatDuration(Math.max(0, budgetLeftMs))} of budget left`
+  ];
+  if (reading.errors > 0) parts.push(`${reading.errors} errors`);
+  return parts.join("  ") + reading.warnings.map((w) => `
+  \u26A0 ${w}`).join("");
+}
+function formatDuration(ms) {
+  const seconds = Math.round(ms / 1e3);
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
+}
+
+// src/measure/run-trials.ts
+var MAX_RERUNS_PER_PAIR = 2;
+var MIN_PAIRS = 2;
+async function runTrials(deps, config2, servers, seed, trials, warnings) {
+  const { clock, log, store } = deps;
+  const design = planSequentialDesign(config2.gate);
+  const scenarios = config2.http.map((s) => s.name);
+  const plan = planTrials(config2.gate.trials, seed);
+  const startMs = clock.now();
+  log.info(
+    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
+  );
+  let look = 0;
+  let pairs = 0;
+  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
+  for (const { pair, order } of plan) {
+    const elapsedMs = clock.now() - startMs;
+    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
+    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
+      warnings.push(
+        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
+      );
+      break;
+    }
+    for (const scenario of config2.http) {
+      const kept = await measurePair(
+        deps,
+        servers,
+        scenario,
+        { pair, order },
+        reruns,
+        (reading) => log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)))
+      );
+      trials.push(...kept.readings);
+      warnings.push(...kept.warnings);
+    }
+    pairs += 1;
+    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
+    if (pairs === design.looks[look]) {
+      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
+      log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
+      if (result2.stop) return { design, result: result2, pairs };
+      look += 1;
+    }
+  }
+  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
+  const result = { ...final, reason: `time budget reached; ${final.reason}` };
+  log.info(`final look after ${pairs} pairs: ${result.reason}`);
+  return { design, result, pairs };
+}
+async function measurePair(deps, servers, scenario, { pair, order }, reruns, onReading) {
+  const setAside = [];
+  for (let attempt = 0; ; attempt += 1) {
+    const readings = [];
+    for (const [position, side] of order.entries()) {
+      const reading = await measureTrial(deps, servers[side], scenario, {
+        side,
+        pair,
+        position: position === 0 ? 0 : 1
+      });
+      readings.push(reading);
+      onReading(reading);
+    }
+    const reasons = readings.flatMap((r) => {
+      const why = whyRerun(r);
+      return why === void 0 ? [] : [`${r.side}: ${why}`];
+    });
+    if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
+      reruns.left -= 1;
+      setAside.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
+      deps.log.info(
+        `pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`
+      );
+      continue;
+    }
+    const warnings = reasons.length === 0 ? [] : [
+      `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
+    ];
+    return { readings: [...setAside, ...readings], warnings };
+  }
+}
+
+// src/targets/prepare-targets.ts
+import path from "node:path";
+async function buildCheckout(deps, config2, checkout, side, configDir) {
+  const logFile = deps.store.logPath(`build-${side}.log`);
+  for (const command of config2.build) {
+    deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
+    const result = await deps.shell.run(command, { cwd: path.join(checkout.dir, configDir), logFile });
+    if (result.exitCode !== 0) {
+      throw new RunError(
+        `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
+        `fix the build command in the config or the commit; the full log is ${logFile}`,
+        result.logTail
+      );
+    }
+  }
+}
+async function startServer(deps, config2, checkout, side, configDir) {
+  const port = await deps.launcher.freePort();
+  const { server } = config2;
+  const portText = String(port);
+  const readyUrl = /^https?:\/\//.test(server.ready) ? substitutePort(server.ready, portText) : `http://127.0.0.1:${port}${server.ready}`;
+  const started = await deps.launcher.start({
+    label: side,
+    command: substitutePort(server.command, portText),
+    cwd: path.join(checkout.dir, configDir, server.cwd),
+    // Python randomizes string hashing per process, so two processes of identical code lay out their
+    // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
+    // keeps that out of the comparison (a user's `env` may still set another).
+    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
+    port,
+    readyUrl,
+    startupTimeoutMs: server.startupTimeoutMs,
+    logFile: deps.store.logPath(`server-${side}.log`)
+  });
+  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
+  return started;
+}
+function substitutePort(text, port) {
+  return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
+}
+
 // src/version.ts
 var VERSION7 = "0.1.0";
 
 // src/run.ts
-var MAX_RERUNS_PER_PAIR = 2;
-var MIN_PAIRS = 2;
 async function runGate(deps, request2) {
   const { log, clock, store } = deps;
   const { config: config2 } = request2;
@@ -82954,7 +83072,8 @@ async function runGate(deps, request2) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES) await build(deps, config2, checkouts[side], side, request2.configDirInRepo);
+      for (const side of SIDES)
+        await buildCheckout(deps, config2, checkouts[side], side, request2.configDirInRepo);
     });
     const servers = await timed("start", "Start servers", async () => {
       const [b, h] = await Promise.all(
@@ -82998,110 +83117,9 @@ async function runGate(deps, request2) {
   }
 }
 var SIDES = ["base", "head"];
-async function runTrials(deps, config2, servers, seed, trials, warnings) {
-  const { clock, log, store } = deps;
-  const design = planSequentialDesign(config2.gate);
-  const scenarios = config2.http.map((s) => s.name);
-  const plan = planTrials(config2.gate.trials, seed);
-  const startMs = clock.now();
-  log.info(
-    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
-  );
-  let look = 0;
-  let pairs = 0;
-  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
-  for (const { pair, order } of plan) {
-    const elapsedMs = clock.now() - startMs;
-    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
-    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
-      warnings.push(
-        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
-      );
-      break;
-    }
-    for (const scenario of config2.http) {
-      for (let attempt = 0; ; attempt += 1) {
-        const readings = [];
-        for (const [position, side] of order.entries()) {
-          const where = { side, pair, position: position === 0 ? 0 : 1 };
-          const reading = await measureTrial(deps, servers[side], scenario, where);
-          readings.push(reading);
-          log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)));
-        }
-        const reasons = readings.flatMap((r) => {
-          const why = whyRerun(r);
-          return why === void 0 ? [] : [`${r.side}: ${why}`];
-        });
-        if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
-          reruns.left -= 1;
-          trials.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
-          log.info(`pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`);
-          continue;
-        }
-        if (reasons.length > 0) {
-          warnings.push(
-            `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
-          );
-        }
-        trials.push(...readings);
-        break;
-      }
-    }
-    pairs += 1;
-    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
-    if (pairs === design.looks[look]) {
-      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
-      log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
-      if (result2.stop) return { design, result: result2, pairs };
-      look += 1;
-    }
-  }
-  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
-  const result = { ...final, reason: `time budget reached; ${final.reason}` };
-  log.info(`final look after ${pairs} pairs: ${result.reason}`);
-  return { design, result, pairs };
-}
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
-}
-async function build(deps, config2, checkout, side, configDir) {
-  const logFile = deps.store.logPath(`build-${side}.log`);
-  for (const command of config2.build) {
-    deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
-    const result = await deps.shell.run(command, { cwd: path.join(checkout.dir, configDir), logFile });
-    if (result.exitCode !== 0) {
-      throw new RunError(
-        `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
-        `fix the build command in the config or the commit; the full log is ${logFile}`,
-        result.logTail
-      );
-    }
-  }
-}
-async function startServer(deps, config2, checkout, side, configDir) {
-  const port = await deps.launcher.freePort();
-  const { server } = config2;
-  const portText = String(port);
-  const readyUrl = /^https?:\/\//.test(server.ready) ? substitutePort(server.ready, portText) : `http://127.0.0.1:${port}${server.ready}`;
-  const started = await deps.launcher.start({
-    label: side,
-    command: substitutePort(server.command, portText),
-    cwd: path.join(checkout.dir, configDir, server.cwd),
-    // Python randomizes string hashing per process, so two processes of identical code lay out their
-    // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
-    // keeps that out of the comparison (a user's `env` may still set another).
-    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
-    port,
-    readyUrl,
-    startupTimeoutMs: server.startupTimeoutMs,
-    logFile: deps.store.logPath(`server-${side}.log`)
-  });
-  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
-  return started;
-}
-function substitutePort(text, port) {
-  return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
 }
 function runnerFacts(stats, trials) {
   const steals = trials.map((t) => t.stealFraction);
@@ -83516,8 +83534,8 @@ var CONFIG_KEYS = {
   "http[]": Object.keys(scenarioShape),
   gate: Object.keys(gateShape)
 };
-var configSchema = external_exports.strictObject(topShape).transform(({ build: build3, server, http, gate }) => ({
-  build: build3,
+var configSchema = external_exports.strictObject(topShape).transform(({ build: build2, server, http, gate }) => ({
+  build: build2,
   server: {
     command: server.command,
     ready: server.ready,
