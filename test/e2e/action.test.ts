@@ -122,4 +122,35 @@ describe('the action on a pull_request', () => {
       repo.remove();
     }
   });
+
+  it('on a push gates before..after, reports without failing when fail-on-regression is false, and never comments', async () => {
+    const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
+    const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': fastConfig });
+    const requestsBefore = standIn.requests.length;
+    try {
+      const result = await track({
+        cwd: repo.dir,
+        eventName: 'push',
+        event: {
+          ref: 'refs/heads/main',
+          before: repo.git('rev-parse', 'HEAD~1'),
+          after: repo.git('rev-parse', 'HEAD'),
+          repository: { name: 'shop', owner: { login: 'acme' } },
+        },
+        inputs: {
+          config: 'perfgate.yml',
+          'github-token': 'ghs_test',
+          comment: 'always',
+          'fail-on-regression': 'false',
+        },
+        apiUrl: standIn.url,
+      });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.outputs.verdict).toBe('regression');
+      expect(result.summary).toMatch(/regression/i);
+      expect(standIn.requests.length).toBe(requestsBefore);
+    } finally {
+      repo.remove();
+    }
+  });
 });
