@@ -79,7 +79,7 @@ const lines = [
   title,
   '',
   `Date ${date}; ${machine}. Command: \`npm run bench -- --runs ${runs} --kinds ${kinds.join(',')}\`. Raw data: \`${dataFile}\`.`,
-  "Each run is one full demo gate (`npm run demo`, with `-- --aa` for A/A and `-- --slowdown 0.10` for the knob) with the example's config (examples/stdlib: 5 s trials, 2 s warm-up per side, looks after 8, 12, 16, 20 pairs within the default 2m40s budget), the kinds alternating. The machine was also recording the statistics pools at the same time (more noise than a quiet runner).",
+  "Each run is one full demo gate (`npm run demo`, with `-- --aa` for A/A and `-- --slowdown 0.10` for the knob) with the example's config (examples/stdlib: 5 s trials, 2 s warm-up per side, looks after 8, 12, 16, 20 pairs within the default 2m40s budget), the kinds alternating.",
   '',
   '| pair | runs | verdicts | as expected | pairs run | median wall time | median overhead | cpu_per_request change (each run) |',
   '| :-- | --: | :-- | --: | :-- | --: | --: | :-- |',
