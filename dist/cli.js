@@ -37939,6 +37939,14 @@ function whyRerun(reading) {
   return void 0;
 }
 
+// src/report/decision-level.ts
+function decisionLevels(report) {
+  return { alpha: report.gate.alpha, level: report.sequential?.level ?? report.gate.alpha };
+}
+function formatLevel2(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
 // src/report/format-number.ts
 function formatNonFinite(value) {
   if (Number.isNaN(value)) return "n/a";
@@ -38083,7 +38091,7 @@ function formatInterval(interval) {
   return `${formatChange(interval[0])} \u2026 ${formatChange(interval[1])}`;
 }
 function isSignificant(comparison, alpha) {
-  return comparison.qValue < alpha;
+  return comparison.qValue <= alpha;
 }
 function confidenceLabel(alpha) {
   const level = Math.round((1 - alpha) * 1e3) / 10;
@@ -38108,7 +38116,7 @@ function describeHeadline(report, outline, inline4) {
   };
 }
 function describeSummary(report, outline, inline4) {
-  const listed = listHighlights(outline.highlights, report.gate.alpha, inline4);
+  const listed = listHighlights(outline.highlights, decisionLevels(report), inline4);
   switch (outline.headline) {
     case "failed": {
       const readings = report.trials.length;
@@ -38126,11 +38134,11 @@ function describeSummary(report, outline, inline4) {
     }
   }
 }
-function listHighlights(highlights, alpha, inline4) {
+function listHighlights(highlights, levels, inline4) {
   const byScenario = /* @__PURE__ */ new Map();
   for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
-    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
+    const change = formatChange(comparison.change, { significant: isSignificant(comparison, levels.level) });
+    const interval = `${confidenceLabel(levels.alpha)} ${formatInterval(comparison.ci)}`;
     const items = byScenario.get(comparison.scenario) ?? [];
     items.push(`${metricLabel(comparison.metric, inline4)} ${change} (${interval})`);
     byScenario.set(comparison.scenario, items);
@@ -38366,18 +38374,18 @@ function renderMarkdown(report, options = {}) {
     headline.commits,
     ...report.status === "failed" ? [renderError(report.error, maxChars)] : [],
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
-    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, report.gate.alpha)),
+    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, decisionLevels(report))),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline)
   ];
-  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q \u2264 ${formatLevel2(decisionLevels(report).level)}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
   if (full.length <= maxChars) return full;
   const omitted = "_Per-trial readings omitted to fit; see report.json artifact._";
   return fitMarkdown([...blocks, ...details === void 0 ? [] : [omitted], legend], maxChars);
 }
-function renderScenario(scenario, alpha) {
+function renderScenario(scenario, levels) {
   const where = scenario.summary ? ` \xB7 ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}` : "";
   const heading = `#### ${markdownCode(scenario.name)}${where}`;
   if (scenario.comparisons.length === 0) {
@@ -38386,11 +38394,11 @@ function renderScenario(scenario, alpha) {
 _No comparison: base and head were not both measured._`;
   }
   const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, alpha, inline2);
+    const cells = describeComparison(comparison, levels.level, inline2);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
     return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
   });
-  const headers = ["metric", "base", "head", "change", confidenceLabel(alpha), "verdict"];
+  const headers = ["metric", "base", "head", "change", confidenceLabel(levels.alpha), "verdict"];
   const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
   const warnings = groupWarnings(scenario.comparisons, inline2).map(
     (warning) => `- \u26A0\uFE0F ${warning.metrics.join(", ")}: ${warning.text}`
@@ -38489,7 +38497,7 @@ function renderTerminal(report, options = {}) {
   }
   for (const scenario of outline.scenarios) {
     if (report.status === "failed" && scenario.comparisons.length === 0) continue;
-    lines.push("", ...renderScenario2(scenario, report.gate.alpha, paint));
+    lines.push("", ...renderScenario2(scenario, decisionLevels(report), paint));
   }
   if (report.warnings.length > 0) {
     lines.push(
@@ -38522,19 +38530,21 @@ function renderTerminal(report, options = {}) {
   lines.push(
     "",
     paint(
-      `* gated metric; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by >= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.`,
+      `* gated metric; regression = significant after false-discovery control (q \u2264 ${formatLevel2(decisionLevels(report).level)}) and worse by >= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.`,
       "dim"
     )
   );
   return `${lines.join("\n")}
 `;
 }
-function renderScenario2(scenario, alpha, paint) {
+function renderScenario2(scenario, levels, paint) {
   const where = scenario.summary ? ` \xB7 ${escapeTerminal(scenario.summary.method)} ${escapeTerminal(scenario.summary.path)}` : "";
   const heading = paint(`${escapeTerminal(scenario.name)}${where}`, "bold");
   if (scenario.comparisons.length === 0)
     return [heading, "  no comparison: base and head were not both measured"];
-  const cells = scenario.comparisons.map((comparison) => describeComparison(comparison, alpha, inline3));
+  const cells = scenario.comparisons.map(
+    (comparison) => describeComparison(comparison, levels.level, inline3)
+  );
   const rows = cells.map((cell) => [
     cell.gated ? `${cell.metric} *` : cell.metric,
     cell.base,
@@ -38544,7 +38554,7 @@ function renderScenario2(scenario, alpha, paint) {
     cell.verdict
   ]);
   const table = formatTextTable(
-    ["metric", "base", "head", "change", confidenceLabel(alpha), "verdict"],
+    ["metric", "base", "head", "change", confidenceLabel(levels.alpha), "verdict"],
     rows,
     {
       numeric: [false, true, true, true, true, false],
@@ -38809,7 +38819,8 @@ async function runGate(deps, request) {
       looks: look.design.looks,
       alphas: look.design.alphas,
       stoppedAfterPairs: look.pairs,
-      reason: look.result.reason
+      reason: look.result.reason,
+      level: look.result.significanceLevel
     };
     const report = assemble(outcome);
     await timed("report", "Write results", () => writeResults(store, report));

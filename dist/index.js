@@ -82366,6 +82366,14 @@ function whyRerun(reading) {
   return void 0;
 }
 
+// src/report/decision-level.ts
+function decisionLevels(report) {
+  return { alpha: report.gate.alpha, level: report.sequential?.level ?? report.gate.alpha };
+}
+function formatLevel2(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
 // src/report/format-number.ts
 function formatNonFinite(value) {
   if (Number.isNaN(value)) return "n/a";
@@ -82510,7 +82518,7 @@ function formatInterval(interval) {
   return `${formatChange(interval[0])} \u2026 ${formatChange(interval[1])}`;
 }
 function isSignificant(comparison, alpha) {
-  return comparison.qValue < alpha;
+  return comparison.qValue <= alpha;
 }
 function confidenceLabel(alpha) {
   const level = Math.round((1 - alpha) * 1e3) / 10;
@@ -82535,7 +82543,7 @@ function describeHeadline(report, outline, inline3) {
   };
 }
 function describeSummary(report, outline, inline3) {
-  const listed = listHighlights(outline.highlights, report.gate.alpha, inline3);
+  const listed = listHighlights(outline.highlights, decisionLevels(report), inline3);
   switch (outline.headline) {
     case "failed": {
       const readings = report.trials.length;
@@ -82553,11 +82561,11 @@ function describeSummary(report, outline, inline3) {
     }
   }
 }
-function listHighlights(highlights, alpha, inline3) {
+function listHighlights(highlights, levels, inline3) {
   const byScenario = /* @__PURE__ */ new Map();
   for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
-    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
+    const change = formatChange(comparison.change, { significant: isSignificant(comparison, levels.level) });
+    const interval = `${confidenceLabel(levels.alpha)} ${formatInterval(comparison.ci)}`;
     const items = byScenario.get(comparison.scenario) ?? [];
     items.push(`${metricLabel(comparison.metric, inline3)} ${change} (${interval})`);
     byScenario.set(comparison.scenario, items);
@@ -82793,18 +82801,18 @@ function renderMarkdown(report, options = {}) {
     headline.commits,
     ...report.status === "failed" ? [renderError(report.error, maxChars)] : [],
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
-    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, report.gate.alpha)),
+    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, decisionLevels(report))),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline)
   ];
-  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q \u2264 ${formatLevel2(decisionLevels(report).level)}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
   if (full.length <= maxChars) return full;
   const omitted = "_Per-trial readings omitted to fit; see report.json artifact._";
   return fitMarkdown([...blocks, ...details === void 0 ? [] : [omitted], legend], maxChars);
 }
-function renderScenario(scenario, alpha) {
+function renderScenario(scenario, levels) {
   const where = scenario.summary ? ` \xB7 ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}` : "";
   const heading = `#### ${markdownCode(scenario.name)}${where}`;
   if (scenario.comparisons.length === 0) {
@@ -82813,11 +82821,11 @@ function renderScenario(scenario, alpha) {
 _No comparison: base and head were not both measured._`;
   }
   const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, alpha, inline2);
+    const cells = describeComparison(comparison, levels.level, inline2);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
     return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
   });
-  const headers = ["metric", "base", "head", "change", confidenceLabel(alpha), "verdict"];
+  const headers = ["metric", "base", "head", "change", confidenceLabel(levels.alpha), "verdict"];
   const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
   const warnings = groupWarnings(scenario.comparisons, inline2).map(
     (warning2) => `- \u26A0\uFE0F ${warning2.metrics.join(", ")}: ${warning2.text}`
@@ -83100,7 +83108,8 @@ async function runGate(deps, request2) {
       looks: look.design.looks,
       alphas: look.design.alphas,
       stoppedAfterPairs: look.pairs,
-      reason: look.result.reason
+      reason: look.result.reason,
+      level: look.result.significanceLevel
     };
     const report = assemble(outcome);
     await timed("report", "Write results", () => writeResults(store, report));

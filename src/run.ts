@@ -154,6 +154,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       alphas: look.design.alphas,
       stoppedAfterPairs: look.pairs,
       reason: look.result.reason,
+      level: look.result.significanceLevel,
     };
     const report = assemble(outcome);
     await timed('report', 'Write results', () => writeResults(store, report));

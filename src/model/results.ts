@@ -127,6 +127,8 @@ export interface SequentialSummary {
   readonly stoppedAfterPairs: number;
   /** e.g. "regression at look 1 (p ≤ 0.0261)", "every gated metric settled at look 2 (...)". */
   readonly reason: string;
+  /** Significance level the verdicts were decided at (the stopping look's share of alpha). */
+  readonly level: number;
 }
 
 /** Current version of the report.json schema. Bump on any breaking change. */

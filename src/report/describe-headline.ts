@@ -1,3 +1,4 @@
+import { decisionLevels, type DecisionLevels } from './decision-level.js';
 import type { Comparison, CommitRef, GateReport } from '../model/results.js';
 import { confidenceLabel, formatChange, formatInterval, isSignificant } from './format-change.js';
 import { formatPercentShort } from './format-number.js';
@@ -41,7 +42,7 @@ export function describeHeadline(
 }
 
 function describeSummary(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
-  const listed = listHighlights(outline.highlights, report.gate.alpha, inline);
+  const listed = listHighlights(outline.highlights, decisionLevels(report), inline);
   switch (outline.headline) {
     case 'failed': {
       const readings = report.trials.length;
@@ -66,11 +67,15 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
 }
 
 /** `a cpu_per_request +38.9% (95% CI …), throughput -27.2% (…); b …`: grouped by scenario, biggest first. */
-function listHighlights(highlights: readonly Comparison[], alpha: number, inline: InlineFormat): string {
+function listHighlights(
+  highlights: readonly Comparison[],
+  levels: DecisionLevels,
+  inline: InlineFormat,
+): string {
   const byScenario = new Map<string, string[]>();
   for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, alpha) });
-    const interval = `${confidenceLabel(alpha)} ${formatInterval(comparison.ci)}`;
+    const change = formatChange(comparison.change, { significant: isSignificant(comparison, levels.level) });
+    const interval = `${confidenceLabel(levels.alpha)} ${formatInterval(comparison.ci)}`;
     const items = byScenario.get(comparison.scenario) ?? [];
     items.push(`${metricLabel(comparison.metric, inline)} ${change} (${interval})`);
     byScenario.set(comparison.scenario, items);

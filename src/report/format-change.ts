@@ -26,10 +26,11 @@ export function formatInterval(interval: readonly [number, number]): string {
 
 /**
  * Whether a comparison's change is distinguishable from noise: its false-discovery-adjusted p-value
- * (q) is below `alpha`. A NaN q (nothing to test) is not significant.
+ * (q) is at most `alpha`, the rule the verdicts use (src/compare/decide-verdict.ts). A NaN q
+ * (nothing to test) is not significant.
  */
 export function isSignificant(comparison: Pick<Comparison, 'qValue'>, alpha: number): boolean {
-  return comparison.qValue < alpha;
+  return comparison.qValue <= alpha;
 }
 
 /** Label of the confidence level for `alpha`: 0.05 → `"95% CI"`. */

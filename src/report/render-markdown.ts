@@ -1,3 +1,4 @@
+import { decisionLevels, formatLevel, type DecisionLevels } from './decision-level.js';
 import type { GateReport, Verdict } from '../model/results.js';
 import { describeConditions } from './describe-conditions.js';
 import { describeHeadline } from './describe-headline.js';
@@ -64,13 +65,13 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
     ...outline.scenarios
       .filter((scenario) => report.status !== 'failed' || scenario.comparisons.length > 0)
-      .map((scenario) => renderScenario(scenario, report.gate.alpha)),
+      .map((scenario) => renderScenario(scenario, decisionLevels(report))),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline),
   ];
   const legend =
     `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery ` +
-    `control (q < ${report.gate.alpha}) and worse by ≥ ${formatPercentShort(report.gate.threshold)}; ` +
+    `control (q ≤ ${formatLevel(decisionLevels(report).level)}) and worse by ≥ ${formatPercentShort(report.gate.threshold)}; ` +
     `~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...(details === undefined ? [] : [details]), legend], Infinity);
@@ -79,7 +80,7 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
   return fitMarkdown([...blocks, ...(details === undefined ? [] : [omitted]), legend], maxChars);
 }
 
-function renderScenario(scenario: ScenarioOutline, alpha: number): string {
+function renderScenario(scenario: ScenarioOutline, levels: DecisionLevels): string {
   const where = scenario.summary
     ? ` · ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}`
     : '';
@@ -88,11 +89,11 @@ function renderScenario(scenario: ScenarioOutline, alpha: number): string {
     return `${heading}\n\n_No comparison: base and head were not both measured._`;
   }
   const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, alpha, inline);
+    const cells = describeComparison(comparison, levels.level, inline);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
     return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
   });
-  const headers = ['metric', 'base', 'head', 'change', confidenceLabel(alpha), 'verdict'];
+  const headers = ['metric', 'base', 'head', 'change', confidenceLabel(levels.alpha), 'verdict'];
   const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
   const warnings = groupWarnings(scenario.comparisons, inline).map(
     (warning) => `- ⚠️ ${warning.metrics.join(', ')}: ${warning.text}`,

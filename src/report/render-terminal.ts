@@ -1,3 +1,4 @@
+import { decisionLevels, formatLevel, type DecisionLevels } from './decision-level.js';
 import type { GateReport, Verdict } from '../model/results.js';
 import { describeConditions } from './describe-conditions.js';
 import { describeHeadline } from './describe-headline.js';
@@ -70,7 +71,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
   for (const scenario of outline.scenarios) {
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
     if (report.status === 'failed' && scenario.comparisons.length === 0) continue;
-    lines.push('', ...renderScenario(scenario, report.gate.alpha, paint));
+    lines.push('', ...renderScenario(scenario, decisionLevels(report), paint));
   }
   if (report.warnings.length > 0) {
     lines.push(
@@ -103,7 +104,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
   lines.push(
     '',
     paint(
-      `* gated metric; regression = significant after false-discovery control (q < ${report.gate.alpha}) and worse by ` +
+      `* gated metric; regression = significant after false-discovery control (q ≤ ${formatLevel(decisionLevels(report).level)}) and worse by ` +
         `>= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is ` +
         'the paired estimate of head vs base.',
       'dim',
@@ -114,7 +115,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
 
 function renderScenario(
   scenario: ScenarioOutline,
-  alpha: number,
+  levels: DecisionLevels,
   paint: (text: string, ...styles: Style[]) => string,
 ): readonly string[] {
   const where = scenario.summary
@@ -123,7 +124,9 @@ function renderScenario(
   const heading = paint(`${escapeTerminal(scenario.name)}${where}`, 'bold');
   if (scenario.comparisons.length === 0)
     return [heading, '  no comparison: base and head were not both measured'];
-  const cells = scenario.comparisons.map((comparison) => describeComparison(comparison, alpha, inline));
+  const cells = scenario.comparisons.map((comparison) =>
+    describeComparison(comparison, levels.level, inline),
+  );
   const rows = cells.map((cell) => [
     cell.gated ? `${cell.metric} *` : cell.metric,
     cell.base,
@@ -133,7 +136,7 @@ function renderScenario(
     cell.verdict,
   ]);
   const table = formatTextTable(
-    ['metric', 'base', 'head', 'change', confidenceLabel(alpha), 'verdict'],
+    ['metric', 'base', 'head', 'change', confidenceLabel(levels.alpha), 'verdict'],
     rows,
     {
       numeric: [false, true, true, true, true, false],

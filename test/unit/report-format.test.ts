@@ -67,9 +67,10 @@ describe('formatChange', () => {
     expect(formatInterval([-0.047, 0.394])).toBe('-4.7% … +39.4%');
   });
 
-  it('calls a change significant only when its q-value is below alpha', () => {
+  it('calls a change significant when its q-value is at most the level, as the verdicts do', () => {
     expect(isSignificant({ qValue: 0.049 }, 0.05)).toBe(true);
-    expect(isSignificant({ qValue: 0.05 }, 0.05)).toBe(false);
+    expect(isSignificant({ qValue: 0.05 }, 0.05)).toBe(true);
+    expect(isSignificant({ qValue: 0.0501 }, 0.05)).toBe(false);
     expect(isSignificant({ qValue: Number.NaN }, 0.05)).toBe(false);
   });
 

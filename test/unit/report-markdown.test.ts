@@ -126,7 +126,7 @@ describe('renderMarkdown tables', () => {
     expect(markdown).toContain('<details><summary>Per-trial readings (24 trials)</summary>');
     expect(markdown).toContain('- pair 4, head: worker pid 4107 used no CPU during the window');
     expect(markdown).toContain(
-      'regression = significant after false-discovery control (q < 0.05) and worse by ≥ 5%',
+      'regression = significant after false-discovery control (q ≤ 0.05) and worse by ≥ 5%',
     );
   });
 });
@@ -237,5 +237,30 @@ describe('renderMarkdown size limit', () => {
     expect(markdown).not.toContain('truncated');
     expect(markdown).toContain('<details>');
     expect(markdown.endsWith('</sub>\n')).toBe(true);
+  });
+});
+
+describe('renderMarkdown of a sequential gate', () => {
+  it('holds significance to the stopping look’s level while intervals stay at 1 − alpha', () => {
+    const base = makeReport('regression');
+    const report = {
+      ...base,
+      sequential: {
+        looks: [8, 12, 16, 20],
+        alphas: [0.0262, 0.0093, 0.0078, 0.0068],
+        stoppedAfterPairs: 8,
+        reason: 'regression at look 1 (p ≤ 0.0262)',
+        level: 0.0262,
+      },
+      comparisons: base.comparisons.map((c) => (c.metric === 'rss_peak' ? { ...c, qValue: 0.04 } : c)),
+    };
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('control (q ≤ 0.0262)');
+    expect(markdown).toContain('| 95% CI |');
+    expect(markdown).toContain(
+      'stopped after 8 pairs: regression at look 1 (p ≤ 0.0262) (looks at 8, 12, 16, 20 pairs)',
+    );
+    // q = 0.04 passes 0.05 but not the look's 0.0262: shown as noise.
+    expect(markdown).toMatch(/\| rss_peak \|[^\n]*\| ~ /);
   });
 });
