@@ -1,0 +1,19 @@
+/** Every rule of the evaluation, perfgate first. */
+import { createBencherTTestRule } from './bencher-t-test.js';
+import { createBenchstatRule } from './benchstat.js';
+import type { DecisionRule } from './decision-rule.js';
+import { createGithubActionBenchmarkRule } from './github-action-benchmark.js';
+import { createPerfgateFixedRule, createPerfgateRule } from './perfgate.js';
+
+/** perfgate (sequential, as shipped), perfgate without early stop, then the peers. */
+export function createAllRules(): DecisionRule[] {
+  return [
+    createPerfgateRule(),
+    createPerfgateFixedRule(),
+    createGithubActionBenchmarkRule(2),
+    createGithubActionBenchmarkRule(1.1),
+    createBencherTTestRule(0.99),
+    createBenchstatRule(0.05, 0),
+    createBenchstatRule(0.05, 0.05),
+  ];
+}

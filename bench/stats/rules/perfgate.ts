@@ -1,0 +1,76 @@
+/**
+ * perfgate's own decision rule, run through the real code in src/compare (docs/statistics.md):
+ * interleaved base/head pairs, per-pair log-ratios, Wilcoxon signed-rank test with Benjamini–Hochberg
+ * control across the gated metrics, Hodges–Lehmann change; a metric regresses when q is below the
+ * look's level and the estimate is worse by at least the threshold. The sequential rule looks at the
+ * planned looks (`planSequentialDesign`, Pocock-type alpha spending) and stops when `evaluateLook`
+ * says so; the gate alarms when the verdict at the stopping look is `regression`. Both sides run in
+ * CI: 2 trials per pair measured.
+ */
+import { DEFAULTS } from '../../../src/config/defaults.js';
+import type { GateConfig } from '../../../src/config/types.js';
+import { compareGate, evaluateLook, planSequentialDesign } from '../../../src/compare/index.js';
+import type { MetricName } from '../../../src/model/metrics.js';
+import type { TrialReading } from '../../../src/model/results.js';
+import type { PoolPair } from '../pool-file.js';
+import type { DecisionRule, RuleInput } from './decision-rule.js';
+
+/** The gate as shipped (threshold, alpha, trials, minTrials from DEFAULTS) with `metrics` gated. */
+export function evaluatedGate(metrics: readonly MetricName[]): GateConfig {
+  return { ...DEFAULTS.gate, budgetMs: Number.MAX_SAFE_INTEGER, metrics };
+}
+
+/**
+ * The first `count` pairs of the window as the readings of a fresh gate, in the order they ran:
+ * pair indices renumbered from 0 (a gate's own numbering), everything else as recorded.
+ */
+export function gateReadings(pairs: readonly PoolPair[], count: number): TrialReading[] {
+  return pairs.slice(0, count).flatMap((p, pair) => {
+    const sides = p.base.position === 0 ? [p.base, p.head] : [p.head, p.base];
+    return sides.map((reading) => ({ ...reading, pair }));
+  });
+}
+
+function scenariosOf(trials: readonly TrialReading[]): string[] {
+  return [...new Set(trials.map((t) => t.scenario))];
+}
+
+/** perfgate as shipped: sequential looks, early stop, default gate settings. */
+export function createPerfgateRule(): DecisionRule {
+  const design = planSequentialDesign(evaluatedGate([]));
+  return {
+    id: 'perfgate',
+    label: `perfgate (sequential: looks at ${design.looks.join(', ')} pairs)`,
+    windowPairs: design.maxPairs,
+    decide({ pairs, metrics }: RuleInput) {
+      const gate = evaluatedGate(metrics);
+      for (const [look, lookPairs] of design.looks.entries()) {
+        const trials = gateReadings(pairs, lookPairs);
+        const { outcome, stop } = evaluateLook({
+          trials,
+          scenarios: scenariosOf(trials),
+          gate,
+          design,
+          look,
+        });
+        if (stop) return { alarm: outcome.verdict === 'regression', trialsRun: 2 * lookPairs, sides: 2 };
+      }
+      throw new Error('unreachable: the last look always stops');
+    },
+  };
+}
+
+/** perfgate without early stopping: every pair of `gate.trials`, one comparison at full alpha. */
+export function createPerfgateFixedRule(pairs = DEFAULTS.gate.trials): DecisionRule {
+  return {
+    id: `perfgate-fixed-${pairs}`,
+    label: `perfgate, fixed ${pairs} pairs (one look)`,
+    windowPairs: pairs,
+    decide({ pairs: window, metrics }: RuleInput) {
+      const gate: GateConfig = { ...evaluatedGate(metrics), trials: pairs, minTrials: pairs };
+      const trials = gateReadings(window, pairs);
+      const outcome = compareGate({ trials, scenarios: scenariosOf(trials), gate });
+      return { alarm: outcome.verdict === 'regression', trialsRun: 2 * pairs, sides: 2 };
+    },
+  };
+}
