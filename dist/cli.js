@@ -37765,6 +37765,11 @@ function estimatePairsNeeded(input2) {
   return `inconclusive: roughly ${more} more pair(s) (${pairs + more} in all) might settle it (${why})`;
 }
 
+// src/compare/format-level.ts
+function formatLevel(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
 // src/compare/compare-gate.ts
 function compareGate(input2) {
   const { trials, scenarios, gate } = input2;
@@ -37867,9 +37872,6 @@ function finish(draft, qValue, gate, significanceLevel) {
     warnings
   };
 }
-function formatLevel(level) {
-  return String(Number(level.toPrecision(3)));
-}
 
 // src/compare/sequential.ts
 var LOOK_EVERY = 4;
@@ -37906,7 +37908,7 @@ function evaluateLook(input2) {
   });
   const gated = outcome.comparisons.filter((c) => c.gated);
   const unsettled = gated.filter((c) => c.verdict === "inconclusive");
-  const level = `p \u2264 ${Number(significanceLevel.toPrecision(3))}`;
+  const level = `p \u2264 ${formatLevel(significanceLevel)}`;
   if (outcome.verdict === "regression") {
     return { outcome, stop: true, significanceLevel, reason: `regression at look ${look + 1} (${level})` };
   }
@@ -37942,9 +37944,6 @@ function whyRerun(reading) {
 // src/report/decision-level.ts
 function decisionLevels(report) {
   return { alpha: report.gate.alpha, level: report.sequential?.level ?? report.gate.alpha };
-}
-function formatLevel2(level) {
-  return String(Number(level.toPrecision(3)));
 }
 
 // src/report/format-number.ts
@@ -38378,7 +38377,7 @@ function renderMarkdown(report, options = {}) {
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline)
   ];
-  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q \u2264 ${formatLevel2(decisionLevels(report).level)}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q \u2264 ${formatLevel(decisionLevels(report).level)}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
   if (full.length <= maxChars) return full;
@@ -38530,7 +38529,7 @@ function renderTerminal(report, options = {}) {
   lines.push(
     "",
     paint(
-      `* gated metric; regression = significant after false-discovery control (q \u2264 ${formatLevel2(decisionLevels(report).level)}) and worse by >= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.`,
+      `* gated metric; regression = significant after false-discovery control (q \u2264 ${formatLevel(decisionLevels(report).level)}) and worse by >= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.`,
       "dim"
     )
   );

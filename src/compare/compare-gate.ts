@@ -9,6 +9,7 @@ import { decideVerdict } from './decide-verdict.js';
 import { describeTrialConditions } from './describe-trial-conditions.js';
 import { estimatePairedChange, type PairedChange } from './estimate-paired-change.js';
 import { estimatePairsNeeded } from './estimate-pairs-needed.js';
+import { formatLevel } from './format-level.js';
 
 /** What `compareGate` needs: every measured reading, the scenarios to compare, the gate settings. */
 export interface CompareGateInput {
@@ -174,9 +175,4 @@ function finish(draft: Draft, qValue: number, gate: GateConfig, significanceLeve
     verdict,
     warnings,
   };
-}
-
-/** A level as short as it can be read exactly enough: 0.05, 0.0261. */
-function formatLevel(level: number): string {
-  return String(Number(level.toPrecision(3)));
 }

@@ -16,6 +16,7 @@ export { decideGateVerdict } from './decide-gate-verdict.js';
 export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
 export { describeTrialConditions, HIGH_STEAL_FRACTION } from './describe-trial-conditions.js';
 export { formatPercent } from './format-percent.js';
+export { formatLevel } from './format-level.js';
 export {
   evaluateLook,
   LOOK_EVERY,

@@ -21,6 +21,7 @@
 import type { GateConfig } from '../config/types.js';
 import type { TrialReading } from '../model/results.js';
 import { compareGate, type GateOutcome } from './compare-gate.js';
+import { formatLevel } from './format-level.js';
 
 /** Pairs between planned looks after the first. */
 export const LOOK_EVERY = 4;
@@ -111,7 +112,7 @@ export function evaluateLook(input: LookInput): LookResult {
   });
   const gated = outcome.comparisons.filter((c) => c.gated);
   const unsettled = gated.filter((c) => c.verdict === 'inconclusive');
-  const level = `p ≤ ${Number(significanceLevel.toPrecision(3))}`;
+  const level = `p ≤ ${formatLevel(significanceLevel)}`;
   if (outcome.verdict === 'regression') {
     return { outcome, stop: true, significanceLevel, reason: `regression at look ${look + 1} (${level})` };
   }

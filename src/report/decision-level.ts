@@ -15,7 +15,4 @@ export function decisionLevels(report: GateReport): DecisionLevels {
   return { alpha: report.gate.alpha, level: report.sequential?.level ?? report.gate.alpha };
 }
 
-/** A level as short as it reads exactly enough: 0.05, 0.0262. */
-export function formatLevel(level: number): string {
-  return String(Number(level.toPrecision(3)));
-}
+export { formatLevel } from '../compare/format-level.js';

@@ -1,6 +1,6 @@
 // Throwaway git repositories with a base and a head commit, built from an example folder.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -65,4 +65,17 @@ export function processesWith(marker: string): number[] {
     }
   }
   return found;
+}
+
+/** Runs the bundled CLI (`dist/cli.js`) in `dir` and returns its exit code and output. */
+export function runCli(
+  dir: string,
+  ...args: string[]
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,23 +1,12 @@
 // The CLI against real processes when things go wrong: each failure exits with its documented
 // code, shows the evidence (log tail), and leaves no process and no worktree behind.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeRepo, processesWith, repoRoot, type TempRepo } from '../e2e/make-repo.js';
+import { makeRepo, processesWith, repoRoot, runCli, type TempRepo } from '../e2e/make-repo.js';
 
-const cli = path.join(repoRoot, 'dist', 'cli.js');
 let repo: TempRepo | undefined;
 afterEach(() => repo?.remove());
-
-function runCli(dir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function configWith(server: string, extra = ''): string {
   return `${extra}server:\n${server}\nhttp:\n  - name: home\n    path: /\n    connections: 4\n    duration: 1s\n    warmup: 0s\ngate:\n  trials: 4\n`;

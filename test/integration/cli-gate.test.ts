@@ -1,10 +1,9 @@
 // The CLI gating the stdlib example for real: a large regression stops the gate at its first
 // planned look, and everything measured is in report.json and trials.jsonl.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeRepo, repoRoot } from '../e2e/make-repo.js';
+import { makeRepo, repoRoot, runCli } from '../e2e/make-repo.js';
 
 const config = `server:
   command: python3 app.py
@@ -26,16 +25,8 @@ afterAll(() => repo.remove());
 describe('perfgate run on a known regression', () => {
   it('exits 1 after the first look (8 of up to 16 pairs) and keeps every trial', () => {
     const out = path.join(repo.dir, 'out');
-    const result = spawnSync(
-      process.execPath,
-      [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', out],
-      {
-        cwd: repo.dir,
-        encoding: 'utf8',
-        timeout: 180_000,
-      },
-    );
-    expect(result.status, result.stdout + result.stderr).toBe(1);
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/performance regression/);
     expect(result.stderr).toMatch(/look 1 of 3 after 8 pairs: regression/);
     const report: unknown = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));

@@ -1,11 +1,10 @@
 // Noise hygiene against a real gunicorn: with one keep-alive connection, one of the two workers is
 // always idle, so every pair is set aside and measured again, and the report says why.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { makeRepo, repoRoot } from '../e2e/make-repo.js';
+import { makeRepo, runCli } from '../e2e/make-repo.js';
 
 const config = `server:
   command: gunicorn -k gthread -w 2 --threads 4 -b 127.0.0.1:$PORT app:app
@@ -32,16 +31,8 @@ const reportShape = z.object({
 describe('a pair with a worker left idle', () => {
   it('is set aside and measured again, then kept with a warning once re-runs run out', () => {
     const out = path.join(repo.dir, 'out');
-    const result = spawnSync(
-      process.execPath,
-      [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', out],
-      {
-        cwd: repo.dir,
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
-    );
-    expect([0, 1]).toContain(result.status);
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect([0, 1]).toContain(result.code);
     const report = reportShape.parse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')));
     const setAside = report.trials.filter((t) => t.discarded !== undefined);
     expect(setAside.length).toBeGreaterThanOrEqual(2);
