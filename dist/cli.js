@@ -37177,138 +37177,6 @@ function seedFromCommits(baseSha, headSha) {
   return hash2 >>> 0;
 }
 
-// src/errors.ts
-var PerfgateError = class extends Error {
-  constructor(message, hint) {
-    super(message);
-    this.hint = hint;
-    this.name = new.target.name;
-  }
-  hint;
-};
-var ConfigError = class extends PerfgateError {
-  exitCode = 2;
-};
-var RevisionError = class extends PerfgateError {
-  exitCode = 2;
-};
-var RunError = class extends PerfgateError {
-  constructor(message, hint, logTail = "") {
-    super(message, hint);
-    this.logTail = logTail;
-  }
-  logTail;
-  exitCode = 3;
-};
-function describeError(error62) {
-  if (error62 instanceof PerfgateError) {
-    const tail = error62 instanceof RunError && error62.logTail ? `
---- log tail ---
-${error62.logTail}` : "";
-    return `${error62.message}
-Hint: ${error62.hint}${tail}`;
-  }
-  if (error62 instanceof Error) return error62.stack ?? error62.message;
-  return String(error62);
-}
-
-// src/measure/find-idle-workers.ts
-var MIN_BUSY_CPU_MS = 50;
-var IDLE_FRACTION = 0.05;
-function findIdleWorkers(processes) {
-  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
-  const workers = processes.filter((p) => !parents.has(p.pid));
-  if (workers.length < 2) return [];
-  const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
-  if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
-  return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
-}
-
-// src/measure/to-reading.ts
-function toReading(context, load, window2) {
-  const seconds = load.durationMs / 1e3;
-  const failed = load.errors + load.timeouts + load.non2xx;
-  const attempts = load.responses + load.errors + load.timeouts;
-  const metrics = {
-    throughput: seconds > 0 ? load.ok / seconds : 0,
-    latency_p50: load.latencyMs.p50,
-    latency_p90: load.latencyMs.p90,
-    latency_p99: load.latencyMs.p99,
-    cpu_per_request: load.responses > 0 ? window2.cpuMs / load.responses : 0,
-    rss_peak: window2.rssPeakBytes,
-    error_rate: attempts > 0 ? failed / attempts : 0
-  };
-  const warnings = [];
-  if (load.responses === 0) warnings.push("no responses in this trial: per-request metrics are 0");
-  if (load.connectionClose) {
-    warnings.push(
-      "the server answers `Connection: close` to keep-alive requests: latency numbers are unreliable (use a keep-alive worker such as gunicorn -k gthread or uvicorn)"
-    );
-  }
-  for (const idle of findIdleWorkers(window2.processes)) {
-    warnings.push(
-      `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: keep-alive connections all landed on other workers; set \`connections\` above workers \xD7 threads (now ${context.scenario.connections})`
-    );
-  }
-  return {
-    scenario: context.scenario.name,
-    side: context.side,
-    pair: context.pair,
-    position: context.position,
-    startedAt: context.startedAt,
-    durationMs: load.durationMs,
-    metrics,
-    responses: load.responses,
-    errors: failed,
-    stealFraction: window2.stealFraction,
-    loadAverage: window2.loadAverage,
-    processes: window2.processes.map((p) => ({
-      pid: p.pid,
-      ...p.ppid === void 0 ? {} : { ppid: p.ppid },
-      command: p.command,
-      cpuMs: p.cpuMs
-    })),
-    warnings
-  };
-}
-
-// src/measure/measure-trial.ts
-function loadSpecFor(server, scenario, durationMs) {
-  return {
-    url: server.baseUrl + scenario.path,
-    method: scenario.method,
-    headers: scenario.headers,
-    ...scenario.body === void 0 ? {} : { body: scenario.body },
-    connections: scenario.connections,
-    pipelining: scenario.pipelining,
-    durationMs
-  };
-}
-async function measureTrial(deps, server, scenario, where) {
-  const startedAt = new Date(deps.clock.now()).toISOString();
-  const watch = await deps.stats.watch(server.pid);
-  const load = await deps.load.run(loadSpecFor(server, scenario, scenario.durationMs)).catch(async (error62) => {
-    await watch.stop();
-    throw error62;
-  });
-  const window2 = await watch.stop();
-  await assertAlive(server, `while measuring \`${scenario.name}\``);
-  return toReading({ scenario, ...where, startedAt }, load, window2);
-}
-async function warmUp(deps, server, scenario) {
-  if (scenario.warmupMs <= 0) return;
-  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
-  await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
-}
-async function assertAlive(server, when) {
-  if (server.isAlive()) return;
-  throw new RunError(
-    `the ${server.label} server exited ${when}`,
-    `read the server log (${server.logFile}); the tail is below`,
-    await server.logTail()
-  );
-}
-
 // src/model/metrics.ts
 var HTTP_METRICS = [
   "throughput",
@@ -37927,6 +37795,138 @@ function evaluateLook(input2) {
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open3}` };
 }
 
+// src/errors.ts
+var PerfgateError = class extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+    this.name = new.target.name;
+  }
+  hint;
+};
+var ConfigError = class extends PerfgateError {
+  exitCode = 2;
+};
+var RevisionError = class extends PerfgateError {
+  exitCode = 2;
+};
+var RunError = class extends PerfgateError {
+  constructor(message, hint, logTail = "") {
+    super(message, hint);
+    this.logTail = logTail;
+  }
+  logTail;
+  exitCode = 3;
+};
+function describeError(error62) {
+  if (error62 instanceof PerfgateError) {
+    const tail = error62 instanceof RunError && error62.logTail ? `
+--- log tail ---
+${error62.logTail}` : "";
+    return `${error62.message}
+Hint: ${error62.hint}${tail}`;
+  }
+  if (error62 instanceof Error) return error62.stack ?? error62.message;
+  return String(error62);
+}
+
+// src/measure/find-idle-workers.ts
+var MIN_BUSY_CPU_MS = 50;
+var IDLE_FRACTION = 0.05;
+function findIdleWorkers(processes) {
+  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
+  const workers = processes.filter((p) => !parents.has(p.pid));
+  if (workers.length < 2) return [];
+  const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
+  if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
+  return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
+}
+
+// src/measure/to-reading.ts
+function toReading(context, load, window2) {
+  const seconds = load.durationMs / 1e3;
+  const failed = load.errors + load.timeouts + load.non2xx;
+  const attempts = load.responses + load.errors + load.timeouts;
+  const metrics = {
+    throughput: seconds > 0 ? load.ok / seconds : 0,
+    latency_p50: load.latencyMs.p50,
+    latency_p90: load.latencyMs.p90,
+    latency_p99: load.latencyMs.p99,
+    cpu_per_request: load.responses > 0 ? window2.cpuMs / load.responses : 0,
+    rss_peak: window2.rssPeakBytes,
+    error_rate: attempts > 0 ? failed / attempts : 0
+  };
+  const warnings = [];
+  if (load.responses === 0) warnings.push("no responses in this trial: per-request metrics are 0");
+  if (load.connectionClose) {
+    warnings.push(
+      "the server answers `Connection: close` to keep-alive requests: latency numbers are unreliable (use a keep-alive worker such as gunicorn -k gthread or uvicorn)"
+    );
+  }
+  for (const idle of findIdleWorkers(window2.processes)) {
+    warnings.push(
+      `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: keep-alive connections all landed on other workers; set \`connections\` above workers \xD7 threads (now ${context.scenario.connections})`
+    );
+  }
+  return {
+    scenario: context.scenario.name,
+    side: context.side,
+    pair: context.pair,
+    position: context.position,
+    startedAt: context.startedAt,
+    durationMs: load.durationMs,
+    metrics,
+    responses: load.responses,
+    errors: failed,
+    stealFraction: window2.stealFraction,
+    loadAverage: window2.loadAverage,
+    processes: window2.processes.map((p) => ({
+      pid: p.pid,
+      ...p.ppid === void 0 ? {} : { ppid: p.ppid },
+      command: p.command,
+      cpuMs: p.cpuMs
+    })),
+    warnings
+  };
+}
+
+// src/measure/measure-trial.ts
+function loadSpecFor(server, scenario, durationMs) {
+  return {
+    url: server.baseUrl + scenario.path,
+    method: scenario.method,
+    headers: scenario.headers,
+    ...scenario.body === void 0 ? {} : { body: scenario.body },
+    connections: scenario.connections,
+    pipelining: scenario.pipelining,
+    durationMs
+  };
+}
+async function measureTrial(deps, server, scenario, where) {
+  const startedAt = new Date(deps.clock.now()).toISOString();
+  const watch = await deps.stats.watch(server.pid);
+  const load = await deps.load.run(loadSpecFor(server, scenario, scenario.durationMs)).catch(async (error62) => {
+    await watch.stop();
+    throw error62;
+  });
+  const window2 = await watch.stop();
+  await assertAlive(server, `while measuring \`${scenario.name}\``);
+  return toReading({ scenario, ...where, startedAt }, load, window2);
+}
+async function warmUp(deps, server, scenario) {
+  if (scenario.warmupMs <= 0) return;
+  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
+  await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
+}
+async function assertAlive(server, when) {
+  if (server.isAlive()) return;
+  throw new RunError(
+    `the ${server.label} server exited ${when}`,
+    `read the server log (${server.logFile}); the tail is below`,
+    await server.logTail()
+  );
+}
+
 // src/measure/why-rerun.ts
 var MAX_ERROR_RATE = 0.01;
 var MAX_STEAL_FRACTION = 0.5;
@@ -38024,6 +38024,7 @@ function metricLabel(metric, inline4) {
 function describeConditions(report, outline, inline4) {
   const conditions = [
     { label: "Pairs", value: describePairs(report, outline, inline4) },
+    ...report.servers === void 0 ? [] : [{ label: "Servers", value: describeServers(report.servers, inline4) }],
     ...outline.scenarios.flatMap(
       ({ name, summary }) => summary === void 0 ? [] : [
         {
@@ -38066,6 +38067,11 @@ function describePairs(report, outline, inline4) {
     (scenario) => `${inline4.code(scenario.name)} ${scenario.pairsRun}`
   );
   return `${perScenario.join(", ")} run of ${planned}; ${interleaving}`;
+}
+function describeServers(servers, inline4) {
+  const setting = inline4.code(`server.restart: ${servers.restart}`);
+  const times = `started ${servers.starts} time${servers.starts === 1 ? "" : "s"} per side`;
+  return servers.restart === "pair" ? `fresh base and head processes, started and warmed up before each pair (${setting}; ${times})` : `one process per side for the whole gate (${setting}): a lasting difference between the two processes, even of identical code, reads as a change`;
 }
 function describeTimings(timings, inline4) {
   const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
@@ -38601,7 +38607,7 @@ function formatDuration(ms) {
 // src/measure/run-trials.ts
 var MAX_RERUNS_PER_PAIR = 2;
 var MIN_PAIRS = 2;
-async function runTrials(deps, config2, servers, seed, trials, warnings) {
+async function runTrials(deps, config2, serversFor, seed, trials, warnings) {
   const { clock, log, store } = deps;
   const design = planSequentialDesign(config2.gate);
   const scenarios = config2.http.map((s) => s.name);
@@ -38622,6 +38628,7 @@ async function runTrials(deps, config2, servers, seed, trials, warnings) {
       );
       break;
     }
+    const servers = await serversFor(pairs);
     for (const scenario of config2.http) {
       const kept = await measurePair(
         deps,
@@ -38714,11 +38721,69 @@ async function startServer(deps, config2, checkout, side, configDir) {
     startupTimeoutMs: server.startupTimeoutMs,
     logFile: deps.store.logPath(`server-${side}.log`)
   });
-  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
   return started;
 }
 function substitutePort(text, port) {
   return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
+}
+
+// src/targets/target-servers.ts
+var SIDES = ["base", "head"];
+function targetServers(deps, config2, checkouts, configDir) {
+  const time3 = { startMs: 0, warmupMs: 0, starts: 0 };
+  let current;
+  const start = async () => {
+    const t0 = deps.clock.now();
+    try {
+      const [base, head] = await Promise.all(
+        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, configDir))
+      );
+      if (!base || !head) throw new Error("unreachable: two servers requested");
+      current = { base, head };
+      time3.starts += 1;
+      return current;
+    } finally {
+      time3.startMs += deps.clock.now() - t0;
+    }
+  };
+  const warm = async (servers, describe3) => {
+    const t0 = deps.clock.now();
+    try {
+      for (const scenario of config2.http) {
+        for (const side of SIDES) {
+          if (describe3)
+            deps.log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s`);
+          await warmUp(deps, servers[side], scenario);
+        }
+      }
+    } finally {
+      time3.warmupMs += deps.clock.now() - t0;
+    }
+  };
+  return {
+    time: time3,
+    async startFirst() {
+      const servers = await start();
+      for (const side of SIDES)
+        deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
+      await warm(servers, true);
+      return servers;
+    },
+    async forPair(pairsDone) {
+      if (!current) throw new Error("targetServers: startFirst() was not called");
+      if (pairsDone === 0 || config2.server.restart === "never") return current;
+      const old = current;
+      await Promise.all(SIDES.map((side) => old[side].stop()));
+      const t0 = deps.clock.now();
+      const servers = await start();
+      const started = deps.clock.now();
+      await warm(servers, false);
+      deps.log.info(
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${((started - t0) / 1e3).toFixed(1)} s, warmed up in ${((deps.clock.now() - started) / 1e3).toFixed(1)} s`
+      );
+      return servers;
+    }
+  };
 }
 
 // src/version.ts
@@ -38736,6 +38801,8 @@ async function runGate(deps, request) {
   let head = { ref: request.head, sha: "" };
   let seed = 0;
   let sequential;
+  let serving;
+  let servedBeforeTrialsMs = 0;
   const timed = async (phase, title, fn) => {
     const t0 = clock.now();
     try {
@@ -38743,6 +38810,18 @@ async function runGate(deps, request) {
     } finally {
       timings[phase] = clock.now() - t0;
     }
+  };
+  const phaseTimings = () => {
+    const { trials: trialsMs, report: reportMs, ...earlier } = timings;
+    const served = serving?.time;
+    const restartsMs = served ? served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    return {
+      ...earlier,
+      ...served ? { start: served.startMs, warmup: served.warmupMs } : {},
+      ...trialsMs === void 0 ? {} : { trials: trialsMs - restartsMs },
+      ...reportMs === void 0 ? {} : { report: reportMs },
+      total: clock.now() - startedMs
+    };
   };
   const assemble = (outcome, error62) => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -38772,7 +38851,8 @@ async function runGate(deps, request) {
     regressions: outcome?.regressions ?? 0,
     ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
-    timings: { ...timings, total: clock.now() - startedMs }
+    servers: { restart: config2.server.restart, starts: serving?.time.starts ?? 0 },
+    timings: phaseTimings()
   });
   try {
     const [baseSha, headSha] = await Promise.all([
@@ -38790,28 +38870,17 @@ async function runGate(deps, request) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES)
+      for (const side of SIDES2)
         await buildCheckout(deps, config2, checkouts[side], side, request.configDirInRepo);
     });
-    const servers = await timed("start", "Start servers", async () => {
-      const [b, h] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, request.configDirInRepo))
-      );
-      if (!b || !h) throw new Error("unreachable: two servers requested");
-      return { base: b, head: h };
-    });
-    await timed("warmup", "Warm up (discarded)", async () => {
-      for (const scenario of config2.http) {
-        for (const side of SIDES) {
-          log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s`);
-          await warmUp(deps, servers[side], scenario);
-        }
-      }
-    });
+    serving = targetServers(deps, config2, checkouts, request.configDirInRepo);
+    const served = serving;
+    await log.group("Start servers and warm up (discarded)", () => served.startFirst());
+    servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
     const look = await timed(
       "trials",
       `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-      () => runTrials(deps, config2, servers, seed, trials, warnings)
+      () => runTrials(deps, config2, (pairsDone) => served.forPair(pairsDone), seed, trials, warnings)
     );
     const outcome = look.result.outcome;
     sequential = {
@@ -38835,7 +38904,7 @@ async function runGate(deps, request) {
     await deps.workspace.cleanup();
   }
 }
-var SIDES = ["base", "head"];
+var SIDES2 = ["base", "head"];
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
@@ -58587,8 +58656,8 @@ var HTTP_METHODS = [
 ];
 var DEFAULTS = {
   build: [],
-  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4 },
-  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 2e3, pipelining: 1 },
+  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4, restart: "pair" },
+  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 1e3, pipelining: 1 },
   gate: {
     threshold: 0.05,
     alpha: 0.05,
@@ -58753,6 +58822,9 @@ function rejectDuplicates(what, field) {
   );
 }
 
+// src/config/types.ts
+var SERVER_RESTARTS = ["pair", "never"];
+
 // src/config/schema.ts
 var serverShape = {
   command: nonBlankString(
@@ -58772,7 +58844,8 @@ var serverShape = {
     }
     return normalized;
   }).default(DEFAULTS.server.cwd),
-  "startup-timeout": durationIn(LIMITS.startupTimeoutMs).default(DEFAULTS.server.startupTimeoutMs)
+  "startup-timeout": durationIn(LIMITS.startupTimeoutMs).default(DEFAULTS.server.startupTimeoutMs),
+  restart: oneOf(SERVER_RESTARTS, (restart) => restart.trim().toLowerCase()).default(DEFAULTS.server.restart)
 };
 var scenarioShape = {
   name: external_exports.string({ error: 'expected a name of letters, digits, ".", "_" and "-"' }).regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
@@ -58849,7 +58922,8 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     ready: server.ready,
     env: server.env,
     cwd: server.cwd,
-    startupTimeoutMs: server["startup-timeout"]
+    startupTimeoutMs: server["startup-timeout"],
+    restart: server.restart
   },
   http: http.map((scenario) => ({
     name: scenario.name,

@@ -81639,103 +81639,6 @@ function seedFromCommits(baseSha, headSha) {
   return hash2 >>> 0;
 }
 
-// src/measure/find-idle-workers.ts
-var MIN_BUSY_CPU_MS = 50;
-var IDLE_FRACTION = 0.05;
-function findIdleWorkers(processes) {
-  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
-  const workers = processes.filter((p) => !parents.has(p.pid));
-  if (workers.length < 2) return [];
-  const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
-  if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
-  return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
-}
-
-// src/measure/to-reading.ts
-function toReading(context3, load, window2) {
-  const seconds = load.durationMs / 1e3;
-  const failed = load.errors + load.timeouts + load.non2xx;
-  const attempts = load.responses + load.errors + load.timeouts;
-  const metrics = {
-    throughput: seconds > 0 ? load.ok / seconds : 0,
-    latency_p50: load.latencyMs.p50,
-    latency_p90: load.latencyMs.p90,
-    latency_p99: load.latencyMs.p99,
-    cpu_per_request: load.responses > 0 ? window2.cpuMs / load.responses : 0,
-    rss_peak: window2.rssPeakBytes,
-    error_rate: attempts > 0 ? failed / attempts : 0
-  };
-  const warnings = [];
-  if (load.responses === 0) warnings.push("no responses in this trial: per-request metrics are 0");
-  if (load.connectionClose) {
-    warnings.push(
-      "the server answers `Connection: close` to keep-alive requests: latency numbers are unreliable (use a keep-alive worker such as gunicorn -k gthread or uvicorn)"
-    );
-  }
-  for (const idle of findIdleWorkers(window2.processes)) {
-    warnings.push(
-      `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: keep-alive connections all landed on other workers; set \`connections\` above workers \xD7 threads (now ${context3.scenario.connections})`
-    );
-  }
-  return {
-    scenario: context3.scenario.name,
-    side: context3.side,
-    pair: context3.pair,
-    position: context3.position,
-    startedAt: context3.startedAt,
-    durationMs: load.durationMs,
-    metrics,
-    responses: load.responses,
-    errors: failed,
-    stealFraction: window2.stealFraction,
-    loadAverage: window2.loadAverage,
-    processes: window2.processes.map((p) => ({
-      pid: p.pid,
-      ...p.ppid === void 0 ? {} : { ppid: p.ppid },
-      command: p.command,
-      cpuMs: p.cpuMs
-    })),
-    warnings
-  };
-}
-
-// src/measure/measure-trial.ts
-function loadSpecFor(server, scenario, durationMs) {
-  return {
-    url: server.baseUrl + scenario.path,
-    method: scenario.method,
-    headers: scenario.headers,
-    ...scenario.body === void 0 ? {} : { body: scenario.body },
-    connections: scenario.connections,
-    pipelining: scenario.pipelining,
-    durationMs
-  };
-}
-async function measureTrial(deps, server, scenario, where) {
-  const startedAt = new Date(deps.clock.now()).toISOString();
-  const watch = await deps.stats.watch(server.pid);
-  const load = await deps.load.run(loadSpecFor(server, scenario, scenario.durationMs)).catch(async (error63) => {
-    await watch.stop();
-    throw error63;
-  });
-  const window2 = await watch.stop();
-  await assertAlive(server, `while measuring \`${scenario.name}\``);
-  return toReading({ scenario, ...where, startedAt }, load, window2);
-}
-async function warmUp(deps, server, scenario) {
-  if (scenario.warmupMs <= 0) return;
-  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
-  await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
-}
-async function assertAlive(server, when) {
-  if (server.isAlive()) return;
-  throw new RunError(
-    `the ${server.label} server exited ${when}`,
-    `read the server log (${server.logFile}); the tail is below`,
-    await server.logTail()
-  );
-}
-
 // src/model/metrics.ts
 var HTTP_METRICS = [
   "throughput",
@@ -82354,6 +82257,103 @@ function evaluateLook(input2) {
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open4}` };
 }
 
+// src/measure/find-idle-workers.ts
+var MIN_BUSY_CPU_MS = 50;
+var IDLE_FRACTION = 0.05;
+function findIdleWorkers(processes) {
+  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
+  const workers = processes.filter((p) => !parents.has(p.pid));
+  if (workers.length < 2) return [];
+  const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
+  if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
+  return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
+}
+
+// src/measure/to-reading.ts
+function toReading(context3, load, window2) {
+  const seconds = load.durationMs / 1e3;
+  const failed = load.errors + load.timeouts + load.non2xx;
+  const attempts = load.responses + load.errors + load.timeouts;
+  const metrics = {
+    throughput: seconds > 0 ? load.ok / seconds : 0,
+    latency_p50: load.latencyMs.p50,
+    latency_p90: load.latencyMs.p90,
+    latency_p99: load.latencyMs.p99,
+    cpu_per_request: load.responses > 0 ? window2.cpuMs / load.responses : 0,
+    rss_peak: window2.rssPeakBytes,
+    error_rate: attempts > 0 ? failed / attempts : 0
+  };
+  const warnings = [];
+  if (load.responses === 0) warnings.push("no responses in this trial: per-request metrics are 0");
+  if (load.connectionClose) {
+    warnings.push(
+      "the server answers `Connection: close` to keep-alive requests: latency numbers are unreliable (use a keep-alive worker such as gunicorn -k gthread or uvicorn)"
+    );
+  }
+  for (const idle of findIdleWorkers(window2.processes)) {
+    warnings.push(
+      `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: keep-alive connections all landed on other workers; set \`connections\` above workers \xD7 threads (now ${context3.scenario.connections})`
+    );
+  }
+  return {
+    scenario: context3.scenario.name,
+    side: context3.side,
+    pair: context3.pair,
+    position: context3.position,
+    startedAt: context3.startedAt,
+    durationMs: load.durationMs,
+    metrics,
+    responses: load.responses,
+    errors: failed,
+    stealFraction: window2.stealFraction,
+    loadAverage: window2.loadAverage,
+    processes: window2.processes.map((p) => ({
+      pid: p.pid,
+      ...p.ppid === void 0 ? {} : { ppid: p.ppid },
+      command: p.command,
+      cpuMs: p.cpuMs
+    })),
+    warnings
+  };
+}
+
+// src/measure/measure-trial.ts
+function loadSpecFor(server, scenario, durationMs) {
+  return {
+    url: server.baseUrl + scenario.path,
+    method: scenario.method,
+    headers: scenario.headers,
+    ...scenario.body === void 0 ? {} : { body: scenario.body },
+    connections: scenario.connections,
+    pipelining: scenario.pipelining,
+    durationMs
+  };
+}
+async function measureTrial(deps, server, scenario, where) {
+  const startedAt = new Date(deps.clock.now()).toISOString();
+  const watch = await deps.stats.watch(server.pid);
+  const load = await deps.load.run(loadSpecFor(server, scenario, scenario.durationMs)).catch(async (error63) => {
+    await watch.stop();
+    throw error63;
+  });
+  const window2 = await watch.stop();
+  await assertAlive(server, `while measuring \`${scenario.name}\``);
+  return toReading({ scenario, ...where, startedAt }, load, window2);
+}
+async function warmUp(deps, server, scenario) {
+  if (scenario.warmupMs <= 0) return;
+  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
+  await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
+}
+async function assertAlive(server, when) {
+  if (server.isAlive()) return;
+  throw new RunError(
+    `the ${server.label} server exited ${when}`,
+    `read the server log (${server.logFile}); the tail is below`,
+    await server.logTail()
+  );
+}
+
 // src/measure/why-rerun.ts
 var MAX_ERROR_RATE = 0.01;
 var MAX_STEAL_FRACTION = 0.5;
@@ -82451,6 +82451,7 @@ function metricLabel(metric, inline3) {
 function describeConditions(report, outline, inline3) {
   const conditions = [
     { label: "Pairs", value: describePairs(report, outline, inline3) },
+    ...report.servers === void 0 ? [] : [{ label: "Servers", value: describeServers(report.servers, inline3) }],
     ...outline.scenarios.flatMap(
       ({ name, summary: summary2 }) => summary2 === void 0 ? [] : [
         {
@@ -82493,6 +82494,11 @@ function describePairs(report, outline, inline3) {
     (scenario) => `${inline3.code(scenario.name)} ${scenario.pairsRun}`
   );
   return `${perScenario.join(", ")} run of ${planned}; ${interleaving}`;
+}
+function describeServers(servers, inline3) {
+  const setting = inline3.code(`server.restart: ${servers.restart}`);
+  const times = `started ${servers.starts} time${servers.starts === 1 ? "" : "s"} per side`;
+  return servers.restart === "pair" ? `fresh base and head processes, started and warmed up before each pair (${setting}; ${times})` : `one process per side for the whole gate (${setting}): a lasting difference between the two processes, even of identical code, reads as a change`;
 }
 function describeTimings(timings, inline3) {
   const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
@@ -82890,7 +82896,7 @@ function formatDuration(ms) {
 // src/measure/run-trials.ts
 var MAX_RERUNS_PER_PAIR = 2;
 var MIN_PAIRS = 2;
-async function runTrials(deps, config2, servers, seed, trials, warnings) {
+async function runTrials(deps, config2, serversFor, seed, trials, warnings) {
   const { clock, log, store } = deps;
   const design = planSequentialDesign(config2.gate);
   const scenarios = config2.http.map((s) => s.name);
@@ -82911,6 +82917,7 @@ async function runTrials(deps, config2, servers, seed, trials, warnings) {
       );
       break;
     }
+    const servers = await serversFor(pairs);
     for (const scenario of config2.http) {
       const kept = await measurePair(
         deps,
@@ -83003,11 +83010,69 @@ async function startServer(deps, config2, checkout, side, configDir) {
     startupTimeoutMs: server.startupTimeoutMs,
     logFile: deps.store.logPath(`server-${side}.log`)
   });
-  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
   return started;
 }
 function substitutePort(text, port) {
   return text.replace(/\$\{PORT\}|\$PORT\b/g, port);
+}
+
+// src/targets/target-servers.ts
+var SIDES = ["base", "head"];
+function targetServers(deps, config2, checkouts, configDir) {
+  const time3 = { startMs: 0, warmupMs: 0, starts: 0 };
+  let current;
+  const start = async () => {
+    const t0 = deps.clock.now();
+    try {
+      const [base, head] = await Promise.all(
+        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, configDir))
+      );
+      if (!base || !head) throw new Error("unreachable: two servers requested");
+      current = { base, head };
+      time3.starts += 1;
+      return current;
+    } finally {
+      time3.startMs += deps.clock.now() - t0;
+    }
+  };
+  const warm = async (servers, describe3) => {
+    const t0 = deps.clock.now();
+    try {
+      for (const scenario of config2.http) {
+        for (const side of SIDES) {
+          if (describe3)
+            deps.log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s`);
+          await warmUp(deps, servers[side], scenario);
+        }
+      }
+    } finally {
+      time3.warmupMs += deps.clock.now() - t0;
+    }
+  };
+  return {
+    time: time3,
+    async startFirst() {
+      const servers = await start();
+      for (const side of SIDES)
+        deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
+      await warm(servers, true);
+      return servers;
+    },
+    async forPair(pairsDone) {
+      if (!current) throw new Error("targetServers: startFirst() was not called");
+      if (pairsDone === 0 || config2.server.restart === "never") return current;
+      const old = current;
+      await Promise.all(SIDES.map((side) => old[side].stop()));
+      const t0 = deps.clock.now();
+      const servers = await start();
+      const started = deps.clock.now();
+      await warm(servers, false);
+      deps.log.info(
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${((started - t0) / 1e3).toFixed(1)} s, warmed up in ${((deps.clock.now() - started) / 1e3).toFixed(1)} s`
+      );
+      return servers;
+    }
+  };
 }
 
 // src/version.ts
@@ -83025,6 +83090,8 @@ async function runGate(deps, request2) {
   let head = { ref: request2.head, sha: "" };
   let seed = 0;
   let sequential;
+  let serving;
+  let servedBeforeTrialsMs = 0;
   const timed = async (phase, title, fn) => {
     const t0 = clock.now();
     try {
@@ -83032,6 +83099,18 @@ async function runGate(deps, request2) {
     } finally {
       timings[phase] = clock.now() - t0;
     }
+  };
+  const phaseTimings = () => {
+    const { trials: trialsMs, report: reportMs, ...earlier } = timings;
+    const served = serving?.time;
+    const restartsMs = served ? served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    return {
+      ...earlier,
+      ...served ? { start: served.startMs, warmup: served.warmupMs } : {},
+      ...trialsMs === void 0 ? {} : { trials: trialsMs - restartsMs },
+      ...reportMs === void 0 ? {} : { report: reportMs },
+      total: clock.now() - startedMs
+    };
   };
   const assemble = (outcome, error63) => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -83061,7 +83140,8 @@ async function runGate(deps, request2) {
     regressions: outcome?.regressions ?? 0,
     ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
-    timings: { ...timings, total: clock.now() - startedMs }
+    servers: { restart: config2.server.restart, starts: serving?.time.starts ?? 0 },
+    timings: phaseTimings()
   });
   try {
     const [baseSha, headSha] = await Promise.all([
@@ -83079,28 +83159,17 @@ async function runGate(deps, request2) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES)
+      for (const side of SIDES2)
         await buildCheckout(deps, config2, checkouts[side], side, request2.configDirInRepo);
     });
-    const servers = await timed("start", "Start servers", async () => {
-      const [b, h] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, request2.configDirInRepo))
-      );
-      if (!b || !h) throw new Error("unreachable: two servers requested");
-      return { base: b, head: h };
-    });
-    await timed("warmup", "Warm up (discarded)", async () => {
-      for (const scenario of config2.http) {
-        for (const side of SIDES) {
-          log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s`);
-          await warmUp(deps, servers[side], scenario);
-        }
-      }
-    });
+    serving = targetServers(deps, config2, checkouts, request2.configDirInRepo);
+    const served = serving;
+    await log.group("Start servers and warm up (discarded)", () => served.startFirst());
+    servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
     const look = await timed(
       "trials",
       `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-      () => runTrials(deps, config2, servers, seed, trials, warnings)
+      () => runTrials(deps, config2, (pairsDone) => served.forPair(pairsDone), seed, trials, warnings)
     );
     const outcome = look.result.outcome;
     sequential = {
@@ -83124,7 +83193,7 @@ async function runGate(deps, request2) {
     await deps.workspace.cleanup();
   }
 }
-var SIDES = ["base", "head"];
+var SIDES2 = ["base", "head"];
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
@@ -83287,8 +83356,8 @@ var HTTP_METHODS = [
 ];
 var DEFAULTS2 = {
   build: [],
-  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4 },
-  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 2e3, pipelining: 1 },
+  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4, restart: "pair" },
+  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 1e3, pipelining: 1 },
   gate: {
     threshold: 0.05,
     alpha: 0.05,
@@ -83453,6 +83522,9 @@ function rejectDuplicates(what, field) {
   );
 }
 
+// src/config/types.ts
+var SERVER_RESTARTS = ["pair", "never"];
+
 // src/config/schema.ts
 var serverShape = {
   command: nonBlankString(
@@ -83472,7 +83544,8 @@ var serverShape = {
     }
     return normalized;
   }).default(DEFAULTS2.server.cwd),
-  "startup-timeout": durationIn(LIMITS.startupTimeoutMs).default(DEFAULTS2.server.startupTimeoutMs)
+  "startup-timeout": durationIn(LIMITS.startupTimeoutMs).default(DEFAULTS2.server.startupTimeoutMs),
+  restart: oneOf(SERVER_RESTARTS, (restart) => restart.trim().toLowerCase()).default(DEFAULTS2.server.restart)
 };
 var scenarioShape = {
   name: external_exports.string({ error: 'expected a name of letters, digits, ".", "_" and "-"' }).regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a name of letters, digits, ".", "_" and "-"' }),
@@ -83549,7 +83622,8 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     ready: server.ready,
     env: server.env,
     cwd: server.cwd,
-    startupTimeoutMs: server["startup-timeout"]
+    startupTimeoutMs: server["startup-timeout"],
+    restart: server.restart
   },
   http: http.map((scenario) => ({
     name: scenario.name,

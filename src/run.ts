@@ -1,6 +1,6 @@
 /**
  * The gate as straight-line code over its ports: resolve → check out → build → start → warm up →
- * interleaved trials → compare → write results. Publishing is the caller's job, after the results
+ * interleaved trials (fresh servers per pair unless `server.restart: never`) → compare → write results. Publishing is the caller's job, after the results
  * are on disk, so a failure to publish never loses a measurement.
  */
 import type { Config } from './config/types.js';
@@ -17,9 +17,9 @@ import type {
   Workspace,
 } from './ports.js';
 import { seedFromCommits } from './plan/schedule.js';
-import { warmUp } from './measure/measure-trial.js';
 import { runTrials } from './measure/run-trials.js';
-import { buildCheckout, startServer } from './targets/prepare-targets.js';
+import { buildCheckout } from './targets/prepare-targets.js';
+import { targetServers, type TargetServers } from './targets/target-servers.js';
 import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
 import { describeError } from './errors.js';
@@ -68,6 +68,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let head = { ref: request.head, sha: '' };
   let seed = 0;
   let sequential: SequentialSummary | undefined;
+  let serving: TargetServers | undefined;
+  let servedBeforeTrialsMs = 0;
 
   const timed = async <T>(phase: string, title: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = clock.now();
@@ -76,6 +78,19 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     } finally {
       timings[phase] = clock.now() - t0;
     }
+  };
+  // Restarts run inside the trial phase; their time is booked under start and warm-up instead.
+  const phaseTimings = (): Record<string, number> => {
+    const { trials: trialsMs, report: reportMs, ...earlier } = timings;
+    const served = serving?.time;
+    const restartsMs = served ? served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    return {
+      ...earlier,
+      ...(served ? { start: served.startMs, warmup: served.warmupMs } : {}),
+      ...(trialsMs === undefined ? {} : { trials: trialsMs - restartsMs }),
+      ...(reportMs === undefined ? {} : { report: reportMs }),
+      total: clock.now() - startedMs,
+    };
   };
   const assemble = (outcome: GateOutcome | undefined, error?: string): GateReport => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -105,7 +120,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     regressions: outcome?.regressions ?? 0,
     ...(sequential === undefined ? {} : { sequential }),
     warnings: [...warnings, ...(outcome?.warnings ?? [])],
-    timings: { ...timings, total: clock.now() - startedMs },
+    servers: { restart: config.server.restart, starts: serving?.time.starts ?? 0 },
+    timings: phaseTimings(),
   });
 
   try {
@@ -128,25 +144,14 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       for (const side of SIDES)
         await buildCheckout(deps, config, checkouts[side], side, request.configDirInRepo);
     });
-    const servers = await timed('start', 'Start servers', async () => {
-      const [b, h] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config, checkouts[side], side, request.configDirInRepo)),
-      );
-      if (!b || !h) throw new Error('unreachable: two servers requested');
-      return { base: b, head: h };
-    });
-    await timed('warmup', 'Warm up (discarded)', async () => {
-      for (const scenario of config.http) {
-        for (const side of SIDES) {
-          log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1000).toFixed(1)} s`);
-          await warmUp(deps, servers[side], scenario);
-        }
-      }
-    });
+    serving = targetServers(deps, config, checkouts, request.configDirInRepo);
+    const served = serving;
+    await log.group('Start servers and warm up (discarded)', () => served.startFirst());
+    servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
     const look = await timed(
       'trials',
       `Trials (up to ${config.gate.trials} pairs, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
-      () => runTrials(deps, config, servers, seed, trials, warnings),
+      () => runTrials(deps, config, (pairsDone) => served.forPair(pairsDone), seed, trials, warnings),
     );
     const outcome = look.result.outcome;
     sequential = {

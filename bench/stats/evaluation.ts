@@ -32,7 +32,7 @@ export interface ConditionOutcome {
   readonly disjointAlarms: number;
   readonly disjointGates: number;
   readonly meanTrialsRun: number;
-  /** Mean CI minutes per gate: trials × trial length + servers × (start + warm-up). */
+  /** Mean CI minutes per gate: trials × trial length + server starts × (start + warm-up). */
   readonly ciMinutes: number;
 }
 
@@ -54,6 +54,10 @@ export interface PoolSummary {
   readonly nominalSlowdown: number;
   readonly pairs: number;
   readonly trialDurationMs: number;
+  /** Discarded warm-up per side after every server start, in ms. */
+  readonly warmupMs: number;
+  /** Servers started anew every this many pairs (1: per pair, as a gate does; 0: never). */
+  readonly restartEveryPairs: number;
   readonly connections: number;
   readonly recordedAt: string;
   readonly distinctWindows: number;
@@ -108,7 +112,7 @@ export function evaluate(
         seed: conditionSeed(seed, condition),
       });
       for (const tally of result.tallies) {
-        const ciMs = tally.meanTrialsRun * trialDurationMs + tally.sides * overheadPerSideMs;
+        const ciMs = tally.meanTrialsRun * trialDurationMs + tally.meanServerStarts * overheadPerSideMs;
         byRule.get(tally.rule)?.push({
           condition,
           gates: tally.gates,
@@ -138,6 +142,8 @@ export function evaluate(
     return {
       condition: pool.header.condition,
       nominalSlowdown: pool.header.nominalSlowdown,
+      warmupMs: pool.header.warmupMs,
+      restartEveryPairs: pool.header.restartEveryPairs ?? 0,
       pairs: pool.pairs.length,
       trialDurationMs: pool.header.trialDurationMs,
       connections: pool.header.scenario.connections,

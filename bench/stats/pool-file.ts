@@ -25,8 +25,14 @@ export interface PoolHeader {
   readonly trialDurationMs: number;
   /** Discarded warm-up per side before the first pair, in ms. */
   readonly warmupMs: number;
-  /** Time from spawning each server to its first 2xx readiness answer, in ms. */
+  /** Time from spawning each server to its first 2xx readiness answer, in ms (first start). */
   readonly serverStartMs: { readonly base: number; readonly head: number };
+  /**
+   * Base and head were started anew (and warmed up) before every `restartEveryPairs`-th pair:
+   * 1 = fresh processes per pair, as a gate with `server.restart: pair` runs; 0 (or absent, in
+   * pools recorded before restarts existed) = one process per side for the whole pool.
+   */
+  readonly restartEveryPairs?: number;
   /** Seed of the pair order (src/plan/schedule.ts planTrials). */
   readonly seed: number;
   readonly startedAt: string;
@@ -55,6 +61,7 @@ const headerSchema = z.strictObject({
   trialDurationMs: z.number().positive(),
   warmupMs: z.number().min(0),
   serverStartMs: z.strictObject({ base: z.number().min(0), head: z.number().min(0) }),
+  restartEveryPairs: z.number().int().min(0).optional(),
   seed: z.number().int(),
   startedAt: z.string(),
   machine: z.string(),

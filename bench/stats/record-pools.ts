@@ -1,11 +1,14 @@
 /**
- * `npm run bench:stats:record [-- --pairs 120 --conditions aa,slowdown-10 --duration 2000]`
+ * `npm run bench:stats:record [-- --pairs 120 --conditions aa,slowdown-10 --duration 2000
+ *   --restart-every 1]`
  *
  * Records pools of real trials for the statistics evaluation (bench/stats/replay.ts): for each
- * condition, one base server (PERFGATE_SLOWDOWN=0) and one head server of examples/stdlib (the same
+ * condition, a base server (PERFGATE_SLOWDOWN=0) and a head server of examples/stdlib (the same
  * code, with the condition's slowdown; 0 for the A/A condition), warmed up, then `--pairs` base/head
  * pairs in the order perfgate itself would run them (src/plan/schedule.ts), measured with perfgate's
- * own adapters (autocannon load, /proc CPU). Conditions run one after another, so at most two
+ * own adapters (autocannon load, /proc CPU). Both servers are started anew and warmed up before
+ * every `--restart-every`-th pair (1, the default, is what a gate with `server.restart: pair` does;
+ * 0 keeps one process per side for the whole pool). Conditions run one after another, so at most two
  * servers and the load generator share the machine. Each reading is appended to
  * `bench/pools/<condition>.jsonl` as soon as it is measured (a cut-short run keeps what it has).
  */
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     conditions: { type: 'string', default: CONDITIONS.map((c) => c.name).join(',') },
     duration: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '2000' },
+    'restart-every': { type: 'string', default: '1' },
     connections: { type: 'string', default: '8' },
     out: { type: 'string', default: path.join(root, 'bench/pools') },
   },
@@ -49,6 +53,9 @@ function positiveInteger(name: string, text: string): number {
 const pairs = positiveInteger('pairs', values.pairs);
 const durationMs = positiveInteger('duration', values.duration);
 const warmupMs = Number(values.warmup);
+const restartEvery = Number(values['restart-every']);
+if (!Number.isInteger(restartEvery) || restartEvery < 0)
+  throw new Error(`--restart-every must be 0 (never) or a positive integer, got ${values['restart-every']}`);
 const connections = positiveInteger('connections', values.connections);
 const chosen = values.conditions.split(',').map((name) => {
   const condition = CONDITIONS.find((c) => c.name === name.trim());
@@ -96,14 +103,25 @@ async function startServer(
   return { server, startMs: Date.now() - started };
 }
 
+async function startPair(
+  launcher: ServerLauncher,
+  condition: Condition,
+): Promise<{ servers: Record<'base' | 'head', RunningServer>; startMs: { base: number; head: number } }> {
+  const [base, head] = await Promise.all([
+    startServer(launcher, condition, 'base', 0),
+    startServer(launcher, condition, 'head', condition.slowdown),
+  ]);
+  const servers = { base: base.server, head: head.server };
+  await warmUp(deps, servers.base, scenario);
+  await warmUp(deps, servers.head, scenario);
+  return { servers, startMs: { base: base.startMs, head: head.startMs } };
+}
+
 async function recordCondition(launcher: ServerLauncher, condition: Condition): Promise<void> {
   const file = path.join(values.out, `${condition.name}.jsonl`);
-  const base = await startServer(launcher, condition, 'base', 0);
-  const head = await startServer(launcher, condition, 'head', condition.slowdown);
   try {
-    const servers = { base: base.server, head: head.server };
-    await warmUp(deps, servers.base, scenario);
-    await warmUp(deps, servers.head, scenario);
+    const first = await startPair(launcher, condition);
+    let servers = first.servers;
     const startedAt = new Date().toISOString();
     const seed = seedFromCommits(condition.name, startedAt);
     const header: PoolHeader = {
@@ -114,13 +132,18 @@ async function recordCondition(launcher: ServerLauncher, condition: Condition): 
       scenario: { name: scenario.name, path: scenario.path, connections },
       trialDurationMs: durationMs,
       warmupMs,
-      serverStartMs: { base: base.startMs, head: head.startMs },
+      serverStartMs: first.startMs,
+      restartEveryPairs: restartEvery,
       seed,
       startedAt,
       machine,
     };
     writeFileSync(file, formatPoolHeader(header) + '\n');
     for (const { pair, order } of planTrials(pairs, seed)) {
+      if (restartEvery > 0 && pair > 0 && pair % restartEvery === 0) {
+        await Promise.all([servers.base.stop(), servers.head.stop()]);
+        servers = (await startPair(launcher, condition)).servers;
+      }
       const changes: string[] = [];
       const cpu: Record<string, number> = {};
       for (const [position, side] of order.entries()) {

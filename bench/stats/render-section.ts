@@ -95,12 +95,18 @@ function ruleTable(set: MetricSetOutcome, evaluation: Evaluation): string[] {
  */
 export function renderSection(evaluation: Evaluation, context: { date: string; command: string }): string {
   const trialSeconds = (evaluation.pools[0]?.trialDurationMs ?? 0) / 1000;
+  const warmupSeconds = (evaluation.pools[0]?.warmupMs ?? 0) / 1000;
+  const restarts = new Set(evaluation.pools.map((p) => p.restartEveryPairs));
+  const processes =
+    restarts.size === 1 && restarts.has(1)
+      ? `Base and head were stopped, started anew and warmed up (${warmupSeconds} s each) before every pair, as a gate does with \`server.restart: pair\` (the default), so the pools carry the difference between processes as pair-to-pair noise.`
+      : `Server restarts per pool (every N pairs; 0 = one process per side): ${evaluation.pools.map((p) => `${p.condition} ${p.restartEveryPairs}`).join(', ')}.`;
   const lines = [
     SECTION_HEADING,
     '',
     `Date ${context.date}. Command: \`${context.command}\`. Raw results: \`bench/results/stats-evaluation.json\`; recorded pools: \`bench/pools/*.jsonl\` (\`npm run bench:stats:record\`).`,
     '',
-    `**Data.** examples/stdlib served by two servers at once (base with \`PERFGATE_SLOWDOWN=0\`, head with the condition's slowdown; A/A: both 0), measured by perfgate's own adapters (autocannon, 8 connections, /proc CPU) in interleaved pairs ordered by \`planTrials\`, ${trialSeconds} s trials. One condition after another, so conditions were recorded minutes apart under whatever CPU steal the shared 2-core VM had then.`,
+    `**Data.** examples/stdlib served by two servers at once (base with \`PERFGATE_SLOWDOWN=0\`, head with the condition's slowdown; A/A: both 0), measured by perfgate's own adapters (autocannon, 8 connections, /proc CPU) in interleaved pairs ordered by \`planTrials\`, ${trialSeconds} s trials. ${processes} One condition after another, so conditions were recorded minutes apart under whatever CPU steal the shared 2-core VM had then.`,
     '',
     '| condition | nominal slowdown | pairs | unfair pairs¹ | mean steal | mean load average² | true change of cpu_per_request: median per-pair (Hodges–Lehmann, 95% CI) | latency_p50 | throughput |',
     '| :-- | --: | --: | --: | --: | --: | :-- | :-- | :-- |',
@@ -111,18 +117,18 @@ export function renderSection(evaluation: Evaluation, context: { date: string; c
     '',
     '¹ Pairs with a reading perfgate would set aside and measure again (`whyRerun`: an idle worker, > 1% errors, > 50% steal); the replay cannot re-measure, so it keeps them as recorded. ² 1-minute load average of the 2-core machine at the end of each trial: other jobs (test suites, other benchmarks) ran during most of the recording, so this is a noisy runner indeed.',
     '',
-    `The nominal slowdown is not the true one. The knob (examples/stdlib/app.py) burns that fraction of the CPU each request's thread used, after the response; cpu_per_request counts the whole server process. Two processes of identical code also differ by a few percent (the A/A rows: each process has its own hash seed and memory layout), and every condition ran its own pair of processes. ${describeDirection(evaluation.pools)} Power below is power against the **true** change. perfgate (and benchstat with a threshold) fail only on changes of at least 5% (\`gate.threshold\`): for a true change below that, a low alarm rate is the intended behaviour, not missing power.`,
+    `The nominal slowdown is not the true one. The knob (examples/stdlib/app.py) burns that fraction of the CPU each request's thread used, after the response; cpu_per_request counts the whole server process. ${describeDirection(evaluation.pools)} Power below is power against the **true** change. perfgate (and benchstat with a threshold) fail only on changes of at least 5% (\`gate.threshold\`): for a true change below that, a low alarm rate is the intended behaviour, not missing power.`,
     '',
     `**Method.** ${evaluation.gatesPerCondition} simulated gates per condition, each a random contiguous window of ${evaluation.windowPairs} recorded pairs (seeded, seed ${evaluation.seed}; time order and pairing kept); every rule decides on the same windows. A false alarm is a gate on an A/A pool (all A/A pools pooled in the table) that reports a regression in any gated metric; power is the share of gates on a slowed pool that report one. Intervals are Clopper–Pearson, treating gates as independent; overlapping windows are not, so the bracket also gives the alarms among non-overlapping windows (independent, but few).`,
     '',
-    `**CI minutes per gate** = trials run × ${trialSeconds} s + servers started × ${(evaluation.overheadPerSideMs / 1000).toFixed(1)} s (median server readiness + warm-up per side). Checkout and build are left out (the same per commit for every rule). github-action-benchmark and Bencher run only head in CI (one trial, one server): their history comes from earlier runs, so only head's trial time is counted.`,
+    `**CI minutes per gate** = trials run × ${trialSeconds} s + server starts × ${(evaluation.overheadPerSideMs / 1000).toFixed(1)} s (median server readiness + warm-up per start). perfgate starts both servers before every pair (2 starts per pair); benchstat starts each side once. Checkout and build are left out (the same per commit for every rule). github-action-benchmark and Bencher run only head in CI (one trial, one server): their history comes from earlier runs, so only head's trial time is counted.`,
     '',
   ];
   for (const set of evaluation.metricSets) {
     lines.push(`### Gating ${set.name}`, '', ...ruleTable(set, evaluation), '');
   }
   lines.push(
-    "**How the peers were simulated** (details and sources in `bench/stats/rules/*.ts`): github-action-benchmark compares one head trial with the previous run's single result (a base trial 10 pairs, ~45 s, earlier) and alarms when the worse-direction ratio exceeds the threshold; Bencher builds an upper (lower, for throughput) limit from the last 10 base results (mean ± t₀.₉₉,₉ · sd · √(1 + 1/10)) and alarms when head's single result crosses it; benchstat runs 10 base trials, then 10 head trials, and alarms when the Mann–Whitney U p ≤ 0.05 and the median is worse (optionally by ≥ 5%).",
+    "**How the peers were simulated** (details and sources in `bench/stats/rules/*.ts`): github-action-benchmark compares one head trial with the previous run's single result (a base trial 10 pairs earlier) and alarms when the worse-direction ratio exceeds the threshold; Bencher builds an upper (lower, for throughput) limit from the last 10 base results (mean ± t₀.₉₉,₉ · sd · √(1 + 1/10)) and alarms when head's single result crosses it; benchstat runs 10 base trials, then 10 head trials, and alarms when the Mann–Whitney U p ≤ 0.05 and the median is worse (optionally by ≥ 5%).",
     '',
     "**Gaps.** Peers' history here is seconds to minutes old and from the same machine; in real CI it is hours or days old and from other machines, which adds variance that would raise their false alarms further. Pools hold a few hundred pairs, so the windows overlap heavily and the rates carry more uncertainty than the Clopper–Pearson interval says. One endpoint of one app on one VM.",
     '',

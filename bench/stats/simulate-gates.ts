@@ -26,8 +26,8 @@ export interface RuleTally {
   readonly alarms: number;
   /** Mean trials the rule ran in CI per gate. */
   readonly meanTrialsRun: number;
-  /** Servers per gate (1: head only; 2: base and head). */
-  readonly sides: 1 | 2;
+  /** Mean server starts per gate (see `RuleDecision.serverStarts`). */
+  readonly meanServerStarts: number;
   /** Alarms among the non-overlapping windows (0, W, 2W, …): independent gates, fewer of them. */
   readonly disjointAlarms: number;
   readonly disjointGates: number;
@@ -63,7 +63,7 @@ export function simulateGates(input: SimulationInput): SimulationResult {
   const tallies = rules.map((rule): RuleTally => {
     let alarms = 0;
     let trials = 0;
-    let sides: 1 | 2 = 1;
+    let serverStarts = 0;
     // Windows repeat (a pool allows ~100 starts for 500 gates) and rules are deterministic.
     const decided = new Map<number, RuleDecision>();
     const decideAt = (start: number): RuleDecision => {
@@ -77,7 +77,7 @@ export function simulateGates(input: SimulationInput): SimulationResult {
       const decision = decideAt(start);
       if (decision.alarm) alarms += 1;
       trials += decision.trialsRun;
-      sides = decision.sides;
+      serverStarts += decision.serverStarts;
     }
     const disjointAlarms = disjointStarts.filter((start) => decideAt(start).alarm).length;
     return {
@@ -85,7 +85,7 @@ export function simulateGates(input: SimulationInput): SimulationResult {
       gates,
       alarms,
       meanTrialsRun: trials / gates,
-      sides,
+      meanServerStarts: serverStarts / gates,
       disjointAlarms,
       disjointGates: disjointStarts.length,
     };

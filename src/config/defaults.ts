@@ -33,8 +33,8 @@ export interface ConfigDefaults {
  */
 export const DEFAULTS: ConfigDefaults = {
   build: [],
-  server: { ready: '/', env: {}, cwd: '.', startupTimeoutMs: 60_000 },
-  http: { method: 'GET', headers: {}, connections: 16, durationMs: 5_000, warmupMs: 2_000, pipelining: 1 },
+  server: { ready: '/', env: {}, cwd: '.', startupTimeoutMs: 60_000, restart: 'pair' },
+  http: { method: 'GET', headers: {}, connections: 16, durationMs: 5_000, warmupMs: 1_000, pipelining: 1 },
   gate: {
     threshold: 0.05,
     alpha: 0.05,

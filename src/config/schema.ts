@@ -14,7 +14,7 @@ import {
   rejectDuplicates,
   stringMap,
 } from './field-schemas.js';
-import type { Config, HttpScenario } from './types.js';
+import { SERVER_RESTARTS, type Config, type HttpScenario } from './types.js';
 
 const serverShape = {
   command: nonBlankString(
@@ -41,6 +41,7 @@ const serverShape = {
     })
     .default(DEFAULTS.server.cwd),
   'startup-timeout': durationIn(LIMITS.startupTimeoutMs).default(DEFAULTS.server.startupTimeoutMs),
+  restart: oneOf(SERVER_RESTARTS, (restart) => restart.trim().toLowerCase()).default(DEFAULTS.server.restart),
 };
 
 const scenarioShape = {
@@ -154,6 +155,7 @@ export const configSchema = z.strictObject(topShape).transform(({ build, server,
     env: server.env,
     cwd: server.cwd,
     startupTimeoutMs: server['startup-timeout'],
+    restart: server.restart,
   },
   http: http.map((scenario): HttpScenario => ({
     name: scenario.name,

@@ -16,7 +16,20 @@ export interface ServerConfig {
   readonly cwd: string;
   /** How long to wait for readiness, in ms (default 60 000). */
   readonly startupTimeoutMs: number;
+  /**
+   * When base and head get fresh server processes: `pair` (default) starts both anew (and warms
+   * them up) before every base/head pair, so a lasting difference between two processes of the same
+   * code (memory layout, hash seeds, which worker got which connection) varies from pair to pair and
+   * is counted as noise; `never` keeps one process per side for the whole gate (faster, but such a
+   * difference then reads as a change).
+   */
+  readonly restart: ServerRestart;
 }
+
+/** Values of `server.restart`. */
+export const SERVER_RESTARTS = ['pair', 'never'] as const;
+/** When servers are started anew: before every pair, or never (see `ServerConfig.restart`). */
+export type ServerRestart = (typeof SERVER_RESTARTS)[number];
 
 /** One HTTP load scenario. */
 export interface HttpScenario {
@@ -30,7 +43,7 @@ export interface HttpScenario {
   readonly connections: number;
   /** Measured window per trial, in ms (default 5 000). */
   readonly durationMs: number;
-  /** Discarded warm-up per side before the first trial, in ms (default 2 000). */
+  /** Discarded warm-up per side after every server start, in ms (default 1 000). */
   readonly warmupMs: number;
   /** Requests pipelined per connection (default 1). */
   readonly pipelining: number;
@@ -53,8 +66,9 @@ export interface GateConfig {
   /** Pairs before the first look (default 8, or `trials` when that is smaller). */
   readonly minTrials: number;
   /**
-   * Time budget for the trials, in ms (default 160 000 per scenario, so one scenario with warm-up,
-   * start and report stays within 3 minutes): no new pair starts when it would end after the budget.
+   * Time budget for the trials, in ms (default 160 000 per scenario, so one scenario with checkout,
+   * build and report stays within 3 minutes): no new pair starts when it would end after the budget.
+   * Restarts and warm-ups between pairs (`server.restart: pair`) count against it.
    */
   readonly budgetMs: number;
 }

@@ -5,6 +5,7 @@
 import type { Config, HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
 import type { Log, ResultStore, RunningServer } from '../ports.js';
+import type { ServerPair } from '../targets/target-servers.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
 import {
   evaluateLook,
@@ -36,7 +37,8 @@ export interface TrialsEnd {
 }
 
 /**
- * Runs base/head pairs in the planned order (a pair whose reading is not a fair sample, see
+ * Runs base/head pairs in the planned order on the servers `serversFor(pairsDone)` hands out (fresh
+ * ones per pair with `server.restart: pair`; a pair whose reading is not a fair sample, see
  * `whyRerun`, is set aside and measured again), looks at the planned pair counts
  * (src/compare/sequential.ts) and stops at the first look that settles the gate, at the last pair,
  * or when the budget would be overrun (then one last look at the next look's share of alpha).
@@ -45,7 +47,7 @@ export interface TrialsEnd {
 export async function runTrials(
   deps: TrialsDeps,
   config: Config,
-  servers: Readonly<Record<Side, RunningServer>>,
+  serversFor: (pairsDone: number) => Promise<ServerPair>,
   seed: number,
   trials: TrialReading[],
   warnings: string[],
@@ -73,6 +75,7 @@ export async function runTrials(
       );
       break;
     }
+    const servers = await serversFor(pairs);
     for (const scenario of config.http) {
       const kept = await measurePair(deps, servers, scenario, { pair, order }, reruns, (reading) =>
         log.info(describeProgress(reading, plan.length, config.gate.budgetMs - (clock.now() - startMs))),

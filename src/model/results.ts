@@ -173,6 +173,14 @@ export interface GateReport {
   readonly sequential?: SequentialSummary;
   /** Gate-wide warnings (e.g. high steal, budget ran out before the planned trials). */
   readonly warnings: readonly string[];
-  /** Wall time of each phase in ms (build, start, warmup, trials, total), for overhead accounting. */
+  /**
+   * How the servers ran: `restart` as configured (`pair`: fresh base and head processes before every
+   * pair), and `starts`, the times each side was started. Absent in older reports.
+   */
+  readonly servers?: { readonly restart: 'pair' | 'never'; readonly starts: number };
+  /**
+   * Wall time of each phase in ms (checkout, build, start, warmup, trials, report, total), for
+   * overhead accounting; start and warmup include the restarts between pairs, trials does not.
+   */
   readonly timings: Readonly<Record<string, number>>;
 }

@@ -21,6 +21,9 @@ export function describeConditions(
 ): readonly Condition[] {
   const conditions: Condition[] = [
     { label: 'Pairs', value: describePairs(report, outline, inline) },
+    ...(report.servers === undefined
+      ? []
+      : [{ label: 'Servers', value: describeServers(report.servers, inline) }]),
     ...outline.scenarios.flatMap(({ name, summary }) =>
       summary === undefined
         ? []
@@ -75,6 +78,15 @@ function describePairs(report: GateReport, outline: ReportOutline, inline: Inlin
     (scenario) => `${inline.code(scenario.name)} ${scenario.pairsRun}`,
   );
   return `${perScenario.join(', ')} run of ${planned}; ${interleaving}`;
+}
+
+function describeServers(servers: NonNullable<GateReport['servers']>, inline: InlineFormat): string {
+  const setting = inline.code(`server.restart: ${servers.restart}`);
+  const times = `started ${servers.starts} time${servers.starts === 1 ? '' : 's'} per side`;
+  return servers.restart === 'pair'
+    ? `fresh base and head processes, started and warmed up before each pair (${setting}; ${times})`
+    : `one process per side for the whole gate (${setting}): a lasting difference between the two ` +
+        `processes, even of identical code, reads as a change`;
 }
 
 /** `4 min 12 s total (build 35.0 s, start 4.10 s, ...)`, phases in the order they were recorded. */

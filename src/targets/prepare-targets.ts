@@ -42,7 +42,8 @@ export async function buildCheckout(
 }
 
 /**
- * Starts the side's server (`$PORT` substituted, PORT and PYTHONHASHSEED set) and waits until ready.
+ * Starts the side's server (`$PORT` substituted, PORT and PYTHONHASHSEED set) and waits until ready;
+ * its output is appended to logs/server-<side>.log (one header line per start).
  * @throws RunError from the launcher when it exits first or never answers 2xx.
  */
 export async function startServer(
@@ -71,7 +72,6 @@ export async function startServer(
     startupTimeoutMs: server.startupTimeoutMs,
     logFile: deps.store.logPath(`server-${side}.log`),
   });
-  deps.log.info(`${side} server ready at ${started.baseUrl} (pid ${started.pid})`);
   return started;
 }
 

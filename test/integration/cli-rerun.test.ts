@@ -1,5 +1,6 @@
 // Noise hygiene against a real gunicorn: with one keep-alive connection, one of the two workers is
-// always idle, so every pair is set aside and measured again, and the report says why.
+// always idle, so every pair is set aside and measured again, and the report says why. The servers
+// are kept for the whole gate (`restart: never`).
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { makeRepo, runCli } from '../e2e/make-repo.js';
 const config = `server:
   command: gunicorn -k gthread -w 2 --threads 4 -b 127.0.0.1:$PORT app:app
   ready: /healthz
+  restart: never
 http:
   - name: customer-summary
     path: /api/customers/42/summary
@@ -23,8 +25,15 @@ afterAll(() => repo.remove());
 
 const reportShape = z.object({
   trials: z.array(
-    z.object({ pair: z.number(), discarded: z.string().optional(), warnings: z.array(z.string()) }),
+    z.object({
+      pair: z.number(),
+      side: z.enum(['base', 'head']),
+      discarded: z.string().optional(),
+      warnings: z.array(z.string()),
+      processes: z.array(z.object({ pid: z.number() })),
+    }),
   ),
+  servers: z.object({ restart: z.string(), starts: z.number() }),
   warnings: z.array(z.string()),
 });
 
@@ -41,5 +50,20 @@ describe('a pair with a worker left idle', () => {
     expect(report.warnings.join('\n')).toMatch(/was kept although .*idle/);
     expect(report.trials.flatMap((t) => t.warnings).join('\n')).toMatch(/connections/);
     expect(result.stderr).toMatch(/set aside .*measuring it again/);
+    // server.restart: never: every trial of a side, re-runs included, ran on the same processes.
+    expect(report.servers).toEqual({ restart: 'never', starts: 1 });
+    for (const side of ['base', 'head']) {
+      const trees = new Set(
+        report.trials
+          .filter((t) => t.side === side)
+          .map((t) =>
+            t.processes
+              .map((p) => p.pid)
+              .sort()
+              .join(','),
+          ),
+      );
+      expect(trees.size).toBe(1);
+    }
   });
 });

@@ -50,6 +50,7 @@ server:
   env: { APP_MODE: bench, WORKERS: 2, DEBUG: false }
   cwd: ./service/
   startup-timeout: 1m30s
+  restart: Never
 http:
   - name: list-items
     path: /items?page=1
@@ -79,6 +80,7 @@ gate:
         env: { APP_MODE: 'bench', WORKERS: '2', DEBUG: 'false' },
         cwd: 'service',
         startupTimeoutMs: 90_000,
+        restart: 'never',
       },
       http: [
         {
@@ -99,7 +101,7 @@ gate:
           body: '{"name":"widget","tags":["a","b"],"price":9.5}',
           connections: 16,
           durationMs: 5_000,
-          warmupMs: 2_000,
+          warmupMs: 1_000,
           pipelining: 1,
         },
       ],
@@ -124,6 +126,7 @@ gate:
         env: {},
         cwd: '.',
         startupTimeoutMs: 60_000,
+        restart: 'pair',
       },
       http: [
         {
@@ -133,7 +136,7 @@ gate:
           headers: {},
           connections: 16,
           durationMs: 5_000,
-          warmupMs: 2_000,
+          warmupMs: 1_000,
           pipelining: 1,
         },
       ],
@@ -326,6 +329,11 @@ describe('parseConfig: invalid files', () => {
       [
         'perfgate.yml: http[1].name: expected each scenario name once; this one repeats an earlier one, got "home"',
       ],
+    ],
+    [
+      'a restart policy that does not exist',
+      MINIMAL.replace('  command:', '  restart: pairs\n  command:'),
+      ['perfgate.yml: server.restart: expected one of pair, never, got "pairs"; did you mean `pair`?'],
     ],
     [
       'an unknown method',

@@ -254,6 +254,11 @@ export function makeReport(kind: FixtureKind, overrides: Partial<GateReport> = {
         : kind === 'regression'
           ? ['a worker was idle in 1 trial: use more connections than workers × threads (see docs/noise.md)']
           : [],
+    // One kind keeps one process per side, so both wordings of the Servers line are pinned.
+    servers:
+      kind === 'improvement'
+        ? { restart: 'never', starts: 1 }
+        : { restart: 'pair', starts: failed ? 1 : PAIRS },
     timings: failed
       ? { build: 35_210, start: 61_000, total: 121_400 }
       : { build: 35_210, start: 4_120, warmup: 12_000, trials: 198_400, total: 251_300 },

@@ -45,7 +45,7 @@ export function createBencherTTestRule(boundary = 0.99): DecisionRule {
         const value = head.metrics[metric];
         return METRICS[metric].better === 'lower' ? value > mean + margin : value < mean - margin;
       });
-      return { alarm, trialsRun: 1, sides: 1 };
+      return { alarm, trialsRun: 1, serverStarts: 1 };
     },
   };
 }

@@ -39,7 +39,7 @@ export function createBenchstatRule(alpha = 0.05, threshold = 0): DecisionRule {
         const ratio = worseRatio(metric, median(a), median(b));
         return ratio > 1 + threshold && mannWhitneyU(a, b).pValue <= alpha;
       });
-      return { alarm, trialsRun: 2 * SAMPLES, sides: 2 };
+      return { alarm, trialsRun: 2 * SAMPLES, serverStarts: 2 };
     },
   };
 }

@@ -19,8 +19,11 @@ export interface RuleDecision {
   readonly alarm: boolean;
   /** Trials the gate itself ran in CI (history from earlier runs is not counted). */
   readonly trialsRun: number;
-  /** Servers the gate started: 1 when only head runs in CI, 2 for base and head. */
-  readonly sides: 1 | 2;
+  /**
+   * Server starts (each followed by a warm-up) the gate paid for in CI: 1 when only head runs,
+   * 2 for base and head once, 2 per pair when both are started anew before every pair.
+   */
+  readonly serverStarts: number;
 }
 
 /** A decision rule: perfgate's, or a peer's as that tool implements it. */

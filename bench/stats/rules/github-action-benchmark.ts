@@ -33,7 +33,7 @@ export function createGithubActionBenchmarkRule(threshold: number): DecisionRule
       const alarm = metrics.some(
         (metric) => worseRatio(metric, current.metrics[metric], previous.metrics[metric]) > threshold,
       );
-      return { alarm, trialsRun: 1, sides: 1 };
+      return { alarm, trialsRun: 1, serverStarts: 1 };
     },
   };
 }

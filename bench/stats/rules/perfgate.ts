@@ -5,7 +5,8 @@
  * look's level and the estimate is worse by at least the threshold. The sequential rule looks at the
  * planned looks (`planSequentialDesign`, Pocock-type alpha spending) and stops when `evaluateLook`
  * says so; the gate alarms when the verdict at the stopping look is `regression`. Both sides run in
- * CI: 2 trials per pair measured.
+ * CI: 2 trials per pair measured, and (`server.restart: pair`, the default) both servers started
+ * and warmed up anew before every pair; the pools are recorded the same way (restartEveryPairs 1).
  */
 import { DEFAULTS } from '../../../src/config/defaults.js';
 import type { GateConfig } from '../../../src/config/types.js';
@@ -53,7 +54,12 @@ export function createPerfgateRule(): DecisionRule {
           design,
           look,
         });
-        if (stop) return { alarm: outcome.verdict === 'regression', trialsRun: 2 * lookPairs, sides: 2 };
+        if (stop)
+          return {
+            alarm: outcome.verdict === 'regression',
+            trialsRun: 2 * lookPairs,
+            serverStarts: 2 * lookPairs,
+          };
       }
       throw new Error('unreachable: the last look always stops');
     },
@@ -70,7 +76,7 @@ export function createPerfgateFixedRule(pairs = DEFAULTS.gate.trials): DecisionR
       const gate: GateConfig = { ...evaluatedGate(metrics), trials: pairs, minTrials: pairs };
       const trials = gateReadings(window, pairs);
       const outcome = compareGate({ trials, scenarios: scenariosOf(trials), gate });
-      return { alarm: outcome.verdict === 'regression', trialsRun: 2 * pairs, sides: 2 };
+      return { alarm: outcome.verdict === 'regression', trialsRun: 2 * pairs, serverStarts: 2 * pairs };
     },
   };
 }
