@@ -38607,7 +38607,7 @@ function formatDuration(ms) {
 // src/measure/run-trials.ts
 var MAX_RERUNS_PER_PAIR = 2;
 var MIN_PAIRS = 2;
-async function runTrials(deps, config2, serversFor, seed, trials, warnings) {
+async function runTrials(deps, config2, serving, seed, trials, warnings) {
   const { clock, log, store } = deps;
   const design = planSequentialDesign(config2.gate);
   const scenarios = config2.http.map((s) => s.name);
@@ -38628,10 +38628,11 @@ async function runTrials(deps, config2, serversFor, seed, trials, warnings) {
       );
       break;
     }
-    const servers = await serversFor(pairs);
+    const servers = await serving.forPair(pairs);
     for (const scenario of config2.http) {
       const kept = await measurePair(
         deps,
+        serving,
         servers,
         scenario,
         { pair, order },
@@ -38655,11 +38656,12 @@ async function runTrials(deps, config2, serversFor, seed, trials, warnings) {
   log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
 }
-async function measurePair(deps, servers, scenario, { pair, order }, reruns, onReading) {
+async function measurePair(deps, serving, servers, scenario, { pair, order }, reruns, onReading) {
   const setAside = [];
   for (let attempt = 0; ; attempt += 1) {
     const readings = [];
     for (const [position, side] of order.entries()) {
+      await serving.warmUpBefore(side, scenario);
       const reading = await measureTrial(deps, servers[side], scenario, {
         side,
         pair,
@@ -38732,6 +38734,7 @@ var SIDES = ["base", "head"];
 function targetServers(deps, config2, checkouts, configDir) {
   const time3 = { startMs: 0, warmupMs: 0, starts: 0 };
   let current;
+  const warm = /* @__PURE__ */ new Set();
   const start = async () => {
     const t0 = deps.clock.now();
     try {
@@ -38740,24 +38743,11 @@ function targetServers(deps, config2, checkouts, configDir) {
       );
       if (!base || !head) throw new Error("unreachable: two servers requested");
       current = { base, head };
+      warm.clear();
       time3.starts += 1;
       return current;
     } finally {
       time3.startMs += deps.clock.now() - t0;
-    }
-  };
-  const warm = async (servers, describe3) => {
-    const t0 = deps.clock.now();
-    try {
-      for (const scenario of config2.http) {
-        for (const side of SIDES) {
-          if (describe3)
-            deps.log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s`);
-          await warmUp(deps, servers[side], scenario);
-        }
-      }
-    } finally {
-      time3.warmupMs += deps.clock.now() - t0;
     }
   };
   return {
@@ -38766,7 +38756,6 @@ function targetServers(deps, config2, checkouts, configDir) {
       const servers = await start();
       for (const side of SIDES)
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
-      await warm(servers, true);
       return servers;
     },
     async forPair(pairsDone) {
@@ -38776,12 +38765,26 @@ function targetServers(deps, config2, checkouts, configDir) {
       await Promise.all(SIDES.map((side) => old[side].stop()));
       const t0 = deps.clock.now();
       const servers = await start();
-      const started = deps.clock.now();
-      await warm(servers, false);
       deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${((started - t0) / 1e3).toFixed(1)} s, warmed up in ${((deps.clock.now() - started) / 1e3).toFixed(1)} s`
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${((deps.clock.now() - t0) / 1e3).toFixed(1)} s`
       );
       return servers;
+    },
+    async warmUpBefore(side, scenario) {
+      if (!current) throw new Error("targetServers: startFirst() was not called");
+      const key = `${side}/${scenario.name}`;
+      if (warm.has(key)) return;
+      if (time3.starts === 1)
+        deps.log.info(
+          `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s (discarded)`
+        );
+      const t0 = deps.clock.now();
+      try {
+        await warmUp(deps, current[side], scenario);
+        warm.add(key);
+      } finally {
+        time3.warmupMs += deps.clock.now() - t0;
+      }
     }
   };
 }
@@ -38875,12 +38878,12 @@ async function runGate(deps, request) {
     });
     serving = targetServers(deps, config2, checkouts, request.configDirInRepo);
     const served = serving;
-    await log.group("Start servers and warm up (discarded)", () => served.startFirst());
+    await log.group("Start servers", () => served.startFirst());
     servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
     const look = await timed(
       "trials",
       `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-      () => runTrials(deps, config2, (pairsDone) => served.forPair(pairsDone), seed, trials, warnings)
+      () => runTrials(deps, config2, served, seed, trials, warnings)
     );
     const outcome = look.result.outcome;
     sequential = {

@@ -1,6 +1,7 @@
 /**
  * The gate as straight-line code over its ports: resolve → check out → build → start → warm up →
- * interleaved trials (fresh servers per pair unless `server.restart: never`) → compare → write results. Publishing is the caller's job, after the results
+ * interleaved trials (fresh servers per pair unless `server.restart: never`, each side warmed up right
+ * before its first trial on them) → compare → write results. Publishing is the caller's job, after the results
  * are on disk, so a failure to publish never loses a measurement.
  */
 import type { Config } from './config/types.js';
@@ -146,12 +147,12 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     });
     serving = targetServers(deps, config, checkouts, request.configDirInRepo);
     const served = serving;
-    await log.group('Start servers and warm up (discarded)', () => served.startFirst());
+    await log.group('Start servers', () => served.startFirst());
     servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
     const look = await timed(
       'trials',
       `Trials (up to ${config.gate.trials} pairs, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
-      () => runTrials(deps, config, (pairsDone) => served.forPair(pairsDone), seed, trials, warnings),
+      () => runTrials(deps, config, served, seed, trials, warnings),
     );
     const outcome = look.result.outcome;
     sequential = {

@@ -23,12 +23,14 @@ export interface PoolHeader {
   readonly scenario: { readonly name: string; readonly path: string; readonly connections: number };
   /** Measured window of every trial, in ms. */
   readonly trialDurationMs: number;
-  /** Discarded warm-up per side before the first pair, in ms. */
+  /** Discarded warm-up per side after every start, right before that side's first trial, in ms. */
   readonly warmupMs: number;
   /** Time from spawning each server to its first 2xx readiness answer, in ms (first start). */
   readonly serverStartMs: { readonly base: number; readonly head: number };
   /**
-   * Base and head were started anew (and warmed up) before every `restartEveryPairs`-th pair:
+   * Base and head were started anew before every `restartEveryPairs`-th pair (pools recorded
+   * before that field existed warmed both up at the start; later ones warm each side up right
+   * before its first trial on a fresh server):
    * 1 = fresh processes per pair, as a gate with `server.restart: pair` runs; 0 (or absent, in
    * pools recorded before restarts existed) = one process per side for the whole pool.
    */

@@ -6,8 +6,8 @@
  * condition, a base server (PERFGATE_SLOWDOWN=0) and a head server of examples/stdlib (the same
  * code, with the condition's slowdown; 0 for the A/A condition), warmed up, then `--pairs` base/head
  * pairs in the order perfgate itself would run them (src/plan/schedule.ts), measured with perfgate's
- * own adapters (autocannon load, /proc CPU). Both servers are started anew and warmed up before
- * every `--restart-every`-th pair (1, the default, is what a gate with `server.restart: pair` does;
+ * own adapters (autocannon load, /proc CPU). Both servers are started anew before every
+ * `--restart-every`-th pair, each side warmed up right before its first trial on a fresh server (1, the default, is what a gate with `server.restart: pair` does;
  * 0 keeps one process per side for the whole pool). Conditions run one after another, so at most two
  * servers and the load generator share the machine. Each reading is appended to
  * `bench/pools/<condition>.jsonl` as soon as it is measured (a cut-short run keeps what it has).
@@ -111,10 +111,10 @@ async function startPair(
     startServer(launcher, condition, 'base', 0),
     startServer(launcher, condition, 'head', condition.slowdown),
   ]);
-  const servers = { base: base.server, head: head.server };
-  await warmUp(deps, servers.base, scenario);
-  await warmUp(deps, servers.head, scenario);
-  return { servers, startMs: { base: base.startMs, head: head.startMs } };
+  return {
+    servers: { base: base.server, head: head.server },
+    startMs: { base: base.startMs, head: head.startMs },
+  };
 }
 
 async function recordCondition(launcher: ServerLauncher, condition: Condition): Promise<void> {
@@ -122,6 +122,9 @@ async function recordCondition(launcher: ServerLauncher, condition: Condition): 
   try {
     const first = await startPair(launcher, condition);
     let servers = first.servers;
+    // As in a gate (src/targets/target-servers.ts): each side is warmed up right before its first
+    // trial on a fresh server.
+    let cold = new Set<string>(['base', 'head']);
     const startedAt = new Date().toISOString();
     const seed = seedFromCommits(condition.name, startedAt);
     const header: PoolHeader = {
@@ -143,10 +146,12 @@ async function recordCondition(launcher: ServerLauncher, condition: Condition): 
       if (restartEvery > 0 && pair > 0 && pair % restartEvery === 0) {
         await Promise.all([servers.base.stop(), servers.head.stop()]);
         servers = (await startPair(launcher, condition)).servers;
+        cold = new Set(['base', 'head']);
       }
       const changes: string[] = [];
       const cpu: Record<string, number> = {};
       for (const [position, side] of order.entries()) {
+        if (cold.delete(side)) await warmUp(deps, servers[side], scenario);
         const reading = await measureTrial(deps, servers[side], scenario, {
           side,
           pair,

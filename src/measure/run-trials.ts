@@ -5,7 +5,6 @@
 import type { Config, HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
 import type { Log, ResultStore, RunningServer } from '../ports.js';
-import type { ServerPair } from '../targets/target-servers.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
 import {
   evaluateLook,
@@ -16,6 +15,26 @@ import {
 import { measureTrial, type TrialDeps } from './measure-trial.js';
 import { whyRerun } from './why-rerun.js';
 import { describeProgress } from './describe-progress.js';
+
+/** The two servers of one pair. */
+export type ServerPair = Readonly<Record<Side, RunningServer>>;
+
+/** What the trial phase needs from the servers. */
+export interface PairServers {
+  /**
+   * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
+   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped first.
+   * @throws RunError with the log tail when a server fails to start.
+   */
+  forPair(pairsDone: number): Promise<ServerPair>;
+  /**
+   * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
+   * trial of that scenario since it started (later calls return at once). Each side is warmed just
+   * before it is measured, so neither side idles longer between its warm-up and its trial.
+   * @throws RunError with the log tail when the server dies during the warm-up.
+   */
+  warmUpBefore(side: Side, scenario: HttpScenario): Promise<void>;
+}
 
 /** The ports the trial phase needs. */
 export interface TrialsDeps extends TrialDeps {
@@ -37,8 +56,9 @@ export interface TrialsEnd {
 }
 
 /**
- * Runs base/head pairs in the planned order on the servers `serversFor(pairsDone)` hands out (fresh
- * ones per pair with `server.restart: pair`; a pair whose reading is not a fair sample, see
+ * Runs base/head pairs in the planned order on the servers `serving` hands out (fresh ones per pair
+ * with `server.restart: pair`, each side warmed up right before its first trial on them; a pair
+ * whose reading is not a fair sample, see
  * `whyRerun`, is set aside and measured again), looks at the planned pair counts
  * (src/compare/sequential.ts) and stops at the first look that settles the gate, at the last pair,
  * or when the budget would be overrun (then one last look at the next look's share of alpha).
@@ -47,7 +67,7 @@ export interface TrialsEnd {
 export async function runTrials(
   deps: TrialsDeps,
   config: Config,
-  serversFor: (pairsDone: number) => Promise<ServerPair>,
+  serving: PairServers,
   seed: number,
   trials: TrialReading[],
   warnings: string[],
@@ -75,9 +95,9 @@ export async function runTrials(
       );
       break;
     }
-    const servers = await serversFor(pairs);
+    const servers = await serving.forPair(pairs);
     for (const scenario of config.http) {
-      const kept = await measurePair(deps, servers, scenario, { pair, order }, reruns, (reading) =>
+      const kept = await measurePair(deps, serving, servers, scenario, { pair, order }, reruns, (reading) =>
         log.info(describeProgress(reading, plan.length, config.gate.budgetMs - (clock.now() - startMs))),
       );
       trials.push(...kept.readings);
@@ -106,7 +126,8 @@ export async function runTrials(
  */
 async function measurePair(
   deps: TrialsDeps,
-  servers: Readonly<Record<Side, RunningServer>>,
+  serving: PairServers,
+  servers: ServerPair,
   scenario: HttpScenario,
   { pair, order }: PlannedPair,
   reruns: { left: number },
@@ -116,6 +137,7 @@ async function measurePair(
   for (let attempt = 0; ; attempt += 1) {
     const readings: TrialReading[] = [];
     for (const [position, side] of order.entries()) {
+      await serving.warmUpBefore(side, scenario);
       const reading = await measureTrial(deps, servers[side], scenario, {
         side,
         pair,

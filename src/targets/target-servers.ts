@@ -1,6 +1,7 @@
 /**
- * Base and head servers over a gate: both started and warmed up before the first pair and, with
- * `server.restart: pair`, stopped and started anew before every later pair.
+ * Base and head servers over a gate: both started before the first pair and, with
+ * `server.restart: pair`, stopped and started anew before every later pair; each side is warmed up
+ * for a scenario right before its first trial of that scenario on a fresh server.
  *
  * Why fresh processes per pair: two processes of identical code can differ lastingly in CPU per
  * request (memory layout, hash seeds, which worker took which connection). With one process per
@@ -12,19 +13,17 @@
  */
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
-import type { Checkout, Clock, RunningServer } from '../ports.js';
+import type { Checkout, Clock } from '../ports.js';
 import { warmUp, type TrialDeps } from '../measure/measure-trial.js';
+import type { PairServers, ServerPair } from '../measure/run-trials.js';
 import { startServer, type TargetDeps } from './prepare-targets.js';
-
-/** The two servers of one pair. */
-export type ServerPair = Readonly<Record<Side, RunningServer>>;
 
 /** The ports serving needs. */
 export interface ServingDeps extends TargetDeps, TrialDeps {
   readonly clock: Clock;
 }
 
-/** Time spent (re)starting and warming up servers, in ms, summed over the gate. */
+/** Time spent starting and warming up servers, in ms, summed over the gate. */
 export interface ServingTime {
   startMs: number;
   warmupMs: number;
@@ -33,15 +32,9 @@ export interface ServingTime {
 }
 
 /** Hands out the servers for each pair. */
-export interface TargetServers {
-  /** Starts both servers (in parallel) and warms them up; the servers of pair 1. */
+export interface TargetServers extends PairServers {
+  /** Starts both servers in parallel (the servers of pair 1; not yet warmed up). */
   startFirst(): Promise<ServerPair>;
-  /**
-   * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
-   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped first.
-   * @throws RunError with the log tail when a server fails to start or dies in its warm-up.
-   */
-  forPair(pairsDone: number): Promise<ServerPair>;
   /** Start and warm-up time so far (restarts included). */
   readonly time: Readonly<ServingTime>;
 }
@@ -60,6 +53,8 @@ export function targetServers(
 ): TargetServers {
   const time: ServingTime = { startMs: 0, warmupMs: 0, starts: 0 };
   let current: ServerPair | undefined;
+  /** `side/scenario` keys warmed up since the last start. */
+  const warm = new Set<string>();
 
   const start = async (): Promise<ServerPair> => {
     const t0 = deps.clock.now();
@@ -69,26 +64,11 @@ export function targetServers(
       );
       if (!base || !head) throw new Error('unreachable: two servers requested');
       current = { base, head };
+      warm.clear();
       time.starts += 1;
       return current;
     } finally {
       time.startMs += deps.clock.now() - t0;
-    }
-  };
-
-  // Scenario by scenario, base then head, so the two never load the machine at the same time.
-  const warm = async (servers: ServerPair, describe: boolean): Promise<void> => {
-    const t0 = deps.clock.now();
-    try {
-      for (const scenario of config.http) {
-        for (const side of SIDES) {
-          if (describe)
-            deps.log.info(`warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1000).toFixed(1)} s`);
-          await warmUp(deps, servers[side], scenario);
-        }
-      }
-    } finally {
-      time.warmupMs += deps.clock.now() - t0;
     }
   };
 
@@ -98,7 +78,6 @@ export function targetServers(
       const servers = await start();
       for (const side of SIDES)
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
-      await warm(servers, true);
       return servers;
     },
     async forPair(pairsDone) {
@@ -108,13 +87,27 @@ export function targetServers(
       await Promise.all(SIDES.map((side) => old[side].stop()));
       const t0 = deps.clock.now();
       const servers = await start();
-      const started = deps.clock.now();
-      await warm(servers, false);
       deps.log.info(
         `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
-          `ready in ${((started - t0) / 1000).toFixed(1)} s, warmed up in ${((deps.clock.now() - started) / 1000).toFixed(1)} s`,
+          `ready in ${((deps.clock.now() - t0) / 1000).toFixed(1)} s`,
       );
       return servers;
+    },
+    async warmUpBefore(side, scenario) {
+      if (!current) throw new Error('targetServers: startFirst() was not called');
+      const key = `${side}/${scenario.name}`;
+      if (warm.has(key)) return;
+      if (time.starts === 1)
+        deps.log.info(
+          `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1000).toFixed(1)} s (discarded)`,
+        );
+      const t0 = deps.clock.now();
+      try {
+        await warmUp(deps, current[side], scenario);
+        warm.add(key);
+      } finally {
+        time.warmupMs += deps.clock.now() - t0;
+      }
     },
   };
 }
