@@ -44,7 +44,7 @@ for (let i = 0; i < runs; i++) {
     const loadMs = report.trials.reduce((sum, t) => sum + t.durationMs, 0);
     // Server starts and warm-ups (before every pair with server.restart: pair) are the servers' time.
     const warmupMs = report.timings.warmup ?? 0;
-    const serverStartMs = report.timings.start ?? 0;
+    const serverStartMs = (report.timings.start ?? 0) + (report.timings.stop ?? 0);
     const overheadMs = report.timings.total - (report.timings.build ?? 0) - serverStartMs - warmupMs - loadMs;
     const row = {
       kind,
@@ -84,14 +84,14 @@ const lines = [
   `Date ${date}; ${machine}. Command: \`npm run bench -- --runs ${runs} --kinds ${kinds.join(',')}\`. Raw data: \`${dataFile}\`.`,
   "Each run is one full demo gate (`npm run demo`, with `-- --aa` for A/A and `-- --slowdown 0.10` for the knob) with the example's config (examples/stdlib: 5 s trials, fresh servers and 1 s warm-up per side before every pair, looks after 8, 12, 16, 20 pairs within the default 2m40s budget), the kinds alternating.",
   '',
-  '| pair | runs | verdicts | as expected | pairs run | median wall time | median server starts + warm-ups | median overhead | cpu_per_request change (each run) |',
+  '| pair | runs | verdicts | as expected | pairs run | median wall time | median server stops, starts + warm-ups | median overhead | cpu_per_request change (each run) |',
   '| :-- | --: | :-- | --: | :-- | --: | --: | --: | :-- |',
   ...kinds.map((kind) => {
     const rows = by(kind);
     return `| ${KINDS[kind].label} | ${rows.length} | ${rows.map((r) => r.verdict).join(', ')} | ${rows.filter((r) => r.asExpected).length} of ${rows.length} | ${rows.map((r) => r.pairs ?? 'n/a').join(', ')} | ${(median(rows.map((r) => r.wallMs)) / 1000).toFixed(1)} s | ${(median(rows.map((r) => r.serverStartMs + r.warmupMs)) / 1000).toFixed(1)} s | ${(median(rows.map((r) => r.overheadMs)) / 1000).toFixed(2)} s | ${rows.map((r) => pct(r.cpuChange)).join(', ')} |`;
   }),
   '',
-  'Server starts + warm-ups = time from spawning the servers to ready, plus the discarded warm-up load, summed over every (re)start. Overhead = gate wall time − build − server starts + warm-ups − measured load (checkout, stopping servers, process sampling, statistics, report).',
+  'Server stops, starts + warm-ups = stopping the servers a restart replaces, spawning to ready, and the discarded warm-up load, summed over every (re)start. Overhead = gate wall time − build − server stops, starts + warm-ups − measured load (checkout, process sampling, statistics, report).',
   '',
 ];
 const file = path.join(root, 'BENCHMARKS.md');

@@ -38732,7 +38732,7 @@ function substitutePort(text, port) {
 // src/targets/target-servers.ts
 var SIDES = ["base", "head"];
 function targetServers(deps, config2, checkouts, configDir) {
-  const time3 = { startMs: 0, warmupMs: 0, starts: 0 };
+  const time3 = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
   let current;
   const warm = /* @__PURE__ */ new Set();
   const start = async () => {
@@ -38762,11 +38762,14 @@ function targetServers(deps, config2, checkouts, configDir) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
       if (pairsDone === 0 || config2.server.restart === "never") return current;
       const old = current;
+      const stopping = deps.clock.now();
       await Promise.all(SIDES.map((side) => old[side].stop()));
       const t0 = deps.clock.now();
+      time3.stopMs += t0 - stopping;
       const servers = await start();
+      const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
       deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${((deps.clock.now() - t0) / 1e3).toFixed(1)} s`
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}), old ones stopped in ${seconds(t0 - stopping)}, new ones ready in ${seconds(deps.clock.now() - t0)}`
       );
       return servers;
     },
@@ -38817,11 +38820,12 @@ async function runGate(deps, request) {
   const phaseTimings = () => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
     const served = serving?.time;
-    const restartsMs = served ? served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
       ...served ? { start: served.startMs, warmup: served.warmupMs } : {},
-      ...trialsMs === void 0 ? {} : { trials: trialsMs - restartsMs },
+      ...served && served.stopMs > 0 ? { stop: served.stopMs } : {},
+      ...trialsMs === void 0 ? {} : { trials: trialsMs - servingMs },
       ...reportMs === void 0 ? {} : { report: reportMs },
       total: clock.now() - startedMs
     };
@@ -38879,7 +38883,7 @@ async function runGate(deps, request) {
     serving = targetServers(deps, config2, checkouts, request.configDirInRepo);
     const served = serving;
     await log.group("Start servers", () => served.startFirst());
-    servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
+    servedBeforeTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
     const look = await timed(
       "trials",
       `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,

@@ -80,15 +80,17 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       timings[phase] = clock.now() - t0;
     }
   };
-  // Restarts run inside the trial phase; their time is booked under start and warm-up instead.
+  // Restarts and warm-ups run inside the trial phase; their time is booked under stop, start and
+  // warmup instead.
   const phaseTimings = (): Record<string, number> => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
     const served = serving?.time;
-    const restartsMs = served ? served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
       ...(served ? { start: served.startMs, warmup: served.warmupMs } : {}),
-      ...(trialsMs === undefined ? {} : { trials: trialsMs - restartsMs }),
+      ...(served && served.stopMs > 0 ? { stop: served.stopMs } : {}),
+      ...(trialsMs === undefined ? {} : { trials: trialsMs - servingMs }),
       ...(reportMs === undefined ? {} : { report: reportMs }),
       total: clock.now() - startedMs,
     };
@@ -148,7 +150,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     serving = targetServers(deps, config, checkouts, request.configDirInRepo);
     const served = serving;
     await log.group('Start servers', () => served.startFirst());
-    servedBeforeTrialsMs = served.time.startMs + served.time.warmupMs;
+    servedBeforeTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
     const look = await timed(
       'trials',
       `Trials (up to ${config.gate.trials} pairs, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,

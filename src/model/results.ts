@@ -179,8 +179,9 @@ export interface GateReport {
    */
   readonly servers?: { readonly restart: 'pair' | 'never'; readonly starts: number };
   /**
-   * Wall time of each phase in ms (checkout, build, start, warmup, trials, report, total), for
-   * overhead accounting; start and warmup include the restarts between pairs, trials does not.
+   * Wall time of each phase in ms (checkout, build, start, warmup, stop, trials, report, total), for
+   * overhead accounting; start, warmup and stop (of the servers replaced between pairs) cover every
+   * restart, and trials excludes them.
    */
   readonly timings: Readonly<Record<string, number>>;
 }

@@ -25,6 +25,8 @@ export interface ServingDeps extends TargetDeps, TrialDeps {
 
 /** Time spent starting and warming up servers, in ms, summed over the gate. */
 export interface ServingTime {
+  /** Stopping the previous servers before a restart. */
+  stopMs: number;
   startMs: number;
   warmupMs: number;
   /** Times each side was started (1 + restarts). */
@@ -35,7 +37,7 @@ export interface ServingTime {
 export interface TargetServers extends PairServers {
   /** Starts both servers in parallel (the servers of pair 1; not yet warmed up). */
   startFirst(): Promise<ServerPair>;
-  /** Start and warm-up time so far (restarts included). */
+  /** Stop, start and warm-up time so far (restarts included). */
   readonly time: Readonly<ServingTime>;
 }
 
@@ -51,7 +53,7 @@ export function targetServers(
   checkouts: Readonly<Record<Side, Checkout>>,
   configDir: string,
 ): TargetServers {
-  const time: ServingTime = { startMs: 0, warmupMs: 0, starts: 0 };
+  const time: ServingTime = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
   let current: ServerPair | undefined;
   /** `side/scenario` keys warmed up since the last start. */
   const warm = new Set<string>();
@@ -84,12 +86,15 @@ export function targetServers(
       if (!current) throw new Error('targetServers: startFirst() was not called');
       if (pairsDone === 0 || config.server.restart === 'never') return current;
       const old = current;
+      const stopping = deps.clock.now();
       await Promise.all(SIDES.map((side) => old[side].stop()));
       const t0 = deps.clock.now();
+      time.stopMs += t0 - stopping;
       const servers = await start();
+      const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
       deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
-          `ready in ${((deps.clock.now() - t0) / 1000).toFixed(1)} s`,
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}), ` +
+          `old ones stopped in ${seconds(t0 - stopping)}, new ones ready in ${seconds(deps.clock.now() - t0)}`,
       );
       return servers;
     },
