@@ -38762,14 +38762,17 @@ function targetServers(deps, config2, checkouts, configDir) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
       if (pairsDone === 0 || config2.server.restart === "never") return current;
       const old = current;
-      const stopping = deps.clock.now();
-      await Promise.all(SIDES.map((side) => old[side].stop()));
       const t0 = deps.clock.now();
-      time3.stopMs += t0 - stopping;
-      const servers = await start();
+      const startMsBefore = time3.startMs;
+      let stoppedAt = t0;
+      const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+        stoppedAt = deps.clock.now();
+      });
+      const [servers] = await Promise.all([start(), stopped]);
+      time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
       const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
       deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}), old ones stopped in ${seconds(t0 - stopping)}, new ones ready in ${seconds(deps.clock.now() - t0)}`
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds(time3.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`
       );
       return servers;
     },

@@ -25,7 +25,7 @@ export interface ServingDeps extends TargetDeps, TrialDeps {
 
 /** Time spent starting and warming up servers, in ms, summed over the gate. */
 export interface ServingTime {
-  /** Stopping the previous servers before a restart. */
+  /** Waiting for replaced servers to exit, beyond the time the new ones took to start. */
   stopMs: number;
   startMs: number;
   warmupMs: number;
@@ -86,15 +86,20 @@ export function targetServers(
       if (!current) throw new Error('targetServers: startFirst() was not called');
       if (pairsDone === 0 || config.server.restart === 'never') return current;
       const old = current;
-      const stopping = deps.clock.now();
-      await Promise.all(SIDES.map((side) => old[side].stop()));
+      // The old servers shut down (gunicorn takes ~1.5 s) while the new ones start; both are done
+      // before anything is measured.
       const t0 = deps.clock.now();
-      time.stopMs += t0 - stopping;
-      const servers = await start();
+      const startMsBefore = time.startMs;
+      let stoppedAt = t0;
+      const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+        stoppedAt = deps.clock.now();
+      });
+      const [servers] = await Promise.all([start(), stopped]);
+      time.stopMs += Math.max(0, deps.clock.now() - t0 - (time.startMs - startMsBefore));
       const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
       deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}), ` +
-          `old ones stopped in ${seconds(t0 - stopping)}, new ones ready in ${seconds(deps.clock.now() - t0)}`,
+        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
+          `ready in ${seconds(time.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`,
       );
       return servers;
     },
