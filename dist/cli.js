@@ -37231,7 +37231,7 @@ var METRICS = {
     description: "errors, timeouts and non-2xx/3xx responses divided by requests"
   }
 };
-var DEFAULT_GATED_METRICS = ["cpu_per_request", "latency_p50", "throughput"];
+var DEFAULT_GATED_METRICS = ["cpu_per_request"];
 function isMetricName(name) {
   return HTTP_METRICS.includes(name);
 }

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_GATED_METRICS, type MetricName } from '../../src/model/metrics.js';
+import { DEFAULT_GATED_METRICS, HEADLINE_METRICS, type MetricName } from '../../src/model/metrics.js';
 import { analyseProcessEffect } from './process-effect-analysis.js';
 import { readPool } from './pool-file.js';
 import { createPerfgateRule } from './rules/perfgate.js';
@@ -28,7 +28,7 @@ const { values } = parseArgs({
 });
 
 const SECTION_HEADING = '## Process effect: one process per side vs fresh processes per pair';
-const metrics: readonly MetricName[] = DEFAULT_GATED_METRICS;
+const metrics: readonly MetricName[] = HEADLINE_METRICS;
 const pool = readPool(values.pool);
 const blockPairs = pool.header.restartEveryPairs ?? 0;
 if (blockPairs < 2)
@@ -36,7 +36,10 @@ if (blockPairs < 2)
     `${values.pool} was not recorded in blocks (restartEveryPairs ${blockPairs}): use --restart-every 20`,
   );
 const rule = createPerfgateRule();
-const analysis = analyseProcessEffect(pool.pairs, blockPairs, metrics, { rule, metrics });
+const analysis = analyseProcessEffect(pool.pairs, blockPairs, metrics, {
+  rule,
+  metrics: DEFAULT_GATED_METRICS,
+});
 const fresh = readPool(values.fresh);
 const freshSpread = metrics.map((metric) => {
   const d = fresh.pairs.map((p) => Math.log(p.head.metrics[metric] / p.base.metrics[metric]));
@@ -76,7 +79,7 @@ const lines = [
     return `| ${e.metric} | ${plain(e.tau)} | ${plain(e.sigma)} | ${kw.h.toFixed(1)} (${kw.df}; ${kw.critical05} / ${kw.critical01}): ${verdict} | ${plain(spread)} |`;
   }),
   '',
-  `**Reading.** τ is the offset a gate that keeps one process per side carries in every pair: more pairs narrow the interval around it, never remove it. Of ${decided} blocks decided as whole ${rule.windowPairs}-pair gates (perfgate's sequential rule, default gate, default gated metrics), ${alarms} reported a regression on identical code. With fresh processes per pair the offset is drawn anew for every pair and becomes part of its noise (each pair's variance grows by τ²), which the signed-rank test counts; the statistics evaluation above replays gates on pools recorded that way. Method (variance components by ANOVA moments, Kruskal–Wallis across blocks) in \`bench/stats/process-effect-analysis.ts\`. Few blocks: τ is a rough estimate.`,
+  `**Reading.** τ is the offset a gate that keeps one process per side carries in every pair: more pairs narrow the interval around it, never remove it. Of ${decided} blocks decided as whole ${rule.windowPairs}-pair gates (perfgate's sequential rule, default gate: cpu_per_request gated), ${alarms} reported a regression on identical code. With fresh processes per pair the offset is drawn anew for every pair and becomes part of its noise (each pair's variance grows by τ²), which the signed-rank test counts; the statistics evaluation above replays gates on pools recorded that way. Method (variance components by ANOVA moments, Kruskal–Wallis across blocks) in \`bench/stats/process-effect-analysis.ts\`. Few blocks: τ is a rough estimate.`,
   '',
 ];
 const section = lines.join('\n');

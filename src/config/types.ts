@@ -55,7 +55,7 @@ export interface GateConfig {
   readonly threshold: number;
   /** Significance level after false-discovery control (default 0.05). */
   readonly alpha: number;
-  /** Metrics whose regression fails the gate (default cpu_per_request, latency_p50, throughput). */
+  /** Metrics whose regression fails the gate (default: cpu_per_request only). */
   readonly metrics: readonly MetricName[];
   /**
    * Most base/head pairs to run per scenario (default 20). The gate looks at the results after

@@ -143,7 +143,7 @@ gate:
       gate: {
         threshold: 0.05,
         alpha: 0.05,
-        metrics: ['cpu_per_request', 'latency_p50', 'throughput'],
+        metrics: ['cpu_per_request'],
         trials: 20,
         minTrials: 8,
         budgetMs: 160_000,

@@ -7,7 +7,7 @@ import { readPool } from '../../bench/stats/pool-file.js';
 import { createGithubActionBenchmarkRule } from '../../bench/stats/rules/github-action-benchmark.js';
 import { createPerfgateRule } from '../../bench/stats/rules/perfgate.js';
 import { simulateGates } from '../../bench/stats/simulate-gates.js';
-import { DEFAULT_GATED_METRICS, type MetricName } from '../../src/model/metrics.js';
+import { DEFAULT_GATED_METRICS, HEADLINE_METRICS, type MetricName } from '../../src/model/metrics.js';
 
 // Small pools recorded by `npm run bench:stats:record` (provenance: test/fixtures/pools/README.md).
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/pools');
@@ -15,8 +15,8 @@ const aa = readPool(path.join(fixtures, 'aa.jsonl'));
 const slowed = readPool(path.join(fixtures, 'slowdown-10.jsonl'));
 const GATES = 300;
 const METRIC_SETS: readonly { name: string; metrics: readonly MetricName[] }[] = [
-  { name: 'the default gated metrics', metrics: DEFAULT_GATED_METRICS },
-  { name: 'cpu_per_request only', metrics: ['cpu_per_request'] },
+  { name: 'the default gated metric (cpu_per_request)', metrics: DEFAULT_GATED_METRICS },
+  { name: 'cpu_per_request, latency_p50 and throughput', metrics: HEADLINE_METRICS },
 ];
 
 function alarmRate(pairs: typeof aa.pairs, metrics: readonly MetricName[], seed: number): number {
