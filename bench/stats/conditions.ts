@@ -14,9 +14,6 @@ export const CONDITIONS: readonly Condition[] = [
   // A/A pool already spans hundreds of process pairs.
   { name: 'aa', slowdown: 0 },
   { name: 'slowdown-02', slowdown: 0.02 },
-  // The knob's true effect runs above its nominal size (BENCHMARKS.md): 3% nominal lands near a
-  // true +5% CPU per request, the size the power target is stated for.
-  { name: 'slowdown-03', slowdown: 0.03 },
   { name: 'slowdown-05', slowdown: 0.05 },
   { name: 'slowdown-10', slowdown: 0.1 },
   { name: 'slowdown-20', slowdown: 0.2 },

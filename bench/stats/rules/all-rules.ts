@@ -5,11 +5,13 @@ import type { DecisionRule } from './decision-rule.js';
 import { createGithubActionBenchmarkRule } from './github-action-benchmark.js';
 import { createPerfgateFixedRule, createPerfgateRule } from './perfgate.js';
 
-/** perfgate (sequential, as shipped), perfgate without early stop, then the peers. */
+/** perfgate (sequential, as shipped), perfgate without early stop, perfgate at a 3% threshold, then the peers. */
 export function createAllRules(): DecisionRule[] {
   return [
     createPerfgateRule(),
     createPerfgateFixedRule(),
+    // A user who must catch 5% regressions most of the time lowers the threshold below 5%.
+    createPerfgateRule(0.03),
     createGithubActionBenchmarkRule(2),
     createGithubActionBenchmarkRule(1.1),
     createBencherTTestRule(0.99),

@@ -36,15 +36,22 @@ function scenariosOf(trials: readonly TrialReading[]): string[] {
   return [...new Set(trials.map((t) => t.scenario))];
 }
 
-/** perfgate as shipped: sequential looks, early stop, default gate settings. */
-export function createPerfgateRule(): DecisionRule {
+/**
+ * perfgate as shipped: sequential looks, early stop, default gate settings; with `threshold` (a
+ * fraction), the same with `gate.threshold` set to it.
+ */
+export function createPerfgateRule(threshold?: number): DecisionRule {
   const design = planSequentialDesign(evaluatedGate([]));
+  const looks = `looks at ${design.looks.join(', ')} pairs`;
   return {
-    id: 'perfgate',
-    label: `perfgate (sequential: looks at ${design.looks.join(', ')} pairs)`,
+    id: threshold === undefined ? 'perfgate' : `perfgate-threshold-${Math.round(threshold * 1000) / 10}`,
+    label:
+      threshold === undefined
+        ? `perfgate (sequential: ${looks})`
+        : `perfgate with \`threshold: ${Math.round(threshold * 1000) / 10}%\` (sequential: ${looks})`,
     windowPairs: design.maxPairs,
     decide({ pairs, metrics }: RuleInput) {
-      const gate = evaluatedGate(metrics);
+      const gate = { ...evaluatedGate(metrics), ...(threshold === undefined ? {} : { threshold }) };
       for (const [look, lookPairs] of design.looks.entries()) {
         const trials = gateReadings(pairs, lookPairs);
         const { outcome, stop } = evaluateLook({
