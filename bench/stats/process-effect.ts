@@ -9,10 +9,10 @@
  * fresh-per-pair A/A pool that the statistics evaluation replays. Writes
  * bench/results/process-effect.json and the "Process effect" section of BENCHMARKS.md.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeResults } from './write-results.js';
 import { DEFAULT_GATED_METRICS, HEADLINE_METRICS, type MetricName } from '../../src/model/metrics.js';
 import { analyseProcessEffect } from './process-effect-analysis.js';
 import { readPool } from './pool-file.js';
@@ -86,18 +86,11 @@ const section = lines.join('\n');
 console.log(section);
 
 if (!values['no-write']) {
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(
-    path.join(root, 'bench/results/process-effect.json'),
-    JSON.stringify({ date, command, pool: pool.header, ...analysis, freshSpread }, null, 2) + '\n',
+  writeResults(
+    root,
+    'process-effect.json',
+    { date, command, pool: pool.header, ...analysis, freshSpread },
+    SECTION_HEADING,
+    section,
   );
-  const file = path.join(root, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const pattern = new RegExp(
-    `${SECTION_HEADING.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}[\\s\\S]*?(?=\\n## |$)`,
-  );
-  const next = pattern.test(previous)
-    ? previous.replace(pattern, () => section.trimEnd() + '\n')
-    : previous.trimEnd() + '\n\n' + section;
-  writeFileSync(file, next);
 }

@@ -6,11 +6,12 @@
  * bench/results/stats-evaluation.json and the "Statistics evaluation" section of BENCHMARKS.md
  * (only that section: other scripts own the others).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeResults } from './write-results.js';
 import { CONDITIONS } from './conditions.js';
 import { evaluate } from './evaluation.js';
 import { readPool, type Pool } from './pool-file.js';
@@ -58,18 +59,11 @@ console.log(section);
 console.log(`replayed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 if (!values['no-write']) {
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(
-    path.join(root, 'bench/results/stats-evaluation.json'),
-    JSON.stringify({ date, machine, command, ...evaluation }, null, 2) + '\n',
+  writeResults(
+    root,
+    'stats-evaluation.json',
+    { date, machine, command, ...evaluation },
+    SECTION_HEADING,
+    section,
   );
-  const file = path.join(root, 'BENCHMARKS.md');
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const pattern = new RegExp(
-    `${SECTION_HEADING.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}[\\s\\S]*?(?=\\n## |$)`,
-  );
-  const next = pattern.test(previous)
-    ? previous.replace(pattern, () => section.trimEnd() + '\n')
-    : previous.trimEnd() + '\n\n' + section;
-  writeFileSync(file, next);
 }
