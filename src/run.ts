@@ -1,8 +1,8 @@
 /**
- * The gate as straight-line code over its ports: resolve → check out → build → start → warm up →
- * interleaved trials (fresh servers per pair unless `server.restart: never`, each side warmed up right
- * before its first trial on them) → compare → write results. Publishing is the caller's job, after the results
- * are on disk, so a failure to publish never loses a measurement.
+ * The gate as straight-line code over its ports: resolve → check out → build → start → interleaved
+ * trials (fresh servers per pair unless `server.restart: never`, each side warmed up right before
+ * its first trial on them) → compare → write results. Publishing is the caller's job, after the
+ * results are on disk, so a failure to publish never loses a measurement.
  */
 import type { Config } from './config/types.js';
 import type { GateReport, RunnerFacts, SequentialSummary, Side, TrialReading } from './model/results.js';

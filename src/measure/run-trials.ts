@@ -23,7 +23,7 @@ export type ServerPair = Readonly<Record<Side, RunningServer>>;
 export interface PairServers {
   /**
    * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
-   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped first.
+   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped by the time they are returned.
    * @throws RunError with the log tail when a server fails to start.
    */
   forPair(pairsDone: number): Promise<ServerPair>;
@@ -58,10 +58,10 @@ export interface TrialsEnd {
 /**
  * Runs base/head pairs in the planned order on the servers `serving` hands out (fresh ones per pair
  * with `server.restart: pair`, each side warmed up right before its first trial on them; a pair
- * whose reading is not a fair sample, see
- * `whyRerun`, is set aside and measured again), looks at the planned pair counts
- * (src/compare/sequential.ts) and stops at the first look that settles the gate, at the last pair,
- * or when the budget would be overrun (then one last look at the next look's share of alpha).
+ * whose reading is not a fair sample, see `whyRerun`, is set aside and measured again), looks at
+ * the planned pair counts (src/compare/sequential.ts) and stops at the first look that settles the
+ * gate, at the last pair, or when the budget would be overrun (then one last look at the next
+ * look's share of alpha).
  * Appends every reading to `trials` and rewrites trials.jsonl after each pair.
  */
 export async function runTrials(
