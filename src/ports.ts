@@ -144,15 +144,25 @@ export interface ProcessWindowCpu {
   /** Parent PID as last seen (lets the run tell workers, which are leaves, from their master). */
   readonly ppid?: number;
   readonly command: string;
-  /** utime+stime during the window, CPU ms. */
+  /**
+   * CPU time during the window, CPU ms (decimal): its threads' run time at ns resolution where the
+   * kernel keeps it, else utime+stime in clock ticks (see `TreeWindow.cpuResolutionMs`).
+   */
   readonly cpuMs: number;
 }
 
 /** What a process-tree watch saw over a window. */
 export interface TreeWindow {
-  /** utime+stime of the whole tree during the window, CPU ms (processes that exited included as far as seen). */
+  /** CPU time of the whole tree during the window, CPU ms (processes that exited included as far as seen). */
   readonly cpuMs: number;
   readonly processes: readonly ProcessWindowCpu[];
+  /**
+   * Step of the coarsest clock behind `cpuMs`, CPU ms: 1e-6 when every process was read at ns
+   * resolution, one clock tick (usually 10) when any was counted in ticks. Absent: not known.
+   */
+  readonly cpuResolutionMs?: number;
+  /** Caveats of the reading itself (e.g. CPU counted in clock ticks), to travel with the trial. */
+  readonly warnings?: readonly string[];
   /** Peak resident set of the tree during the window (sampled), bytes. */
   readonly rssPeakBytes: number;
   /** Machine-wide CPU steal during the window, fraction 0..1. */

@@ -16,11 +16,23 @@ import {
   type ProcessEntry,
 } from './process-table.js';
 import { readCpuTimes, readLoadAverage, stealBetween } from './cpu-steal.js';
+import {
+  chooseWindowCpu,
+  createRuntimeTally,
+  hasTaskRuntimes,
+  readTaskRuntimes,
+  type RuntimeTally,
+} from './task-runtime.js';
 
 /** Tuning of {@link createProcStats}. */
 export interface ProcStatsOptions {
   /** Time between samples of the tree (membership, CPU, RSS), in ms (default 100). */
   readonly sampleIntervalMs?: number;
+  /**
+   * Which clock reads the tree's CPU: `auto` (default) the threads' run time in ns where the kernel
+   * keeps it, else clock ticks; `ticks` the ticks of utime+stime only (to compare the two).
+   */
+  readonly cpuClock?: 'auto' | 'ticks';
 }
 
 /** Reads a `getconf` value once; Linux's usual value when getconf is missing or odd. */
@@ -41,7 +53,12 @@ interface Seen {
   readonly firstTicks: number;
   /** utime+stime at the latest sample that saw the process, ticks. */
   lastTicks: number;
+  /** Its threads' run time (ns clock only). */
+  readonly runtime: RuntimeTally | undefined;
 }
+
+/** ms of the ns clock's step, the resolution of a window whose CPU rests on thread run time only. */
+const NS_RESOLUTION_MS = 1e-6;
 
 const cpuTicks = (entry: ProcessEntry): number => entry.utimeTicks + entry.stimeTicks;
 
@@ -52,30 +69,49 @@ const cpuTicks = (entry: ProcessEntry): number => entry.utimeTicks + entry.stime
  * its process group and session (so a worker re-parented to init still counts; the launcher makes
  * each server lead both). It re-reads the whole process table every `sampleIntervalMs` (one read of
  * each /proc/<pid>/stat, about a millisecond for a hundred processes) to pick up new members, their
- * utime+stime (`getconf CLK_TCK` ticks, usually 100 per second, so 10 ms resolution) and the summed
- * resident set (stat's rss pages × `getconf PAGESIZE`), keeping the peak. At `stop` the tree is read
- * once more. A process's window CPU is its last reading minus its reading at the start; a process
- * that appeared during the window counts from 0; one that exited keeps its last sampled reading, so
- * up to one sample interval of its CPU may be missed. Parents' cutime/cstime (CPU of reaped
- * children) are ignored so that nothing is counted twice. PIDs are told apart from reused ones by
- * their start time. Steal is Δsteal ÷ Δtotal over /proc/stat's aggregate `cpu` line.
+ * utime+stime (`getconf CLK_TCK` ticks, usually 100 per second, so 10 ms resolution), the run time
+ * of each of their threads (/proc/<pid>/task/<tid>/schedstat, ns) and the summed resident set
+ * (stat's rss pages × `getconf PAGESIZE`), keeping the peak. At `stop` the tree is read once more.
+ *
+ * A process's window CPU is its threads' run time over the window, or its Δutime+stime when that is
+ * larger after a thread exited, or larger by more than two ticks (threads born and gone between two
+ * samples): see `chooseWindowCpu` in src/adapters/task-runtime.ts. So it is exact to the ns while
+ * the threads live, the CPU of exited threads is kept to within two ticks, and it is never
+ * negative. Where the kernel keeps no per-thread run time (no CONFIG_SCHED_INFO) or `cpuClock` is
+ * `ticks`, it is Δutime+stime, and the reader's first window says so in its `warnings` (once, not
+ * in every trial). `cpuResolutionMs` is one tick when any process was counted in ticks. Reading
+ * the threads adds one small file read per thread of the tree to each sample.
+ *
+ * A process that appeared during the window counts from 0; one that exited keeps its last sampled
+ * reading, so up to one sample interval of its CPU may be missed. Parents' cutime/cstime (CPU of
+ * reaped children) are ignored so that nothing is counted twice. PIDs are told apart from reused
+ * ones by their start time. Steal is Δsteal ÷ Δtotal over /proc/stat's aggregate `cpu` line.
  */
 export function createProcStats(options: ProcStatsOptions = {}): ProcessStats {
   const sampleIntervalMs = options.sampleIntervalMs ?? 100;
   let ticksPerSecond: number | undefined;
   let pageBytes: number | undefined;
+  let threadClock: boolean | undefined;
+  let clockWarned = false;
 
   function openWatch(rootPid: number): TreeWatch {
     ticksPerSecond ??= getconf('CLK_TCK', 100);
     pageBytes ??= getconf('PAGESIZE', 4096);
+    threadClock ??= options.cpuClock !== 'ticks' && hasTaskRuntimes();
     const msPerTick = 1000 / ticksPerSecond;
     const bytesPerPage = pageBytes;
+    const readsThreads = threadClock;
     const root = readProcess(rootPid);
     if (!root || !isRunning(root)) {
       throw new RunError(
         `process ${rootPid} is not running, so its CPU and memory cannot be measured`,
         'The server exited before the measurement began: read its log.',
       );
+    }
+    const warnings: string[] = [];
+    if (!readsThreads && !clockWarned) {
+      clockWarned = true;
+      warnings.push(describeTickClock(msPerTick, options.cpuClock === 'ticks'));
     }
     const cpuAtStart = readCpuTimes();
     const seen = new Map<string, Seen>();
@@ -86,21 +122,24 @@ export function createProcStats(options: ProcStatsOptions = {}): ProcessStats {
       let rssBytes = 0;
       for (const entry of selectTree(listProcesses(), rootPid)) {
         const key = `${entry.pid}:${entry.startTicks}`;
-        const known = seen.get(key);
+        let known = seen.get(key);
         if (known) {
           known.lastTicks = cpuTicks(entry);
           known.ppid = entry.ppid;
         } else {
           const ticks = cpuTicks(entry);
-          const command = readCommandLine(entry.pid, entry.comm);
-          seen.set(key, {
+          known = {
             pid: entry.pid,
             ppid: entry.ppid,
-            command,
+            command: readCommandLine(entry.pid, entry.comm),
             firstTicks: opening ? ticks : 0,
             lastTicks: ticks,
-          });
+            runtime: readsThreads ? createRuntimeTally(!opening) : undefined,
+          };
+          seen.set(key, known);
         }
+        const runtimes = known.runtime ? readTaskRuntimes(entry.pid) : undefined;
+        if (runtimes) known.runtime?.observe(runtimes);
         if (isRunning(entry)) rssBytes += entry.rssPages * bytesPerPage;
       }
       rssPeakBytes = Math.max(rssPeakBytes, rssBytes);
@@ -118,18 +157,25 @@ export function createProcStats(options: ProcStatsOptions = {}): ProcessStats {
         if (result) return Promise.resolve(result);
         clearInterval(timer);
         sample();
-        const processes: ProcessWindowCpu[] = [...seen.values()].map((process) => ({
-          pid: process.pid,
-          ppid: process.ppid,
-          command: process.command,
-          cpuMs: Math.max(0, process.lastTicks - process.firstTicks) * msPerTick,
-        }));
+        let fromTicks = false;
+        const processes: ProcessWindowCpu[] = [...seen.values()].map((process) => {
+          const cpu = chooseWindowCpu(
+            process.runtime?.windowNs(),
+            process.lastTicks - process.firstTicks,
+            msPerTick,
+            process.runtime?.sawThreadExit(),
+          );
+          fromTicks ||= cpu.fromTicks;
+          return { pid: process.pid, ppid: process.ppid, command: process.command, cpuMs: cpu.cpuMs };
+        });
         result = {
           cpuMs: processes.reduce((sum, process) => sum + process.cpuMs, 0),
           processes,
+          cpuResolutionMs: fromTicks ? msPerTick : NS_RESOLUTION_MS,
           rssPeakBytes,
           stealFraction: stealBetween(cpuAtStart, readCpuTimes()),
           loadAverage: readLoadAverage(),
+          warnings,
         };
         return Promise.resolve(result);
       },
@@ -141,6 +187,17 @@ export function createProcStats(options: ProcStatsOptions = {}): ProcessStats {
     watch: (rootPid) => new Promise((resolve) => resolve(openWatch(rootPid))),
     machine,
   };
+}
+
+/** The warning that a reader counts CPU in clock ticks, with what to do about it. */
+function describeTickClock(msPerTick: number, asked: boolean): string {
+  const why = asked
+    ? 'as asked (`cpuClock: ticks`)'
+    : 'because this kernel keeps no per-thread run time (/proc/<pid>/task/<tid>/schedstat, CONFIG_SCHED_INFO)';
+  return (
+    `server CPU is counted in clock ticks of ${msPerTick} ms ${why}: CPU per request can tell changes ` +
+    `apart only when a trial's server CPU is far above ${msPerTick} ms; use a longer \`duration\``
+  );
 }
 
 /** Machine facts: OS name and kernel release, CPU model (/proc/cpuinfo `model name`), usable cores. */

@@ -2,6 +2,8 @@
  * Turns what the load generator and the process watch saw in one trial window into a TrialReading:
  * one number per metric plus the evidence (per-process CPU, steal) and warnings.
  */
+import { DEFAULTS } from '../config/defaults.js';
+import { formatDurationMs } from '../config/durations.js';
 import type { HttpScenario } from '../config/types.js';
 import type { MetricName } from '../model/metrics.js';
 import type { Side, TrialReading } from '../model/results.js';
@@ -16,12 +18,29 @@ export interface ReadingContext {
   readonly position: 0 | 1;
   /** ISO-8601 start of the window. */
   readonly startedAt: string;
+  /**
+   * The gate's threshold (`gate.threshold`), a fraction (0.05 = 5%), against which a trial's
+   * resolution is judged; the default threshold when absent.
+   */
+  readonly threshold?: number;
 }
+
+/** Fewest responses a trial should hold whatever the threshold. */
+export const MIN_RESPONSES = 20;
+
+/**
+ * Largest share of the threshold's change that one step of a trial's counters may make: one
+ * response more or less, or one step of the CPU clock. A quarter leaves the step small beside the
+ * smallest change the gate fails for.
+ */
+export const STEP_SHARE_OF_THRESHOLD = 0.25;
 
 /**
  * Builds the reading. Rates use the load's actual duration (ms); CPU per request is the server
  * tree's CPU ms divided by responses of any status (a request the server answered cost it CPU
- * whatever the status). With no responses, per-response metrics are 0 and a warning says why.
+ * whatever the status). With no responses, per-response metrics are 0 and a warning says why. The
+ * window's own warnings are kept, and a trial too small to resolve the threshold (see
+ * {@link describeResolution}) is warned about.
  */
 export function toReading(context: ReadingContext, load: LoadResult, window: TreeWindow): TrialReading {
   const seconds = load.durationMs / 1000;
@@ -36,7 +55,7 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     rss_peak: window.rssPeakBytes,
     error_rate: attempts > 0 ? failed / attempts : 0,
   };
-  const warnings: string[] = [];
+  const warnings: string[] = [...(window.warnings ?? [])];
   if (load.responses === 0) warnings.push('no responses in this trial: per-request metrics are 0');
   if (load.connectionClose) {
     warnings.push(
@@ -44,6 +63,7 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
         '(use a keep-alive worker such as gunicorn -k gthread or uvicorn)',
     );
   }
+  warnings.push(...describeResolution(context, load.responses, window));
   for (const idle of findIdleWorkers(window.processes)) {
     warnings.push(
       `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: ` +
@@ -71,3 +91,50 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     warnings,
   };
 }
+
+/**
+ * Warnings for a trial whose counters step too coarsely for the gate's threshold t (a fraction):
+ * fewer than max({@link MIN_RESPONSES}, 4 / t) responses, where one response more or less moves the
+ * per-request metrics by more than a quarter of t; or server CPU below 4 × resolution / t, where one
+ * step of the CPU clock (`cpuResolutionMs`, ms) is more than a quarter of a t change in CPU. Each
+ * says which setting to raise. Nothing for a trial without responses (warned about already) or, for
+ * CPU, a window whose resolution is unknown.
+ */
+export function describeResolution(
+  context: ReadingContext,
+  responses: number,
+  window: TreeWindow,
+): readonly string[] {
+  if (responses === 0) return [];
+  const threshold = context.threshold ?? DEFAULTS.gate.threshold;
+  const { connections, durationMs } = context.scenario;
+  const duration = formatDurationMs(Math.max(0, Math.round(durationMs)));
+  const settings =
+    `make \`duration\` longer (now ${duration}) or, if the server has idle workers, ` +
+    `raise \`connections\` (now ${connections})`;
+  const warnings: string[] = [];
+  const minResponses = Math.max(MIN_RESPONSES, Math.ceil(1 / (STEP_SHARE_OF_THRESHOLD * threshold)));
+  if (responses < minResponses) {
+    warnings.push(
+      `only ${responses} responses in this trial: one more or less moves the per-request metrics by ` +
+        `${formatShare(1 / responses)}, too coarse for the ${formatShare(threshold)} threshold; ` +
+        `${settings} so that a trial holds at least ${minResponses}`,
+    );
+  }
+  const resolutionMs = window.cpuResolutionMs;
+  if (resolutionMs !== undefined && resolutionMs > STEP_SHARE_OF_THRESHOLD * threshold * window.cpuMs) {
+    const neededMs = resolutionMs / (STEP_SHARE_OF_THRESHOLD * threshold);
+    warnings.push(
+      `the server used ${formatMs(window.cpuMs)} CPU ms in this trial, read in steps of ` +
+        `${formatMs(resolutionMs)} ms: too coarse to tell a ${formatShare(threshold)} change in CPU ` +
+        `per request; ${settings} so that it uses at least ${formatMs(neededMs)} CPU ms per trial`,
+    );
+  }
+  return warnings;
+}
+
+/** 0.05 → `5%`, 0.0125 → `1.3%` (two significant digits). */
+const formatShare = (fraction: number): string => `${Number((fraction * 100).toPrecision(2))}%`;
+
+/** 3 significant digits, no exponent: 4650 → `4650`, 0.0301 → `0.0301`. */
+const formatMs = (ms: number): string => String(Number(ms.toPrecision(3)));

@@ -86,6 +86,55 @@ describe('toReading', () => {
   });
 });
 
+describe('toReading resolution warnings', () => {
+  // A server taking 1 s of CPU per request on 2 workers: 10 responses in a 5 s trial.
+  const slow: LoadResult = { ...load, responses: 10, ok: 10, non2xx: 0, errors: 0 };
+  const slowWindow: TreeWindow = { ...window, cpuMs: 10_030.5, cpuResolutionMs: 1e-6 };
+
+  it('warns when a trial holds too few responses for the threshold, naming what to raise', () => {
+    const reading = toReading({ ...where, threshold: 0.05 }, slow, slowWindow);
+    expect(reading.warnings).toEqual([
+      'only 10 responses in this trial: one more or less moves the per-request metrics by 10%, too coarse ' +
+        'for the 5% threshold; make `duration` longer (now 5s) or, if the server has idle workers, raise ' +
+        '`connections` (now 8) so that a trial holds at least 80',
+    ]);
+  });
+
+  it('asks for 4 / threshold responses, and never fewer than 20', () => {
+    const responses = (n: number): LoadResult => ({ ...load, responses: n, ok: n, non2xx: 0, errors: 0 });
+    const warned = (n: number, threshold?: number): boolean =>
+      toReading({ ...where, ...(threshold === undefined ? {} : { threshold }) }, responses(n), slowWindow)
+        .warnings.length > 0;
+    expect([warned(79, 0.05), warned(80, 0.05)]).toEqual([true, false]);
+    expect([warned(133, 0.03), warned(134, 0.03)]).toEqual([true, false]);
+    expect([warned(19, 0.5), warned(20, 0.5)]).toEqual([true, false]);
+    // Without a threshold in the context, the default 5% applies.
+    expect([warned(79), warned(80)]).toEqual([true, false]);
+  });
+
+  it('warns when the CPU clock steps by more than a quarter of a threshold change in CPU', () => {
+    // 300 CPU ms read in 10 ms ticks: a 5% change is 15 ms, under 4 ticks; 800 ms would be needed.
+    const ticks: TreeWindow = { ...window, cpuMs: 300, cpuResolutionMs: 10 };
+    const reading = toReading({ ...where, threshold: 0.05 }, load, ticks);
+    expect(reading.warnings).toEqual([
+      'the server used 300 CPU ms in this trial, read in steps of 10 ms: too coarse to tell a 5% change in ' +
+        'CPU per request; make `duration` longer (now 5s) or, if the server has idle workers, raise ' +
+        '`connections` (now 8) so that it uses at least 800 CPU ms per trial',
+    ]);
+    expect(toReading({ ...where, threshold: 0.05 }, load, { ...ticks, cpuMs: 800 }).warnings).toEqual([]);
+    // The same CPU read at ns resolution resolves 5% easily; an unknown resolution is not judged.
+    expect(
+      toReading({ ...where, threshold: 0.05 }, load, { ...ticks, cpuResolutionMs: 1e-6 }).warnings,
+    ).toEqual([]);
+    expect(toReading(where, load, { ...window, cpuMs: 300 }).warnings).toEqual([]);
+  });
+
+  it("keeps the window's own warnings", () => {
+    const reading = toReading(where, load, { ...window, warnings: ['server CPU is counted in clock ticks'] });
+    expect(reading.warnings).toEqual(['server CPU is counted in clock ticks']);
+  });
+});
+
 describe('findIdleWorkers', () => {
   it('never takes a master or wrapper shell (parents) for an idle worker', () => {
     expect(findIdleWorkers(gunicorn)).toEqual([]);
