@@ -18,7 +18,7 @@ import type {
   Workspace,
 } from './ports.js';
 import { seedFromCommits } from './plan/schedule.js';
-import { runTrials } from './measure/run-trials.js';
+import { createRerunLog, runTrials } from './measure/run-trials.js';
 import { buildCheckout } from './targets/prepare-targets.js';
 import { targetServers, type TargetServers } from './targets/target-servers.js';
 import type { GateOutcome } from './compare/index.js';
@@ -65,6 +65,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   const timings: Record<string, number> = {};
   const trials: TrialReading[] = [];
   const warnings: string[] = [];
+  const reruns = createRerunLog(config.gate);
   let base = { ref: request.base, sha: '' };
   let head = { ref: request.head, sha: '' };
   let seed = 0;
@@ -124,6 +125,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     ...(sequential === undefined ? {} : { sequential }),
     warnings: [...warnings, ...(outcome?.warnings ?? [])],
     servers: { restart: config.server.restart, starts: serving?.time.starts ?? 0 },
+    reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings(),
   });
 
@@ -154,7 +156,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     const look = await timed(
       'trials',
       `Trials (up to ${config.gate.trials} pairs, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
-      () => runTrials(deps, config, served, seed, trials, warnings),
+      () => runTrials(deps, config, served, seed, trials, warnings, reruns),
     );
     const outcome = look.result.outcome;
     sequential = {

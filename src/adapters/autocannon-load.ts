@@ -31,6 +31,37 @@ const SAMPLE_INTERVAL_MS = 100;
 const REQUEST_TIMEOUT_S = 10;
 /** If autocannon has not called back this long after the planned end, something is wrong: give up. */
 const WATCHDOG_GRACE_MS = 30_000;
+/**
+ * Gap between one connection's connect and the next, in ms, and the longest the whole ramp may take.
+ * autocannon connects every client at once; a pre-fork server's workers then race to accept a burst
+ * that sits complete in the listen queue, and one worker often takes all of it. Measured on
+ * examples/flask under `gunicorn -k gthread -w 2 --threads 4` with 8 connections, 25 runs of 2 s
+ * each (2026-12-02): a worker got no connection in 12/25 and 8/25 runs with no gap, 1/25 with 2 ms,
+ * 0/25 with 10 ms. Each connect is then its own accept race, so all on one worker needs every race
+ * won by the same worker.
+ */
+const CONNECT_GAP_MS = 10;
+/** The ramp is at most this long, and at most a tenth of the run. */
+const CONNECT_RAMP_MAX_MS = 200;
+
+/**
+ * Delays `client`'s first connect by `delayMs`. autocannon 9 builds a client and connects it in the
+ * same constructor, calling `setupClient` in between, so the only hook is the instance's own
+ * `_connect` (lib/httpClient.js). When a later autocannon lacks it the client connects at once: the
+ * load is still right, only the spread of connections over workers is left to chance again.
+ */
+function delayFirstConnect(client: object, delayMs: number): void {
+  if (delayMs <= 0 || !('_connect' in client)) return;
+  const connect = client._connect;
+  if (typeof connect !== 'function') return;
+  client._connect = function delayedConnect(): void {
+    // Later reconnects (after errors, timeouts) go straight through.
+    client._connect = connect;
+    setTimeout(() => {
+      Reflect.apply(connect, client, []);
+    }, delayMs);
+  };
+}
 
 const HINT_SPEC = 'Check the scenario in perfgate.yml (path, method, connections, duration).';
 const HINT_RUN = 'Check that the server is reachable at that URL; rerun with the server log at hand.';
@@ -85,6 +116,11 @@ interface Tally {
 function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const latency = createLatencyRecorder();
   const tally: Tally = { responses: 0, ok: 0, non2xx: 0, bytes: 0, closingResponses: 0 };
+  // A client stopped before it connected would fail in autocannon's destroy: keep the ramp well
+  // inside the run.
+  const rampMs = Math.min(CONNECT_RAMP_MAX_MS, spec.durationMs / 10);
+  const gapMs = Math.min(CONNECT_GAP_MS, rampMs / Math.max(1, spec.connections - 1));
+  let clientsBuilt = 0;
 
   return new Promise<LoadResult>((resolve, reject) => {
     // Thrown inside the executor, so an invalid spec arrives as a rejection like every other failure.
@@ -121,8 +157,10 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
           duration: spec.durationMs / 1000,
           sampleInt: SAMPLE_INTERVAL_MS,
           timeout: REQUEST_TIMEOUT_S,
-          // Called for every connection's client as it is built, before any response arrives.
+          // Called for every connection's client as it is built, before it connects.
           setupClient: (client) => {
+            delayFirstConnect(client, clientsBuilt * gapMs);
+            clientsBuilt += 1;
             client.on('headers', (info: unknown) => {
               if (closesConnection(info)) tally.closingResponses += 1;
             });
@@ -169,7 +207,8 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 /**
  * Creates a LoadGenerator that drives `spec.connections` keep-alive connections with autocannon 9 for
- * `spec.durationMs`, in this process.
+ * `spec.durationMs`, in this process. The connections open one after another, 10 ms apart (the ramp
+ * at most 200 ms and a tenth of the run), so that a multi-worker server deals them over its workers (see CONNECT_GAP_MS).
  *
  * The result: `responses` = every completed response; `ok` = 2xx/3xx; `non2xx` = 1xx/4xx/5xx;
  * `errors` = connection errors (refused, reset), `timeouts` = requests unanswered after 10 s (both as

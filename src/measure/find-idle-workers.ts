@@ -24,12 +24,20 @@ const IDLE_FRACTION = 0.05;
  * single-process server has one leaf and is never flagged.
  */
 export function findIdleWorkers(processes: readonly ProcessWindowCpu[]): IdleWorker[] {
-  const parents = new Set(processes.map((p) => p.ppid).filter((ppid): ppid is number => ppid !== undefined));
-  const workers = processes.filter((p) => !parents.has(p.pid));
+  const workers = findWorkers(processes);
   if (workers.length < 2) return [];
   const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
   if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
   return workers
     .filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION)
     .map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
+}
+
+/**
+ * The workers among `processes`: the leaves of the tree (processes that are nobody's parent). A
+ * single-process server is its own one worker.
+ */
+export function findWorkers(processes: readonly ProcessWindowCpu[]): ProcessWindowCpu[] {
+  const parents = new Set(processes.map((p) => p.ppid).filter((ppid): ppid is number => ppid !== undefined));
+  return processes.filter((p) => !parents.has(p.pid));
 }

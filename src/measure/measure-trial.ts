@@ -6,6 +6,8 @@ import type { Side, TrialReading } from '../model/results.js';
 import type { Clock, LoadGenerator, LoadSpec, ProcessStats, RunningServer } from '../ports.js';
 import { RunError } from '../errors.js';
 import { toReading } from './to-reading.js';
+import { findIdleWorkers, findWorkers } from './find-idle-workers.js';
+import type { TreeWindow } from '../ports.js';
 
 /** The ports a trial needs. */
 export interface TrialDeps {
@@ -52,15 +54,58 @@ export async function measureTrial(
   return toReading({ scenario, ...where, startedAt }, load, window);
 }
 
+/** What a warm-up saw and did. */
+export interface WarmUpOutcome {
+  /** Extra short warm-ups run on fresh connections because a worker took no load (0: none needed). */
+  readonly redeals: number;
+  /** Workers that took no load in the last warm-up window (empty when every worker took some). */
+  readonly idlePids: readonly number[];
+}
+
+/** Extra warm-ups at most, each on fresh connections, while a worker takes no load. */
+const MAX_REDEALS = 2;
+/** Length of an extra warm-up, in ms (shorter when the scenario's warm-up is). */
+const REDEAL_MS = 500;
+
 /**
  * Discarded warm-up: the same load for `scenario.warmupMs`, so JIT, caches and connection pools of
- * the server settle before anything is measured.
+ * the server settle before anything is measured. The process tree is watched meanwhile; while a
+ * worker took no load (still starting, or dealt no connection) and there are at least as many
+ * connections as workers, up to MAX_REDEALS more warm-ups of REDEAL_MS run on fresh connections,
+ * since one short warm-up costs less than a measured trial set aside for an idle worker.
  * @throws RunError when the server dies during the warm-up.
  */
-export async function warmUp(deps: TrialDeps, server: RunningServer, scenario: HttpScenario): Promise<void> {
-  if (scenario.warmupMs <= 0) return;
-  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
+export async function warmUp(
+  deps: TrialDeps,
+  server: RunningServer,
+  scenario: HttpScenario,
+): Promise<WarmUpOutcome> {
+  if (scenario.warmupMs <= 0) return { redeals: 0, idlePids: [] };
+  let window = await warmUpWindow(deps, server, scenario, scenario.warmupMs);
+  let redeals = 0;
+  // With fewer connections than workers some worker is always idle: re-dealing cannot help.
+  const canSpread = (): boolean => scenario.connections >= findWorkers(window.processes).length;
+  while (findIdleWorkers(window.processes).length > 0 && redeals < MAX_REDEALS && canSpread()) {
+    redeals += 1;
+    window = await warmUpWindow(deps, server, scenario, Math.min(scenario.warmupMs, REDEAL_MS));
+  }
+  return { redeals, idlePids: findIdleWorkers(window.processes).map((w) => w.pid) };
+}
+
+async function warmUpWindow(
+  deps: TrialDeps,
+  server: RunningServer,
+  scenario: HttpScenario,
+  durationMs: number,
+): Promise<TreeWindow> {
+  const watch = await deps.stats.watch(server.pid);
+  await deps.load.run(loadSpecFor(server, scenario, durationMs)).catch(async (error: unknown) => {
+    await watch.stop();
+    throw error;
+  });
+  const window = await watch.stop();
   await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
+  return window;
 }
 
 /** @throws RunError with the log tail when `server` has exited. */

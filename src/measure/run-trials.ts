@@ -1,8 +1,9 @@
 /**
- * The trial phase: base/head pairs in the planned order, unfair pairs re-run, planned looks that
- * may stop early (src/compare/sequential.ts), and every reading written as it is measured.
+ * The trial phase: base/head pairs in the planned order, unfair pairs re-run on fresh servers within
+ * a share of the budget, planned looks that may stop early (src/compare/sequential.ts), and every
+ * reading written as it is measured. Why the re-runs cannot bias the verdict: docs/reruns.md.
  */
-import type { Config, HttpScenario } from '../config/types.js';
+import type { Config, GateConfig, HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
 import type { Log, ResultStore, RunningServer } from '../ports.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
@@ -12,7 +13,7 @@ import {
   type LookResult,
   type SequentialDesign,
 } from '../compare/index.js';
-import { measureTrial, type TrialDeps } from './measure-trial.js';
+import { measureTrial, type TrialDeps, type WarmUpOutcome } from './measure-trial.js';
 import { whyRerun } from './why-rerun.js';
 import { describeProgress } from './describe-progress.js';
 
@@ -28,12 +29,21 @@ export interface PairServers {
    */
   forPair(pairsDone: number): Promise<ServerPair>;
   /**
+   * The servers to measure a set-aside pair again on (the pair after `pairsDone` complete pairs):
+   * fresh base and head servers, the old ones stopped by the time they are returned, so whatever
+   * made the pair unfair (a worker dealt no connection, a process that started badly) is dealt
+   * anew; with restart `never` the current ones, since the user asked for one process per side.
+   * @throws RunError with the log tail when a server fails to start.
+   */
+  forRerun(pairsDone: number): Promise<ServerPair>;
+  /**
    * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
-   * trial of that scenario since it started (later calls return at once). Each side is warmed just
-   * before it is measured, so neither side idles longer between its warm-up and its trial.
+   * trial of that scenario since it started (later calls return at once, with no re-deals). Each
+   * side is warmed just before it is measured, so neither side idles longer between its warm-up
+   * and its trial.
    * @throws RunError with the log tail when the server dies during the warm-up.
    */
-  warmUpBefore(side: Side, scenario: HttpScenario): Promise<void>;
+  warmUpBefore(side: Side, scenario: HttpScenario): Promise<WarmUpOutcome>;
 }
 
 /** The ports the trial phase needs. */
@@ -45,8 +55,45 @@ export interface TrialsDeps extends TrialDeps {
 /** Times one pair of one scenario is measured again when a reading is not a fair sample. */
 const MAX_RERUNS_PER_PAIR = 2;
 
+/**
+ * Share of `gate.budget` that re-runs may take (fresh servers, warm-ups and both trials): a server
+ * that always fails, or a worker that always idles, must not spend the budget the pairs need.
+ */
+export const RERUN_BUDGET_SHARE = 0.25;
+
 /** Pairs always run before the time budget may stop the trials: fewer cannot be compared at all. */
 const MIN_PAIRS = 2;
+
+/**
+ * What re-runs ran, why, and what they cost, filled in as the trials run (so a gate that fails
+ * half-way still reports them). The shape of `GateReport.reruns`.
+ */
+export interface RerunLog {
+  /** Set-aside pairs measured again. */
+  count: number;
+  /** One entry per re-run, in order: `pair 4 customer-summary: base: worker pid 4134 idle`. */
+  reasons: string[];
+  /** Wall time the re-runs took (fresh servers, warm-ups, trials), ms. */
+  spentMs: number;
+  /** Most wall time re-runs may take (RERUN_BUDGET_SHARE of the budget), ms. */
+  capMs: number;
+  /** Set-aside pairs kept without a re-run because the cap or the budget left no room for one. */
+  refused: number;
+  /** Extra warm-ups on fresh connections because a worker took no load in the warm-up. */
+  redeals: number;
+}
+
+/** An empty log with the cap of `gate`. */
+export function createRerunLog(gate: GateConfig): RerunLog {
+  return {
+    count: 0,
+    reasons: [],
+    spentMs: 0,
+    capMs: gate.budgetMs * RERUN_BUDGET_SHARE,
+    refused: 0,
+    redeals: 0,
+  };
+}
 
 /** Where the trials ended: the design, the last look's result, and complete pairs per scenario. */
 export interface TrialsEnd {
@@ -55,14 +102,32 @@ export interface TrialsEnd {
   readonly pairs: number;
 }
 
+/** State shared by the pairs of one gate. */
+interface Phase {
+  readonly deps: TrialsDeps;
+  readonly config: Config;
+  readonly serving: PairServers;
+  readonly trials: TrialReading[];
+  readonly reruns: RerunLog;
+  readonly startMs: number;
+  readonly plannedPairs: number;
+  /** Wall time of the latest restart of both servers, ms (0 until one happened). */
+  restartMs: number;
+}
+
 /**
  * Runs base/head pairs in the planned order on the servers `serving` hands out (fresh ones per pair
- * with `server.restart: pair`, each side warmed up right before its first trial on them; a pair
- * whose reading is not a fair sample, see `whyRerun`, is set aside and measured again), looks at
+ * with `server.restart: pair`, each side warmed up right before its first trial on them), looks at
  * the planned pair counts (src/compare/sequential.ts) and stops at the first look that settles the
- * gate, at the last pair, or when the budget would be overrun (then one last look at the next
- * look's share of alpha).
- * Appends every reading to `trials` and rewrites trials.jsonl after each pair.
+ * gate, at the last pair, or when the next pair would end after the budget (then one last look at
+ * the next look's share of alpha).
+ *
+ * A pair whose reading is not a fair sample (`whyRerun`) is set aside and measured again on fresh
+ * servers (`serving.forRerun`), at most twice, and only while the re-runs' wall time stays within
+ * `reruns.capMs` and the budget; otherwise it is kept with a warning. Appends every reading to
+ * `trials` (set-aside ones marked `discarded`) and rewrites trials.jsonl after each attempt.
+ * @throws RunError when a server fails to start or dies, or a load cannot run (what was measured
+ *   so far stays in `trials`, `warnings` and `reruns`).
  */
 export async function runTrials(
   deps: TrialsDeps,
@@ -71,40 +136,54 @@ export async function runTrials(
   seed: number,
   trials: TrialReading[],
   warnings: string[],
+  reruns: RerunLog = createRerunLog(config.gate),
 ): Promise<TrialsEnd> {
-  const { clock, log, store } = deps;
+  const { clock, log } = deps;
   const design = planSequentialDesign(config.gate);
   const scenarios = config.http.map((s) => s.name);
   const plan = planTrials(config.gate.trials, seed);
-  const startMs = clock.now();
+  const budgetMs = config.gate.budgetMs;
+  const phase: Phase = {
+    deps,
+    config,
+    serving,
+    trials,
+    reruns,
+    startMs: clock.now(),
+    plannedPairs: plan.length,
+    restartMs: 0,
+  };
   log.info(
-    `looks after ${design.looks.join(', ')} pairs, at p ≤ ${design.alphas.map((a) => a.toPrecision(2)).join(', ')} (alpha ${config.gate.alpha} spread over the looks)`,
+    `looks after ${design.looks.join(', ')} pairs, at p ≤ ${design.alphas.map((a) => a.toPrecision(2)).join(', ')} (alpha ${config.gate.alpha} spread over the looks); ` +
+      `re-runs of set-aside pairs may take ${Math.round(reruns.capMs / 1000)} s of the budget`,
   );
   let look = 0;
   let pairs = 0;
-  // Re-runs cost time: a server that always fails (a real error regression) must not triple the gate.
-  const reruns = { left: Math.max(2, Math.ceil(config.gate.trials / 4)) };
-  for (const { pair, order } of plan) {
-    const elapsedMs = clock.now() - startMs;
-    const pairCostMs =
-      pairs > 0 ? elapsedMs / pairs : 2 * config.http.reduce((sum, s) => sum + s.durationMs, 0);
-    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config.gate.budgetMs) {
+  /** Wall time of each pair without its re-runs, ms. */
+  const pairCostsMs: number[] = [];
+  for (const planned of plan) {
+    // Pair 1 ran on servers started outside the phase (and, with restart never, it alone warmed
+    // up), so the later pairs tell better what the next one costs.
+    const typical = pairCostsMs.length > 1 ? pairCostsMs.slice(1) : pairCostsMs;
+    const pairCostMs = typical.reduce((sum, ms) => sum + ms, 0) / Math.max(1, typical.length);
+    if (pairs >= MIN_PAIRS && clock.now() - phase.startMs + pairCostMs > budgetMs) {
       warnings.push(
-        `the time budget (${Math.round(config.gate.budgetMs / 1000)} s) allowed ${pairs} of up to ${plan.length} pairs: ` +
+        `the time budget (${Math.round(budgetMs / 1000)} s) allowed ${pairs} of up to ${plan.length} pairs: ` +
           'raise `gate.budget` or shorten `duration` for more',
       );
       break;
     }
-    const servers = await serving.forPair(pairs);
+    const pairStartMs = clock.now();
+    const rerunMsBefore = reruns.spentMs;
+    let servers = await serving.forPair(pairs);
+    if (pairs > 0 && config.server.restart === 'pair') phase.restartMs = clock.now() - pairStartMs;
     for (const scenario of config.http) {
-      const kept = await measurePair(deps, serving, servers, scenario, { pair, order }, reruns, (reading) =>
-        log.info(describeProgress(reading, plan.length, config.gate.budgetMs - (clock.now() - startMs))),
-      );
-      trials.push(...kept.readings);
+      const kept = await measurePair(phase, servers, scenario, planned, pairs);
       warnings.push(...kept.warnings);
+      servers = kept.servers;
     }
+    pairCostsMs.push(clock.now() - pairStartMs - (reruns.spentMs - rerunMsBefore));
     pairs += 1;
-    await store.write('trials.jsonl', trials.map((t) => JSON.stringify(t)).join('\n') + '\n');
     if (pairs === design.looks[look]) {
       const result = evaluateLook({ trials, scenarios, gate: config.gate, design, look });
       log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result.reason}`);
@@ -120,53 +199,88 @@ export async function runTrials(
 }
 
 /**
- * Measures one scenario's pair, both sides back to back in `order`. A pair with an unfair reading
- * (`whyRerun`) is set aside (its readings kept, marked `discarded`) and measured again, at most
- * MAX_RERUNS_PER_PAIR times and while the gate has re-runs left; after that it is kept with a warning.
+ * Measures one scenario's pair, both sides back to back in `order`, and appends its readings to the
+ * trials. A pair with an unfair reading (`whyRerun`) is set aside (its readings kept, marked
+ * `discarded`) and measured again on the servers `forRerun` hands out, while the pair has re-runs
+ * left and the estimated re-run (the attempt just measured plus the latest restart) fits within
+ * both the re-run cap and the budget. Returns the warnings for a pair kept although unfair, and
+ * the servers the pair ended on.
  */
 async function measurePair(
-  deps: TrialsDeps,
-  serving: PairServers,
-  servers: ServerPair,
+  phase: Phase,
+  firstServers: ServerPair,
   scenario: HttpScenario,
   { pair, order }: PlannedPair,
-  reruns: { left: number },
-  onReading: (reading: TrialReading) => void,
-): Promise<{ readings: TrialReading[]; warnings: string[] }> {
-  const setAside: TrialReading[] = [];
+  pairsDone: number,
+): Promise<{ warnings: string[]; servers: ServerPair }> {
+  const { deps, reruns } = phase;
+  const { clock, log, store } = deps;
+  let servers = firstServers;
+  let rerunStartMs: number | undefined;
   for (let attempt = 0; ; attempt += 1) {
+    const attemptStartMs = clock.now();
     const readings: TrialReading[] = [];
     for (const [position, side] of order.entries()) {
-      await serving.warmUpBefore(side, scenario);
+      const warm = await phase.serving.warmUpBefore(side, scenario);
+      reruns.redeals += warm.redeals;
       const reading = await measureTrial(deps, servers[side], scenario, {
         side,
         pair,
         position: position === 0 ? 0 : 1,
       });
       readings.push(reading);
-      onReading(reading);
+      const budgetLeftMs = phase.config.gate.budgetMs - (clock.now() - phase.startMs);
+      log.info(describeProgress(reading, phase.plannedPairs, budgetLeftMs));
     }
-    const reasons = readings.flatMap((r) => {
-      const why = whyRerun(r);
-      return why === undefined ? [] : [`${r.side}: ${why}`];
-    });
-    if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
-      reruns.left -= 1;
-      setAside.push(...readings.map((r) => ({ ...r, discarded: reasons.join('; ') })));
-      deps.log.info(
-        `pair ${pair + 1} ${scenario.name} set aside (${reasons.join('; ')}): measuring it again`,
-      );
-      continue;
+    if (rerunStartMs !== undefined) reruns.spentMs += clock.now() - rerunStartMs;
+    const why = readings
+      .flatMap((r) => {
+        const reason = whyRerun(r);
+        return reason === undefined ? [] : [`${r.side}: ${reason}`];
+      })
+      .join('; ');
+    if (why === '') {
+      phase.trials.push(...readings);
+      await store.write('trials.jsonl', toJsonLines(phase.trials));
+      return { warnings: [], servers };
     }
-    const warnings =
-      reasons.length === 0
-        ? []
-        : [
-            `${scenario.name} pair ${pair + 1} was kept although ${reasons.join('; ')}: ` +
-              (reruns.left > 0
-                ? `${MAX_RERUNS_PER_PAIR} re-runs did not help`
-                : 'the gate ran out of re-runs'),
-          ];
-    return { readings: [...setAside, ...readings], warnings };
+    const refusal = refuseRerun(phase, attempt, clock.now() - attemptStartMs + phase.restartMs);
+    if (refusal !== undefined) {
+      phase.trials.push(...readings);
+      await store.write('trials.jsonl', toJsonLines(phase.trials));
+      if (attempt < MAX_RERUNS_PER_PAIR) reruns.refused += 1;
+      return {
+        warnings: [`${scenario.name} pair ${pair + 1} was kept although ${why}: ${refusal}`],
+        servers,
+      };
+    }
+    phase.trials.push(...readings.map((r) => ({ ...r, discarded: why })));
+    await store.write('trials.jsonl', toJsonLines(phase.trials));
+    reruns.count += 1;
+    reruns.reasons.push(`pair ${pair + 1} ${scenario.name}: ${why}`);
+    log.info(`pair ${pair + 1} ${scenario.name} set aside (${why}): measuring it again`);
+    rerunStartMs = clock.now();
+    servers = await phase.serving.forRerun(pairsDone);
+    if (phase.config.server.restart === 'pair') phase.restartMs = clock.now() - rerunStartMs;
   }
+}
+
+/**
+ * Why a set-aside pair must be kept instead of measured again, or undefined when a re-run may run.
+ * @param rerunCostMs what the re-run is expected to take, ms.
+ */
+function refuseRerun(phase: Phase, attempt: number, rerunCostMs: number): string | undefined {
+  const { reruns } = phase;
+  if (attempt >= MAX_RERUNS_PER_PAIR) return `${MAX_RERUNS_PER_PAIR} re-runs did not help`;
+  if (reruns.spentMs + rerunCostMs > reruns.capMs) {
+    const seconds = (ms: number): number => Math.round(ms / 1000);
+    return `re-runs may take ${seconds(reruns.capMs)} s of the budget and have taken ${seconds(reruns.spentMs)} s`;
+  }
+  if (phase.deps.clock.now() - phase.startMs + rerunCostMs > phase.config.gate.budgetMs)
+    return 'a re-run would end after the time budget';
+  return undefined;
+}
+
+function toJsonLines(trials: readonly TrialReading[]): string {
+  return trials.map((t) => JSON.stringify(t)).join('\n') + '\n';
 }

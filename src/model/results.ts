@@ -179,6 +179,25 @@ export interface GateReport {
    */
   readonly servers?: { readonly restart: 'pair' | 'never'; readonly starts: number };
   /**
+   * Pairs set aside and measured again, on fresh servers unless `server.restart: never`
+   * (src/measure/run-trials.ts; why this cannot bias the verdict: docs/reruns.md). Absent in older
+   * reports.
+   */
+  readonly reruns?: {
+    /** Re-runs that ran. */
+    readonly count: number;
+    /** Why each ran, in order, e.g. `pair 4 customer-summary: base: worker pid 4134 idle`. */
+    readonly reasons: readonly string[];
+    /** Wall time they took (fresh servers, warm-ups and trials), ms. */
+    readonly spentMs: number;
+    /** Most wall time re-runs may take (a quarter of `gate.budgetMs`), ms. */
+    readonly capMs: number;
+    /** Set-aside pairs kept without a re-run because the cap or the budget left no room. */
+    readonly refused: number;
+    /** Extra warm-ups on fresh connections because a worker took no load in the warm-up. */
+    readonly redeals: number;
+  };
+  /**
    * Wall time of each phase in ms (checkout, build, start, warmup, stop, trials, report, total), for
    * overhead accounting; start, warmup and stop (of the servers replaced between pairs) cover every
    * restart, and trials excludes them.

@@ -24,6 +24,9 @@ export function describeConditions(
     ...(report.servers === undefined
       ? []
       : [{ label: 'Servers', value: describeServers(report.servers, inline) }]),
+    ...(report.reruns === undefined
+      ? []
+      : [{ label: 'Re-runs', value: describeReruns(report.reruns, report.servers?.restart, inline) }]),
     ...outline.scenarios.flatMap(({ name, summary }) =>
       summary === undefined
         ? []
@@ -87,6 +90,39 @@ function describeServers(servers: NonNullable<GateReport['servers']>, inline: In
     ? `fresh base and head processes, started and warmed up before each pair (${setting}; ${times})`
     : `one process per side for the whole gate (${setting}): a lasting difference between the two ` +
         `processes, even of identical code, reads as a change`;
+}
+
+/** Reasons listed before the rest are only counted. */
+const LISTED_RERUN_REASONS = 3;
+
+/**
+ * `2 set-aside pairs measured again on fresh servers (pair 4 customer-summary: base: worker pid
+ * 4134 idle; ...); 28.2 s of the 40 s cap; connections re-dealt in 1 extra warm-up ...`.
+ */
+function describeReruns(
+  reruns: NonNullable<GateReport['reruns']>,
+  restart: 'pair' | 'never' | undefined,
+  inline: InlineFormat,
+): string {
+  const cap = `${formatDurationMs(reruns.capMs)} cap`;
+  const listed = reruns.reasons.slice(0, LISTED_RERUN_REASONS).map((reason) => inline.text(reason));
+  const more = reruns.reasons.length - listed.length;
+  const why = listed.length === 0 ? '' : ` (${listed.join('; ')}${more > 0 ? `; ${more} more` : ''})`;
+  const where = restart === 'never' ? 'on the same servers' : 'on fresh servers';
+  const ran =
+    reruns.count === 0
+      ? `${reruns.refused > 0 ? 'none ran' : 'none needed'} (${cap})`
+      : `${reruns.count} set-aside pair${reruns.count === 1 ? '' : 's'} measured again ${where}${why}; ` +
+        `${formatDurationMs(reruns.spentMs)} of the ${cap}`;
+  const refused =
+    reruns.refused === 0
+      ? ''
+      : `; ${reruns.refused} set-aside pair${reruns.refused === 1 ? '' : 's'} kept without a re-run (no room left in the cap or the budget)`;
+  const redealt =
+    reruns.redeals === 0
+      ? ''
+      : `; connections re-dealt in ${reruns.redeals} extra warm-up${reruns.redeals === 1 ? '' : 's'} where a worker took no load`;
+  return ran + refused + redealt;
 }
 
 /** `4 min 12 s total (build 35.0 s, start 4.10 s, ...)`, phases in the order they were recorded. */

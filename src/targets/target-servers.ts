@@ -1,7 +1,8 @@
 /**
  * Base and head servers over a gate: both started before the first pair and, with
- * `server.restart: pair`, stopped and started anew before every later pair; each side is warmed up
- * for a scenario right before its first trial of that scenario on a fresh server.
+ * `server.restart: pair`, stopped and started anew before every later pair and before a set-aside
+ * pair is measured again; each side is warmed up for a scenario right before its first trial of
+ * that scenario on a fresh server.
  *
  * Why fresh processes per pair: two processes of identical code can differ lastingly in CPU per
  * request (memory layout, hash seeds, which worker took which connection). With one process per
@@ -74,6 +75,27 @@ export function targetServers(
     }
   };
 
+  /** Stops the current servers while fresh ones start; both are done before anything is measured. */
+  const restart = async (what: string): Promise<ServerPair> => {
+    if (!current) throw new Error('targetServers: startFirst() was not called');
+    const old = current;
+    // The old servers shut down (gunicorn takes ~1.5 s) while the new ones start.
+    const t0 = deps.clock.now();
+    const startMsBefore = time.startMs;
+    let stoppedAt = t0;
+    const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+      stoppedAt = deps.clock.now();
+    });
+    const [servers] = await Promise.all([start(), stopped]);
+    time.stopMs += Math.max(0, deps.clock.now() - t0 - (time.startMs - startMsBefore));
+    const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+    deps.log.info(
+      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
+        `ready in ${seconds(time.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`,
+    );
+    return servers;
+  };
+
   return {
     time,
     async startFirst() {
@@ -82,39 +104,35 @@ export function targetServers(
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
       return servers;
     },
-    async forPair(pairsDone) {
+    forPair(pairsDone) {
       if (!current) throw new Error('targetServers: startFirst() was not called');
-      if (pairsDone === 0 || config.server.restart === 'never') return current;
-      const old = current;
-      // The old servers shut down (gunicorn takes ~1.5 s) while the new ones start; both are done
-      // before anything is measured.
-      const t0 = deps.clock.now();
-      const startMsBefore = time.startMs;
-      let stoppedAt = t0;
-      const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
-        stoppedAt = deps.clock.now();
-      });
-      const [servers] = await Promise.all([start(), stopped]);
-      time.stopMs += Math.max(0, deps.clock.now() - t0 - (time.startMs - startMsBefore));
-      const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-      deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
-          `ready in ${seconds(time.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`,
-      );
-      return servers;
+      if (pairsDone === 0 || config.server.restart === 'never') return Promise.resolve(current);
+      return restart(`pair ${pairsDone + 1}`);
+    },
+    forRerun(pairsDone) {
+      if (!current) throw new Error('targetServers: startFirst() was not called');
+      if (config.server.restart === 'never') return Promise.resolve(current);
+      return restart(`pair ${pairsDone + 1} again`);
     },
     async warmUpBefore(side, scenario) {
       if (!current) throw new Error('targetServers: startFirst() was not called');
       const key = `${side}/${scenario.name}`;
-      if (warm.has(key)) return;
+      if (warm.has(key)) return { redeals: 0, idlePids: [] };
       if (time.starts === 1)
         deps.log.info(
           `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1000).toFixed(1)} s (discarded)`,
         );
       const t0 = deps.clock.now();
       try {
-        await warmUp(deps, current[side], scenario);
+        const outcome = await warmUp(deps, current[side], scenario);
         warm.add(key);
+        if (outcome.redeals > 0)
+          deps.log.info(
+            `warm-up ${side} ${scenario.name}: a worker took no load, connections re-dealt ` +
+              `${outcome.redeals} time${outcome.redeals === 1 ? '' : 's'}` +
+              (outcome.idlePids.length > 0 ? ` (worker pid ${outcome.idlePids.join(', ')} still idle)` : ''),
+          );
+        return outcome;
       } finally {
         time.warmupMs += deps.clock.now() - t0;
       }
