@@ -13612,7 +13612,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input2, init = void 0) {
+    function fetch3(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14567,7 +14567,7 @@ var require_fetch = __commonJS({
       }
     }
     module2.exports = {
-      fetch: fetch2,
+      fetch: fetch3,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19105,7 +19105,7 @@ var require_undici = __commonJS({
     module2.exports.setGlobalDispatcher = setGlobalDispatcher;
     module2.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module2.exports.fetch = async function fetch2(init, options = void 0) {
+    module2.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -49847,7 +49847,7 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve: resolve2, basename } = __require("path");
-    var { readFileSync: readFileSync5 } = __require("fs");
+    var { readFileSync: readFileSync6 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string4) {
       try {
@@ -49855,7 +49855,7 @@ var require_multipart = __commonJS({
       } catch (error63) {
         try {
           const path4 = resolve2(string4);
-          const data = readFileSync5(path4, "utf8");
+          const data = readFileSync6(path4, "utf8");
           return JSON.parse(data);
         } catch (error64) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -49874,7 +49874,7 @@ var require_multipart = __commonJS({
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync5(path4);
+            const buffer = readFileSync6(path4);
             form.append(key, buffer, Object.assign({}, {
               filename: basename(path4)
             }, opts));
@@ -58700,8 +58700,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
+  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch3) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -58717,7 +58717,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch2(requestOptions.url, {
+    fetchResponse = await fetch3(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -81602,7 +81602,7 @@ function malformed(eventName, error63) {
 }
 
 // src/model/results.ts
-var REPORT_SCHEMA_VERSION = 1;
+var REPORT_SCHEMA_VERSION = 2;
 
 // src/stats/seeded-random.ts
 function createSeededRandom(seed) {
@@ -81654,42 +81654,49 @@ var METRICS = {
     name: "throughput",
     unit: "req/s",
     better: "higher",
+    scale: "relative",
     description: "completed 2xx/3xx responses per second of the measured window"
   },
   latency_p50: {
     name: "latency_p50",
     unit: "ms",
     better: "lower",
+    scale: "relative",
     description: "median response time, from per-response times in an HDR histogram"
   },
   latency_p90: {
     name: "latency_p90",
     unit: "ms",
     better: "lower",
+    scale: "relative",
     description: "90th percentile response time"
   },
   latency_p99: {
     name: "latency_p99",
     unit: "ms",
     better: "lower",
+    scale: "relative",
     description: "99th percentile response time"
   },
   cpu_per_request: {
     name: "cpu_per_request",
     unit: "CPU ms/req",
     better: "lower",
+    scale: "relative",
     description: "user+system CPU time of the whole server process tree over the window, per response"
   },
   rss_peak: {
     name: "rss_peak",
     unit: "bytes",
     better: "lower",
+    scale: "relative",
     description: "peak resident set size of the server process tree during the window"
   },
   error_rate: {
     name: "error_rate",
     unit: "fraction",
     better: "lower",
+    scale: "points",
     description: "errors, timeouts and non-2xx/3xx responses divided by requests"
   }
 };
@@ -81714,13 +81721,6 @@ function benjaminiHochberg(pValues) {
     adjusted[index] = runningMin;
   });
   return adjusted;
-}
-
-// src/stats/minimum-achievable-p-value.ts
-function minimumAchievablePValue(n) {
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`minimumAchievablePValue: n must be a non-negative integer, got ${n}`);
-  return Math.min(1, 2 / 2 ** n);
 }
 
 // src/compare/collect-pairs.ts
@@ -81762,14 +81762,30 @@ function decideGateVerdict(comparisons, incomplete) {
 }
 
 // src/compare/decide-verdict.ts
-function decideVerdict(input2) {
-  const { change, ci, qValue, better, threshold, alpha, ciAtLevel } = input2;
-  const worseBy = better === "lower" ? change : -change;
-  const significant = qValue <= alpha;
-  if (significant && worseBy >= threshold) return "regression";
-  if (significant && -worseBy >= threshold) return "improvement";
-  if (ciAtLevel && ci[0] >= -threshold && ci[1] <= threshold) return "unchanged";
+var MINIMUM_EFFECT_SHARE = 0.5;
+function decideVerdict(evidence, level) {
+  if (evidence.equivalence <= level) return "unchanged";
+  if (evidence.regression <= level) return "regression";
+  if (evidence.improvement <= level) return "improvement";
   return "inconclusive";
+}
+
+// src/compare/format-level.ts
+function formatLevel(level) {
+  return String(Number(level.toPrecision(3)));
+}
+
+// src/compare/describe-reach.ts
+function describeReach(pairs, level, familySize) {
+  const needed = Math.ceil(Math.log2(1 / level));
+  if (2 ** -pairs > level) {
+    return `${pairs} pair(s) can never reach p \u2264 ${formatLevel(level)}: the signed-rank test needs at least ${needed} pairs for that`;
+  }
+  const family = Math.max(1, familySize);
+  if (2 ** -pairs * family > level) {
+    return `${pairs} pairs reach p \u2264 ${formatLevel(level)} here only if other comparisons change too: with ${family} comparisons under false-discovery control a lone change needs p \u2264 ${formatLevel(level / family)}, which takes at least ${Math.ceil(Math.log2(family / level))} pairs`;
+  }
+  return void 0;
 }
 
 // src/compare/format-percent.ts
@@ -81779,6 +81795,36 @@ function formatPercent(fraction, options = {}) {
   if (!signed) return `${(fraction * 100).toFixed(digits)}%`;
   const text = `${Math.abs(fraction * 100).toFixed(digits)}%`;
   return fraction > 0 ? `+${text}` : fraction < 0 ? `\u2212${text}` : text;
+}
+
+// src/compare/judge-errors.ts
+var ERROR_RATE_LIMIT = 0.01;
+function judgeErrors(pairs) {
+  const rate = (pick2) => pairs.length === 0 ? 0 : pairs.reduce((sum, pair) => sum + pick2(pair).metrics.error_rate, 0) / pairs.length;
+  const baseRate = rate((p) => p.base);
+  const headRate = rate((p) => p.head);
+  const percent = (x) => formatPercent(x, { signed: false });
+  const sides = `head ${percent(headRate)}, base ${percent(baseRate)} of requests`;
+  const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
+  const fails = headRate - baseRate > ERROR_RATE_LIMIT ? {
+    effect: "fails",
+    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent(headRate)} of requests against base's ${percent(baseRate)}, more than the ${limitPoints} allowed`
+  } : void 0;
+  const erring = ["head", "base"].filter(
+    (side) => (side === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
+  );
+  const voids = erring.length > 0 ? {
+    effect: "voids",
+    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
+  } : void 0;
+  const verdict = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
+  return {
+    baseRate,
+    headRate,
+    verdict,
+    ...fails === void 0 ? {} : { fails },
+    ...voids === void 0 ? {} : { voids }
+  };
 }
 
 // src/compare/describe-trial-conditions.ts
@@ -81813,10 +81859,6 @@ function assertFiniteSample(values, label, minLength = 1) {
       throw new RangeError(`${label}: value at index ${index} is ${value}, expected a finite number`);
   });
 }
-function assertConfidenceLevel(level, label) {
-  if (!(level > 0 && level < 1))
-    throw new RangeError(`${label}: confidence level must be in (0, 1), got ${level}`);
-}
 
 // src/stats/element-at.ts
 function elementAt(values, index) {
@@ -81835,26 +81877,6 @@ function median(values) {
 function medianOfSorted(sorted) {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? elementAt(sorted, mid) : (elementAt(sorted, mid - 1) + elementAt(sorted, mid)) / 2;
-}
-
-// src/stats/walsh-averages.ts
-function walshAverages(d) {
-  assertFiniteSample(d, "walshAverages");
-  const n = d.length;
-  const averages = new Float64Array(n * (n + 1) / 2);
-  let k = 0;
-  d.forEach((di, i) => {
-    for (let j = i; j < n; j += 1) {
-      averages[k] = (di + (d[j] ?? Number.NaN)) / 2;
-      k += 1;
-    }
-  });
-  return averages.sort();
-}
-
-// src/stats/hodges-lehmann-one-sample.ts
-function hodgesLehmannOneSample(d) {
-  return medianOfSorted(walshAverages(d));
 }
 
 // src/stats/signed-rank-null-counts.ts
@@ -81919,163 +81941,155 @@ function standardNormalCdf(z2) {
   return complementaryErrorFunction(-z2 / Math.SQRT2) / 2;
 }
 
-// src/stats/standard-normal-quantile.ts
-function standardNormalQuantile(p) {
-  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
-  if (p === 0.5) return 0;
-  if (p > 0.5) return -standardNormalQuantile(1 - p);
-  let low = -40;
-  let high = 0;
-  for (let i = 0; i < 200; i += 1) {
-    const mid = (low + high) / 2;
-    if (mid === low || mid === high) break;
-    if (standardNormalCdf(mid) < p) low = mid;
+// src/stats/walsh-averages.ts
+function walshAverages(d) {
+  assertFiniteSample(d, "walshAverages");
+  const n = d.length;
+  const averages = new Float64Array(n * (n + 1) / 2);
+  let k = 0;
+  d.forEach((di, i) => {
+    for (let j = i; j < n; j += 1) {
+      averages[k] = (di + (d[j] ?? Number.NaN)) / 2;
+      k += 1;
+    }
+  });
+  return averages.sort();
+}
+
+// src/stats/signed-rank-inference.ts
+var SIGNED_RANK_EXACT_BELOW_N = 50;
+function signedRankInference(d) {
+  assertFiniteSample(d, "signedRankInference");
+  const n = d.length;
+  const walsh = walshAverages(d);
+  const m = walsh.length;
+  const upperTail = nullUpperTail(n);
+  const countAbove = (delta) => m - countBelow(walsh, delta, true);
+  const countUnder = (delta) => countBelow(walsh, delta, false);
+  return {
+    n,
+    estimate: medianOfSorted(walsh),
+    pAbove: (delta) => upperTail(countAbove(delta)),
+    pBelow: (delta) => upperTail(countUnder(delta)),
+    interval(tail) {
+      if (!(tail > 0 && tail < 0.5)) {
+        throw new RangeError(`signedRankInference: one-sided level must be in (0, 0.5), got ${tail}`);
+      }
+      const k = Math.max(1, largestQ(m, (q) => upperTail(m - q) <= tail) + 1);
+      const error63 = upperTail(m - (k - 1));
+      return {
+        low: walsh[k - 1] ?? Number.NaN,
+        high: walsh[m - k] ?? Number.NaN,
+        confidence: Math.max(0, 1 - 2 * error63)
+      };
+    }
+  };
+}
+var exactTails = /* @__PURE__ */ new Map();
+function exactTail(n) {
+  const cached2 = exactTails.get(n);
+  if (cached2 !== void 0) return cached2;
+  const m = n * (n + 1) / 2;
+  const counts = signedRankNullCounts(n);
+  const tail = new Float64Array(m + 2);
+  for (let v = m; v >= 0; v -= 1) tail[v] = (tail[v + 1] ?? 0) + (counts[v] ?? 0);
+  exactTails.set(n, tail);
+  return tail;
+}
+function nullUpperTail(n) {
+  const m = n * (n + 1) / 2;
+  if (n < SIGNED_RANK_EXACT_BELOW_N) {
+    const tail = exactTail(n);
+    const total = 2 ** n;
+    return (c) => c <= 0 ? 1 : c > m ? 0 : (tail[c] ?? 0) / total;
+  }
+  const mean = m / 2;
+  const sigma = Math.sqrt(n * (n + 1) * (2 * n + 1) / 24);
+  return (c) => c <= 0 ? 1 : c > m ? 0 : 1 - standardNormalCdf((c - 0.5 - mean) / sigma);
+}
+function largestQ(m, holds) {
+  let low = -1;
+  let high = m;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (holds(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+function countBelow(sorted, x, orEqual) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = low + high >>> 1;
+    const value = sorted[mid] ?? 0;
+    if (value < x || orEqual && value === x) low = mid + 1;
     else high = mid;
   }
-  return (low + high) / 2;
-}
-
-// src/stats/signed-rank-confidence-interval.ts
-function signedRankConfidenceInterval(d, level) {
-  assertConfidenceLevel(level, "signedRankConfidenceInterval");
-  const walsh = walshAverages(d);
-  const k = Math.max(1, criticalRank(d.length, (1 - level) / 2));
-  return [elementAt(walsh, k - 1), elementAt(walsh, walsh.length - k)];
-}
-function criticalRank(n, tailProbability) {
-  if (n > SIGNED_RANK_EXACT_MAX_N) {
-    const z2 = standardNormalQuantile(1 - tailProbability);
-    return Math.floor(n * (n + 1) / 4 - z2 * Math.sqrt(n * (n + 1) * (2 * n + 1) / 24));
-  }
-  const counts = signedRankNullCounts(n);
-  const target = (tailProbability - 10 * Number.EPSILON) * 2 ** n;
-  let cumulative = 0;
-  for (let q = 0; q < counts.length; q += 1) {
-    cumulative += counts[q] ?? 0;
-    if (cumulative >= target) return q;
-  }
-  return counts.length - 1;
-}
-
-// src/stats/average-ranks.ts
-function averageRanks(values) {
-  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
-  const ranks = new Array(values.length).fill(0);
-  const tieSizes = [];
-  let start = 0;
-  while (start < order.length) {
-    let end = start + 1;
-    while (end < order.length && order[end]?.value === order[start]?.value) end += 1;
-    const rank = (start + 1 + end) / 2;
-    for (let i = start; i < end; i += 1) {
-      const entry = order[i];
-      if (entry) ranks[entry.index] = rank;
-    }
-    tieSizes.push(end - start);
-    start = end;
-  }
-  return { ranks, tieSizes };
-}
-
-// src/stats/wilcoxon-signed-rank.ts
-function wilcoxonSignedRank(d) {
-  assertFiniteSample(d, "wilcoxonSignedRank", 0);
-  const nonZero = d.filter((x) => x !== 0);
-  const n = nonZero.length;
-  if (n === 0) return { statistic: 0, pValue: 1, method: "exact", n: 0 };
-  const { ranks, tieSizes } = averageRanks(nonZero.map(Math.abs));
-  const statistic = nonZero.reduce((sum, x, i) => x > 0 ? sum + (ranks[i] ?? 0) : sum, 0);
-  const hasTies = tieSizes.some((t) => t > 1);
-  if (n <= SIGNED_RANK_EXACT_MAX_N && !hasTies && n === d.length) {
-    return { statistic, pValue: exactPValue(statistic, n), method: "exact", n };
-  }
-  const mean = n * (n + 1) / 4;
-  const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
-  const sigma = Math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - tieTerm / 48);
-  const deviation = statistic - mean;
-  const z2 = (deviation - Math.sign(deviation) * 0.5) / sigma;
-  return { statistic, pValue: Math.min(1, 2 * standardNormalCdf(-Math.abs(z2))), method: "normal", n };
-}
-function exactPValue(statistic, n) {
-  const counts = signedRankNullCounts(n);
-  const upper = statistic > n * (n + 1) / 4;
-  let tail = 0;
-  counts.forEach((count, v) => {
-    if (upper ? v >= statistic : v <= statistic) tail += count;
-  });
-  return Math.min(1, 2 * tail / 2 ** n);
+  return low;
 }
 
 // src/compare/estimate-paired-change.ts
-function estimatePairedChange(values, level) {
+function estimatePairedChange(values, options = {}) {
   const usable = values.filter((v) => Number.isFinite(v.base) && Number.isFinite(v.head));
   const warnings = [];
   const skipped = values.length - usable.length;
   if (skipped > 0)
     warnings.push(`${skipped} pair(s) had a value that is not a finite number and were skipped`);
+  const scale = options.points === true ? "points" : "relative";
   if (usable.length === 0) {
     warnings.push("no pair had finite values on both sides: not compared");
     return {
       method: "none",
+      scale,
       pairs: 0,
       informativePairs: 0,
       baseMedian: 0,
       headMedian: 0,
       change: 0,
-      ci: [0, 0],
-      pValue: 1,
+      inference: void 0,
+      toChange: (x) => x,
+      toDifference: (x) => x,
       warnings
     };
   }
   const baseMedian = median(usable.map((v) => v.base));
   const headMedian = median(usable.map((v) => v.head));
-  const common = { pairs: usable.length, baseMedian, headMedian };
-  if (usable.every((v) => v.base === v.head)) {
+  const informativePairs = usable.filter((v) => v.base !== v.head).length;
+  if (informativePairs === 0 && options.points !== true) {
     warnings.push(`zero variance: base and head were identical in all ${usable.length} pair(s)`);
-    return {
-      ...common,
-      method: "identical",
-      informativePairs: 0,
-      change: 0,
-      ci: [0, 0],
-      pValue: 1,
-      warnings
-    };
   }
+  const common = { pairs: usable.length, informativePairs, baseMedian, headMedian, scale };
   const ratioUndefined = usable.filter((v) => v.base !== v.head && (v.base <= 0 || v.head <= 0)).length;
+  if (scale === "points") {
+    return finish(
+      { ...common, method: "points" },
+      usable.map((v) => v.head - v.base),
+      (x) => x,
+      (x) => x,
+      warnings
+    );
+  }
   if (ratioUndefined === 0) {
     const logRatios = usable.map((v) => v.base === v.head ? 0 : Math.log(v.head / v.base));
-    const test2 = wilcoxonSignedRank(logRatios);
-    const [low2, high2] = signedRankConfidenceInterval(logRatios, level);
-    const change2 = Math.expm1(hodgesLehmannOneSample(logRatios));
-    return {
-      ...common,
-      method: "log-ratio",
-      informativePairs: test2.n,
-      change: change2,
-      ci: [Math.expm1(low2), Math.expm1(high2)],
-      pValue: test2.pValue,
-      warnings
-    };
+    return finish({ ...common, method: "log-ratio" }, logRatios, Math.expm1, Math.log1p, warnings);
   }
-  const differences = usable.map((v) => v.head - v.base);
   const pooledMean = usable.reduce((sum, v) => sum + Math.abs(v.base) + Math.abs(v.head), 0) / (2 * usable.length);
-  const scale = baseMedian > 0 ? baseMedian : pooledMean;
+  const divisor = baseMedian > 0 ? baseMedian : pooledMean;
   warnings.push(
     `${ratioUndefined} pair(s) had a value \u2264 0 on one side only, so ratios are undefined: compared head \u2212 base ` + (baseMedian > 0 ? `per pair, relative to base's median (${baseMedian})` : `per pair, relative to the mean of both sides (${pooledMean}) because base's median is ${baseMedian}; read the change as approximate`)
   );
-  const test = wilcoxonSignedRank(differences);
-  const [low, high] = signedRankConfidenceInterval(differences, level);
-  const change = hodgesLehmannOneSample(differences) / scale;
-  return {
-    ...common,
-    method: "difference",
-    informativePairs: test.n,
-    change,
-    ci: [low / scale, high / scale],
-    pValue: test.pValue,
+  return finish(
+    { ...common, method: "difference" },
+    usable.map((v) => v.head - v.base),
+    (x) => Math.max(-1, x / divisor),
+    (change) => change * divisor,
     warnings
-  };
+  );
+}
+function finish(common, differences, toChange, toDifference, warnings) {
+  const inference = signedRankInference(differences);
+  return { ...common, change: toChange(inference.estimate), inference, toChange, toDifference, warnings };
 }
 
 // src/compare/estimate-pairs-needed.ts
@@ -82084,10 +82098,12 @@ function estimatePairsNeeded(input2) {
   const { pairs, change, ci, threshold, minimumPairs } = input2;
   const halfWidth = (ci[1] - ci[0]) / 2;
   const distance2 = Math.abs(change);
-  const margin = distance2 < threshold ? threshold - distance2 : distance2;
+  const bar = MINIMUM_EFFECT_SHARE * threshold;
+  const towardsUnchanged = distance2 < (threshold + bar) / 2;
+  const margin = towardsUnchanged ? threshold - distance2 : distance2 - bar;
   const needed = margin > 0 ? Math.ceil(pairs * (halfWidth / margin) ** 2) : Number.POSITIVE_INFINITY;
   const more = Math.max(needed - pairs, minimumPairs - pairs, 1);
-  const goal = distance2 < threshold ? `fit inside \xB1${formatPercent(threshold, { signed: false })}` : "exclude 0";
+  const goal = towardsUnchanged ? `fit inside \xB1${formatPercent(threshold, { signed: false })}` : `exclude \xB1${formatPercent(bar, { signed: false })} (half the threshold)`;
   const why = `the interval (\xB1${formatPercent(halfWidth, { signed: false })} around ${formatPercent(change)}) must ${goal}; a rough estimate assuming it narrows as 1/\u221An`;
   if (!Number.isFinite(more) || more > PRACTICAL_LIMIT) {
     return `inconclusive: more than ${PRACTICAL_LIMIT} more pairs would be needed (${why}); reduce the noise or raise the threshold instead`;
@@ -82095,16 +82111,10 @@ function estimatePairsNeeded(input2) {
   return `inconclusive: roughly ${more} more pair(s) (${pairs + more} in all) might settle it (${why})`;
 }
 
-// src/compare/format-level.ts
-function formatLevel(level) {
-  return String(Number(level.toPrecision(3)));
-}
-
 // src/compare/compare-gate.ts
 function compareGate(input2) {
   const { trials, scenarios, gate } = input2;
-  const level = 1 - gate.alpha;
-  const significanceLevel = input2.significanceLevel ?? gate.alpha;
+  const level = input2.significanceLevel ?? gate.alpha;
   const plannedPairs = input2.plannedPairs ?? gate.trials;
   const gated = new Set(gate.metrics);
   const warnings = [];
@@ -82124,23 +82134,33 @@ function compareGate(input2) {
       warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
     }
     const conditions = describeTrialConditions(collected.readings);
+    const errors = judgeErrors(collected.pairs);
+    const pairIndices = collected.pairs.map((p) => p.pair);
     for (const metric of HTTP_METRICS) {
       const values = collected.pairs.map((p) => ({
         base: p.base.metrics[metric],
         head: p.head.metrics[metric]
       }));
-      const estimate = estimatePairedChange(values, level);
+      const byRule = metric === "error_rate";
+      const estimate = estimatePairedChange(values, { points: METRICS[metric].scale === "points" });
       drafts.push({
         scenario,
         metric,
-        gated: gated.has(metric),
+        gated: byRule || gated.has(metric),
+        byRule,
+        pairIndices,
         estimate,
+        tests: runTests(estimate, METRICS[metric].better, gate.threshold),
+        errors,
         warnings: [...estimate.warnings, ...conditions]
       });
     }
   }
-  const qValues = adjustByFamily(drafts);
-  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
+  const evidence = adjustByFamily(drafts);
+  const familySize = (isGated) => drafts.filter((d) => d.gated === isGated && !d.byRule).length;
+  const comparisons = drafts.map(
+    (draft, i) => finish2(draft, evidence[i], gate, level, draft.byRule ? 1 : familySize(draft.gated))
+  );
   return {
     comparisons,
     verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
@@ -82148,42 +82168,72 @@ function compareGate(input2) {
     warnings
   };
 }
-function adjustByFamily(drafts) {
-  const qValues = new Array(drafts.length).fill(1);
-  for (const family of [true, false]) {
-    const members2 = drafts.flatMap((d, index) => d.gated === family ? [index] : []);
-    const adjusted = benjaminiHochberg(members2.map((index) => drafts[index]?.estimate.pValue ?? 1));
-    members2.forEach((index, k) => qValues[index] = adjusted[k] ?? 1);
-  }
-  return qValues;
+function runTests(estimate, better, threshold) {
+  const { inference } = estimate;
+  if (inference === void 0) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
+  const bar = MINIMUM_EFFECT_SHARE * threshold;
+  const up = inference.pAbove(estimate.toDifference(bar));
+  const down = inference.pBelow(estimate.toDifference(-bar));
+  const equivalence = Math.max(
+    inference.pAbove(estimate.toDifference(-threshold)),
+    inference.pBelow(estimate.toDifference(threshold))
+  );
+  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
+  return better === "lower" ? { regression: up, improvement: down, equivalence, noChange } : { regression: down, improvement: up, equivalence, noChange };
 }
-function finish(draft, qValue, gate, significanceLevel) {
-  const { estimate } = draft;
-  const warnings = [...draft.warnings];
-  const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
-  const ciAtLevel = estimate.pairs >= minimumPairs;
-  if (estimate.method !== "identical" && estimate.method !== "none" && minimumAchievablePValue(estimate.informativePairs) > significanceLevel) {
-    warnings.push(
-      `${estimate.informativePairs} pair(s) with a difference can never reach p \u2264 ${formatLevel(significanceLevel)}: the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`
-    );
+function adjustByFamily(drafts) {
+  const adjusted = drafts.map((d) => ({
+    evidence: {
+      regression: d.tests.regression,
+      improvement: d.tests.improvement,
+      equivalence: d.tests.equivalence
+    },
+    qValue: d.tests.noChange
+  }));
+  for (const family of [true, false]) {
+    const members2 = drafts.flatMap((d, index) => d.gated === family && !d.byRule ? [index] : []);
+    const pick2 = (test) => benjaminiHochberg(members2.map((index) => drafts[index]?.tests[test] ?? 1));
+    const [regression, improvement, noChange] = [pick2("regression"), pick2("improvement"), pick2("noChange")];
+    members2.forEach((index, k) => {
+      const equivalence = drafts[index]?.tests.equivalence ?? 1;
+      adjusted[index] = {
+        evidence: { regression: regression[k] ?? 1, improvement: improvement[k] ?? 1, equivalence },
+        qValue: noChange[k] ?? 1
+      };
+    });
   }
-  const verdict = estimate.method === "identical" ? "unchanged" : estimate.method === "none" ? "inconclusive" : decideVerdict({
-    change: estimate.change,
-    ci: estimate.ci,
-    qValue,
-    better: METRICS[draft.metric].better,
-    threshold: gate.threshold,
-    alpha: significanceLevel,
-    ciAtLevel
-  });
-  if (verdict === "inconclusive" && estimate.method !== "none") {
+  return adjusted;
+}
+function finish2(draft, adjusted, gate, level, familySize) {
+  const { estimate, errors } = draft;
+  const evidence = adjusted?.evidence ?? { regression: 1, improvement: 1, equivalence: 1 };
+  const qValue = adjusted?.qValue ?? 1;
+  const warnings = [...draft.warnings];
+  const interval = estimate.inference?.interval(level);
+  const ci = interval ? [estimate.toChange(interval.low), estimate.toChange(interval.high)] : [0, 0];
+  const confidence = interval?.confidence ?? 0;
+  const reach = describeReach(estimate.pairs, level, familySize);
+  if (reach !== void 0 && estimate.informativePairs > 0) warnings.push(reach);
+  let verdict;
+  let ruling;
+  if (draft.byRule) {
+    verdict = errors.verdict;
+    ruling = errors.fails;
+  } else if (errors.voids !== void 0) {
+    verdict = "inconclusive";
+    ruling = errors.voids;
+  } else {
+    verdict = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
+  }
+  if (ruling !== void 0) warnings.unshift(ruling.text);
+  if (verdict === "inconclusive" && estimate.inference !== void 0 && ruling === void 0) {
     warnings.push(
       estimatePairsNeeded({
         pairs: estimate.pairs,
         change: estimate.change,
-        ci: estimate.ci,
+        ci,
         threshold: gate.threshold,
-        minimumPairs
+        minimumPairs: Math.ceil(Math.log2(1 / level))
       })
     );
   }
@@ -82192,24 +82242,35 @@ function finish(draft, qValue, gate, significanceLevel) {
     metric: draft.metric,
     gated: draft.gated,
     pairs: estimate.pairs,
+    pairIndices: draft.pairIndices,
     baseMedian: estimate.baseMedian,
     headMedian: estimate.headMedian,
+    scale: estimate.scale,
     change: estimate.change,
-    ci: estimate.ci,
-    pValue: estimate.pValue,
+    ci,
+    confidence,
+    level,
+    significant: ruling?.effect !== "voids" && qValue <= 2 * level,
+    pValue: draft.tests.noChange,
     qValue,
+    evidence,
     verdict,
+    ...ruling === void 0 ? {} : { errors: ruling },
     warnings
   };
 }
 
 // src/compare/sequential.ts
 var LOOK_EVERY = 4;
-function planSequentialDesign(gate) {
-  const { minTrials, trials, alpha } = gate;
-  if (!Number.isInteger(minTrials) || !Number.isInteger(trials) || minTrials < 1 || minTrials > trials) {
-    throw new RangeError(`expected 1 \u2264 minTrials \u2264 trials, got minTrials ${minTrials}, trials ${trials}`);
+function planSequentialDesign(gate, fitPairs) {
+  const { minTrials, alpha } = gate;
+  if (!Number.isInteger(minTrials) || !Number.isInteger(gate.trials) || minTrials < 1 || minTrials > gate.trials) {
+    throw new RangeError(
+      `expected 1 \u2264 minTrials \u2264 trials, got minTrials ${minTrials}, trials ${gate.trials}`
+    );
   }
+  const fit = fitPairs === void 0 || !Number.isFinite(fitPairs) ? gate.trials : Math.floor(fitPairs);
+  const trials = Math.max(minTrials, Math.min(gate.trials, fit));
   const looks = [];
   for (let pairs = minTrials; pairs < trials; pairs += LOOK_EVERY) looks.push(pairs);
   looks.push(trials);
@@ -82217,18 +82278,26 @@ function planSequentialDesign(gate) {
   const alphas = spent.map((total, k) => total - (k > 0 ? spent[k - 1] ?? 0 : 0));
   return { minPairs: minTrials, maxPairs: trials, looks, alphas };
 }
+function fitPairsToBudget(input2) {
+  const { budgetMs, elapsedMs, pairsDone } = input2;
+  const pairCostMs = input2.pairCostMs ?? (pairsDone > 0 ? elapsedMs / pairsDone : 0);
+  if (pairsDone <= 0 || !(pairCostMs > 0)) return Number.POSITIVE_INFINITY;
+  return pairsDone + Math.max(0, Math.floor((budgetMs - elapsedMs) / pairCostMs));
+}
 function spendAlpha(alpha, t) {
   const fraction = Math.min(1, Math.max(0, t));
   return alpha * Math.log(1 + (Math.E - 1) * fraction);
 }
 function evaluateLook(input2) {
   const { design, look } = input2;
-  const significanceLevel = design.alphas[look];
+  const planned = design.alphas[look];
   const lookPairs = design.looks[look];
-  if (significanceLevel === void 0 || lookPairs === void 0) {
+  if (planned === void 0 || lookPairs === void 0) {
     throw new RangeError(`look ${look} is not one of the ${design.looks.length} planned looks`);
   }
-  const last = look === design.looks.length - 1;
+  const spentBefore = design.alphas.slice(0, look).reduce((sum, a) => sum + a, 0);
+  const significanceLevel = input2.spendRest === true ? input2.gate.alpha - spentBefore : planned;
+  const last = look === design.looks.length - 1 || input2.spendRest === true;
   const outcome = compareGate({
     trials: input2.trials,
     scenarios: input2.scenarios,
@@ -82257,19 +82326,87 @@ function evaluateLook(input2) {
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open4}` };
 }
 
+// src/config/defaults.ts
+var HTTP_METHODS = [
+  "GET",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "HEAD",
+  "OPTIONS"
+];
+var DEFAULTS2 = {
+  build: [],
+  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4, restart: "pair" },
+  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 1e3, pipelining: 1 },
+  gate: {
+    threshold: 0.05,
+    alpha: 0.05,
+    metrics: DEFAULT_GATED_METRICS,
+    trials: 20,
+    minTrials: 8,
+    budgetMs: 16e4
+  }
+};
+var LIMITS = {
+  startupTimeoutMs: { min: 1e3 },
+  connections: { min: 1, max: 1e3 },
+  durationMs: { min: 1e3 },
+  warmupMs: { min: 0 },
+  pipelining: { min: 1, max: 100 },
+  trials: { min: 2, max: 200 },
+  budgetMs: { min: 1e3 }
+};
+
+// src/config/durations.ts
+var MS_PER_UNIT = { h: 36e5, m: 6e4, s: 1e3, ms: 1 };
+var DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+function parseDurationMs(value) {
+  if (typeof value === "number") {
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * MS_PER_UNIT.s) : void 0;
+  }
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return parseDurationMs(Number(text));
+  const match = DURATION_PATTERN.exec(text);
+  if (text === "" || match === null) return void 0;
+  const [, hours, minutes, seconds, millis] = match;
+  const totalMs = Number(hours ?? 0) * MS_PER_UNIT.h + Number(minutes ?? 0) * MS_PER_UNIT.m + Number(seconds ?? 0) * MS_PER_UNIT.s + Number(millis ?? 0) * MS_PER_UNIT.ms;
+  return Math.round(totalMs);
+}
+function formatDurationMs(durationMs) {
+  if (!Number.isInteger(durationMs) || durationMs < 0) {
+    throw new RangeError(`formatDurationMs: expected whole non-negative ms, got ${durationMs}`);
+  }
+  if (durationMs === 0) return "0s";
+  let restMs = durationMs;
+  let text = "";
+  for (const unit of ["h", "m", "s", "ms"]) {
+    const count = Math.floor(restMs / MS_PER_UNIT[unit]);
+    if (count > 0) text += `${count}${unit}`;
+    restMs -= count * MS_PER_UNIT[unit];
+  }
+  return text;
+}
+
 // src/measure/find-idle-workers.ts
 var MIN_BUSY_CPU_MS = 50;
 var IDLE_FRACTION = 0.05;
 function findIdleWorkers(processes) {
-  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
-  const workers = processes.filter((p) => !parents.has(p.pid));
+  const workers = findWorkers(processes);
   if (workers.length < 2) return [];
   const busiestCpuMs = Math.max(...workers.map((w) => w.cpuMs));
   if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
   return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
 }
+function findWorkers(processes) {
+  const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
+  return processes.filter((p) => !parents.has(p.pid));
+}
 
 // src/measure/to-reading.ts
+var MIN_RESPONSES = 20;
+var STEP_SHARE_OF_THRESHOLD = 0.25;
 function toReading(context3, load, window2) {
   const seconds = load.durationMs / 1e3;
   const failed = load.errors + load.timeouts + load.non2xx;
@@ -82283,13 +82420,14 @@ function toReading(context3, load, window2) {
     rss_peak: window2.rssPeakBytes,
     error_rate: attempts > 0 ? failed / attempts : 0
   };
-  const warnings = [];
+  const warnings = [...window2.warnings ?? []];
   if (load.responses === 0) warnings.push("no responses in this trial: per-request metrics are 0");
   if (load.connectionClose) {
     warnings.push(
       "the server answers `Connection: close` to keep-alive requests: latency numbers are unreliable (use a keep-alive worker such as gunicorn -k gthread or uvicorn)"
     );
   }
+  warnings.push(...describeResolution(context3, load.responses, window2));
   for (const idle of findIdleWorkers(window2.processes)) {
     warnings.push(
       `worker pid ${idle.pid} used ${idle.cpuMs.toFixed(0)} CPU ms while the busiest used ${idle.busiestCpuMs.toFixed(0)}: keep-alive connections all landed on other workers; set \`connections\` above workers \xD7 threads (now ${context3.scenario.connections})`
@@ -82316,6 +82454,53 @@ function toReading(context3, load, window2) {
     warnings
   };
 }
+function describeResolution(context3, responses, window2) {
+  if (responses === 0) return [];
+  const threshold = context3.threshold ?? DEFAULTS2.gate.threshold;
+  const { connections, durationMs } = context3.scenario;
+  const duration3 = formatDurationMs(Math.max(0, Math.round(durationMs)));
+  const settings = `make \`duration\` longer (now ${duration3}) or, if the server has idle workers, raise \`connections\` (now ${connections})`;
+  const warnings = [];
+  const minResponses = Math.max(MIN_RESPONSES, Math.ceil(1 / (STEP_SHARE_OF_THRESHOLD * threshold)));
+  if (responses < minResponses) {
+    warnings.push(
+      `only ${responses} responses in this trial: one more or less moves the per-request metrics by ${formatShare(1 / responses)}, too coarse for the ${formatShare(threshold)} threshold; ${settings} so that a trial holds at least ${minResponses}`
+    );
+  }
+  const resolutionMs = window2.cpuResolutionMs;
+  if (resolutionMs !== void 0 && resolutionMs > STEP_SHARE_OF_THRESHOLD * threshold * window2.cpuMs) {
+    const neededMs = resolutionMs / (STEP_SHARE_OF_THRESHOLD * threshold);
+    warnings.push(
+      `the server used ${formatMs(window2.cpuMs)} CPU ms in this trial, read in steps of ${formatMs(resolutionMs)} ms: too coarse to tell a ${formatShare(threshold)} change in CPU per request; ${settings} so that it uses at least ${formatMs(neededMs)} CPU ms per trial`
+    );
+  }
+  return warnings;
+}
+var formatShare = (fraction) => `${Number((fraction * 100).toPrecision(2))}%`;
+var formatMs = (ms) => String(Number(ms.toPrecision(3)));
+
+// src/measure/assert-mostly-answered.ts
+var MOSTLY_FAILED = 0.5;
+async function assertMostlyAnswered(reading, server, sampler, spec) {
+  const rate = reading.metrics.error_rate;
+  if (!(rate > MOSTLY_FAILED)) return;
+  const sample = sampler === void 0 ? void 0 : await sampler.sample(spec);
+  const tail = await server.logTail();
+  throw new RunError(
+    `the ${reading.side} server failed ${(rate * 100).toFixed(1)}% of the requests of \`${reading.scenario}\` in pair ${reading.pair + 1} (${reading.errors} of about ${reading.responses + reading.errors} failed): a benchmark that mostly fails measures nothing`,
+    `check that ${spec.method} ${spec.url.replace(/^https?:\/\/[^/]+/, "")} answers 2xx on the ${reading.side} commit (a sample response and the server log (${server.logFile}) are below)`,
+    `${describeSample(sample)}
+--- server log tail ---
+${tail}`
+  );
+}
+function describeSample(sample) {
+  if (sample === void 0) return "--- no sample response was taken ---";
+  if (sample.status === void 0)
+    return `--- sample request: no response (${sample.error ?? "unknown error"}) ---`;
+  return `--- sample response: HTTP ${sample.status} ---
+${sample.bodyStart}`;
+}
 
 // src/measure/measure-trial.ts
 function loadSpecFor(server, scenario, durationMs) {
@@ -82338,12 +82523,37 @@ async function measureTrial(deps, server, scenario, where) {
   });
   const window2 = await watch.stop();
   await assertAlive(server, `while measuring \`${scenario.name}\``);
-  return toReading({ scenario, ...where, startedAt }, load, window2);
+  const reading = toReading({ scenario, ...where, startedAt }, load, window2);
+  await assertMostlyAnswered(
+    reading,
+    server,
+    deps.sampler,
+    loadSpecFor(server, scenario, scenario.durationMs)
+  );
+  return reading;
 }
+var MAX_REDEALS = 2;
+var REDEAL_MS = 500;
 async function warmUp(deps, server, scenario) {
-  if (scenario.warmupMs <= 0) return;
-  await deps.load.run(loadSpecFor(server, scenario, scenario.warmupMs));
+  if (scenario.warmupMs <= 0) return { redeals: 0, idlePids: [] };
+  let window2 = await warmUpWindow(deps, server, scenario, scenario.warmupMs);
+  let redeals = 0;
+  const canSpread = () => scenario.connections >= findWorkers(window2.processes).length;
+  while (findIdleWorkers(window2.processes).length > 0 && redeals < MAX_REDEALS && canSpread()) {
+    redeals += 1;
+    window2 = await warmUpWindow(deps, server, scenario, Math.min(scenario.warmupMs, REDEAL_MS));
+  }
+  return { redeals, idlePids: findIdleWorkers(window2.processes).map((w) => w.pid) };
+}
+async function warmUpWindow(deps, server, scenario, durationMs) {
+  const watch = await deps.stats.watch(server.pid);
+  await deps.load.run(loadSpecFor(server, scenario, durationMs)).catch(async (error63) => {
+    await watch.stop();
+    throw error63;
+  });
+  const window2 = await watch.stop();
   await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
+  return window2;
 }
 async function assertAlive(server, when) {
   if (server.isAlive()) return;
@@ -82355,22 +82565,13 @@ async function assertAlive(server, when) {
 }
 
 // src/measure/why-rerun.ts
-var MAX_ERROR_RATE = 0.01;
 var MAX_STEAL_FRACTION = 0.5;
 function whyRerun(reading) {
   const idle = findIdleWorkers(reading.processes);
   if (idle.length > 0) return `worker pid ${idle.map((w) => w.pid).join(", ")} idle`;
-  if (reading.metrics.error_rate > MAX_ERROR_RATE) {
-    return `${(reading.metrics.error_rate * 100).toFixed(1)}% of requests failed`;
-  }
   if (reading.stealFraction > MAX_STEAL_FRACTION)
     return `${(reading.stealFraction * 100).toFixed(0)}% CPU steal`;
   return void 0;
-}
-
-// src/report/decision-level.ts
-function decisionLevels(report) {
-  return { alpha: report.gate.alpha, level: report.sequential?.level ?? report.gate.alpha };
 }
 
 // src/report/format-number.ts
@@ -82416,7 +82617,7 @@ function formatBytes(bytes) {
   const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
   return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
 }
-function formatDurationMs(durationMs) {
+function formatDurationMs2(durationMs) {
   const nonFinite = formatNonFinite(durationMs);
   if (nonFinite !== void 0) return `${nonFinite} ms`;
   const sign = durationMs < 0 ? "-" : "";
@@ -82452,11 +82653,12 @@ function describeConditions(report, outline, inline3) {
   const conditions = [
     { label: "Pairs", value: describePairs(report, outline, inline3) },
     ...report.servers === void 0 ? [] : [{ label: "Servers", value: describeServers(report.servers, inline3) }],
+    ...report.reruns === void 0 ? [] : [{ label: "Re-runs", value: describeReruns(report.reruns, report.servers?.restart, inline3) }],
     ...outline.scenarios.flatMap(
       ({ name, summary: summary2 }) => summary2 === void 0 ? [] : [
         {
           label: "Load",
-          value: `${inline3.code(name)}: ${inline3.text(summary2.method)} ${inline3.code(summary2.path)}, ${summary2.connections} connection${summary2.connections === 1 ? "" : "s"}, ${formatDurationMs(summary2.durationMs)} per trial after ${formatDurationMs(summary2.warmupMs)} warm-up`
+          value: `${inline3.code(name)}: ${inline3.text(summary2.method)} ${inline3.code(summary2.path)}, ${summary2.connections} connection${summary2.connections === 1 ? "" : "s"}, ${formatDurationMs2(summary2.durationMs)} per trial after ${formatDurationMs2(summary2.warmupMs)} warm-up`
         }
       ]
     ),
@@ -82481,53 +82683,66 @@ function describeConditions(report, outline, inline3) {
   return conditions;
 }
 function describePairs(report, outline, inline3) {
-  const planned = `${report.gate.trials} planned per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
-  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
+  const planned = `up to ${report.gate.trials} per scenario within a ${formatDurationMs2(report.gate.budgetMs)} budget`;
+  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsCompared));
   const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
-  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
+  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsCompared, 0);
   const seq = report.sequential;
   const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline3.text(seq.reason)} (looks at ${seq.looks.join(", ")} pairs)` : "";
   const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
-  if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
+  if (counts.size <= 1) return `${only ?? 0} compared of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(
-    (scenario) => `${inline3.code(scenario.name)} ${scenario.pairsRun}`
+    (scenario) => `${inline3.code(scenario.name)} ${scenario.pairsCompared}`
   );
-  return `${perScenario.join(", ")} run of ${planned}; ${interleaving}`;
+  return `${perScenario.join(", ")} compared of ${planned}; ${interleaving}`;
 }
 function describeServers(servers, inline3) {
   const setting = inline3.code(`server.restart: ${servers.restart}`);
   const times = `started ${servers.starts} time${servers.starts === 1 ? "" : "s"} per side`;
   return servers.restart === "pair" ? `fresh base and head processes, started and warmed up before each pair (${setting}; ${times})` : `one process per side for the whole gate (${setting}): a lasting difference between the two processes, even of identical code, reads as a change`;
 }
+var LISTED_RERUN_REASONS = 3;
+function describeReruns(reruns, restart, inline3) {
+  const cap = `${formatDurationMs2(reruns.capMs)} cap`;
+  const listed = reruns.reasons.slice(0, LISTED_RERUN_REASONS).map((reason) => inline3.text(reason));
+  const more = reruns.reasons.length - listed.length;
+  const why = listed.length === 0 ? "" : ` (${listed.join("; ")}${more > 0 ? `; ${more} more` : ""})`;
+  const where = restart === "never" ? "on the same servers" : "on fresh servers";
+  const ran = reruns.count === 0 ? `${reruns.refused > 0 ? "none ran" : "none needed"} (${cap})` : `${reruns.count} set-aside pair${reruns.count === 1 ? "" : "s"} measured again ${where}${why}; ${formatDurationMs2(reruns.spentMs)} of the ${cap}`;
+  const refused = reruns.refused === 0 ? "" : `; ${reruns.refused} set-aside pair${reruns.refused === 1 ? "" : "s"} kept without a re-run (no room left in the cap or the budget)`;
+  const redealt = reruns.redeals === 0 ? "" : `; connections re-dealt in ${reruns.redeals} extra warm-up${reruns.redeals === 1 ? "" : "s"} where a worker took no load`;
+  return ran + refused + redealt;
+}
 function describeTimings(timings, inline3) {
   const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
-  const listed = phases.map(([phase, ms]) => `${inline3.text(phase)} ${formatDurationMs(ms)}`).join(", ");
+  const listed = phases.map(([phase, ms]) => `${inline3.text(phase)} ${formatDurationMs2(ms)}`).join(", ");
   const total = timings.total;
   if (total === void 0) return listed || "not recorded";
-  return listed ? `${formatDurationMs(total)} total (${listed})` : `${formatDurationMs(total)} total`;
+  return listed ? `${formatDurationMs2(total)} total (${listed})` : `${formatDurationMs2(total)} total`;
 }
 
 // src/report/format-change.ts
 function formatChange(change, options = {}) {
-  const text = formatSignedPercent(change);
+  const text = formatSigned(change, options.scale ?? "relative");
   return options.significant === false ? `~ ${text}` : text;
 }
-function formatSignedPercent(change) {
+function formatSigned(change, scale) {
   if (Number.isNaN(change)) return "n/a";
+  const unit = scale === "points" ? " pp" : "%";
   const magnitude = groupThousands(Math.abs(change * 100), 1);
-  if (magnitude === "0.0") return "0.0%";
-  return `${change > 0 ? "+" : "-"}${magnitude}%`;
+  if (magnitude === "0.0") return `0.0${unit}`;
+  return `${change > 0 ? "+" : "-"}${magnitude}${unit}`;
 }
-function formatInterval(interval) {
-  return `${formatChange(interval[0])} \u2026 ${formatChange(interval[1])}`;
+function formatInterval(interval, scale = "relative") {
+  return `${formatChange(interval[0], { scale })} \u2026 ${formatChange(interval[1], { scale })}`;
 }
-function isSignificant(comparison, alpha) {
-  return comparison.qValue <= alpha;
+function confidenceLabel(confidence) {
+  const tenths = Math.floor(confidence * 1e3 + 1e-9) / 10;
+  return `${tenths}% CI`;
 }
-function confidenceLabel(alpha) {
-  const level = Math.round((1 - alpha) * 1e3) / 10;
-  return `${level}% CI`;
+function tableConfidence(comparisons) {
+  return comparisons.length === 0 ? 0 : Math.min(...comparisons.map((c) => c.confidence));
 }
 
 // src/report/describe-headline.ts
@@ -82540,37 +82755,46 @@ var TITLES = {
 };
 var NAMED_HIGHLIGHTS = 3;
 function describeHeadline(report, outline, inline3) {
+  const failedByErrors = outline.highlights.some((c) => c.errors?.effect === "fails");
   return {
     headline: outline.headline,
-    title: TITLES[outline.headline],
+    title: failedByErrors ? "head answers errors" : TITLES[outline.headline],
     summary: describeSummary(report, outline, inline3),
     commits: describeCommits(report, inline3)
   };
 }
 function describeSummary(report, outline, inline3) {
-  const listed = listHighlights(outline.highlights, decisionLevels(report), inline3);
+  const listed = listHighlights(outline.highlights, inline3);
   switch (outline.headline) {
     case "failed": {
       const readings = report.trials.length;
       return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural2(readings)} taken).`;
     }
-    case "regression":
+    case "regression": {
+      const byErrors = outline.highlights.find((c) => c.errors?.effect === "fails");
+      if (byErrors?.errors !== void 0) {
+        return `${inline3.code(byErrors.scenario)}: ${inline3.text(byErrors.errors.text)}. Error responses are cheap, so no metric of it is read as a speed change.`;
+      }
       return listed ? `Regressed: ${listed}.` : `${report.regressions} gated comparison${plural2(report.regressions)} regressed.`;
+    }
     case "improvement":
       return `Improved${listed ? `: ${listed}` : ""}, with no gated regression.`;
     case "inconclusive":
       return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}; more pairs would settle it.`;
     case "unchanged": {
       const scenarios = outline.scenarios.length;
-      return `No gated metric changed significantly by ${formatPercentShort(report.gate.threshold)} or more (${outline.gatedCount} comparison${plural2(outline.gatedCount)} across ${scenarios} scenario${plural2(scenarios)}).`;
+      return `Every gated metric was shown to be within \xB1${formatPercentShort(report.gate.threshold)} (${outline.gatedCount} comparison${plural2(outline.gatedCount)} across ${scenarios} scenario${plural2(scenarios)}).`;
     }
   }
 }
-function listHighlights(highlights, levels, inline3) {
+function listHighlights(highlights, inline3) {
   const byScenario = /* @__PURE__ */ new Map();
   for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, levels.level) });
-    const interval = `${confidenceLabel(levels.alpha)} ${formatInterval(comparison.ci)}`;
+    const change = formatChange(comparison.change, {
+      significant: comparison.significant,
+      scale: comparison.scale
+    });
+    const interval = `${confidenceLabel(comparison.confidence)} ${formatInterval(comparison.ci, comparison.scale)}`;
     const items = byScenario.get(comparison.scenario) ?? [];
     items.push(`${metricLabel(comparison.metric, inline3)} ${change} (${interval})`);
     byScenario.set(comparison.scenario, items);
@@ -82615,15 +82839,19 @@ function formatLatencyMs(latencyMs) {
 }
 
 // src/report/describe-rows.ts
-function describeComparison(comparison, alpha, inline3) {
+function describeComparison(comparison, inline3) {
   return {
     metric: metricLabel(comparison.metric, inline3),
     gated: comparison.gated,
     base: formatValue(comparison.metric, comparison.baseMedian),
     head: formatValue(comparison.metric, comparison.headMedian),
-    change: formatChange(comparison.change, { significant: isSignificant(comparison, alpha) }),
-    interval: formatInterval(comparison.ci),
-    verdict: comparison.verdict
+    change: formatChange(comparison.change, {
+      significant: comparison.significant,
+      scale: comparison.scale
+    }),
+    interval: comparison.errors?.effect === "voids" ? "\u2014" : formatInterval(comparison.ci, comparison.scale),
+    verdict: comparison.verdict,
+    errors: comparison.errors?.effect
   };
 }
 var TRIAL_HEADERS = [
@@ -82698,6 +82926,14 @@ ${body}
 ${fence}`;
 }
 
+// src/report/describe-legend.ts
+function describeLegend(report) {
+  const threshold = formatPercentShort(report.gate.threshold);
+  const half = formatPercentShort(report.gate.threshold / 2);
+  const level = report.sequential?.level ?? report.gate.alpha;
+  return `regression = shown worse by more than ${half} (half the ${threshold} threshold) by a one-sided signed-rank test at p \u2264 ${Number(level.toPrecision(3))} after false-discovery control; unchanged = shown within \xB1${threshold}; ~ = the interval includes 0; a head that fails more requests than base fails the gate whatever the metrics; error_rate changes are in percentage points (pp); base and head are medians, change is the paired estimate of head vs base.`;
+}
+
 // src/report/fit-markdown.ts
 var TRUNCATION_NOTE = "_\u2026 truncated; see report.json artifact._";
 function fitMarkdown(blocks, maxChars) {
@@ -82770,12 +83006,12 @@ function outlineScenario(report, name) {
   };
   const comparisons = report.comparisons.filter((comparison) => comparison.scenario === name).sort((a, b) => metricOrder(a) - metricOrder(b));
   const trials = report.trials.filter((trial) => trial.scenario === name).sort((a, b) => a.pair - b.pair || a.position - b.position);
-  const pairs = /* @__PURE__ */ new Map();
-  for (const trial of trials) pairs.set(trial.pair, { ...pairs.get(trial.pair), [trial.side]: trial });
-  const complete = [...pairs.values()].filter((pair) => pair.base !== void 0 && pair.head !== void 0);
-  const baseFirstPairs = complete.filter((pair) => pair.base?.position === 0).length;
+  const compared = comparisons[0]?.pairIndices ?? [];
+  const baseFirstPairs = compared.filter(
+    (pair) => trials.some((t) => t.pair === pair && t.side === "base" && t.position === 0 && t.discarded === void 0)
+  ).length;
   const summary2 = report.scenarios.find((scenario) => scenario.name === name);
-  return { name, summary: summary2, comparisons, trials, pairsRun: complete.length, baseFirstPairs };
+  return { name, summary: summary2, comparisons, trials, pairsCompared: compared.length, baseFirstPairs };
 }
 
 // src/report/render-markdown.ts
@@ -82806,18 +83042,18 @@ function renderMarkdown(report, options = {}) {
     headline.commits,
     ...report.status === "failed" ? [renderError(report.error, maxChars)] : [],
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
-    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario, decisionLevels(report))),
+    ...outline.scenarios.filter((scenario) => report.status !== "failed" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline)
   ];
-  const legend = `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery control (q \u2264 ${formatLevel(decisionLevels(report).level)}) and worse by \u2265 ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const legend = `<sub>How to read: **bold** metrics gate the check; ${escapeMarkdown(describeLegend(report))}</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...details === void 0 ? [] : [details], legend], Infinity);
   if (full.length <= maxChars) return full;
   const omitted = "_Per-trial readings omitted to fit; see report.json artifact._";
   return fitMarkdown([...blocks, ...details === void 0 ? [] : [omitted], legend], maxChars);
 }
-function renderScenario(scenario, levels) {
+function renderScenario(scenario) {
   const where = scenario.summary ? ` \xB7 ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}` : "";
   const heading = `#### ${markdownCode(scenario.name)}${where}`;
   if (scenario.comparisons.length === 0) {
@@ -82826,11 +83062,19 @@ function renderScenario(scenario, levels) {
 _No comparison: base and head were not both measured._`;
   }
   const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, levels.level, inline2);
+    const cells = describeComparison(comparison, inline2);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
-    return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
+    const verdict = cells.errors === "fails" ? "regression \u274C (errors)" : cells.errors === "voids" ? "not compared (errors) \u26A0\uFE0F" : VERDICT_CELL[cells.verdict];
+    return [metric, cells.base, cells.head, cells.change, cells.interval, verdict];
   });
-  const headers = ["metric", "base", "head", "change", confidenceLabel(levels.alpha), "verdict"];
+  const headers = [
+    "metric",
+    "base",
+    "head",
+    "change",
+    confidenceLabel(tableConfidence(scenario.comparisons)),
+    "verdict"
+  ];
   const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
   const warnings = groupWarnings(scenario.comparisons, inline2).map(
     (warning2) => `- \u26A0\uFE0F ${warning2.metrics.join(", ")}: ${warning2.text}`
@@ -82895,44 +83139,74 @@ function formatDuration(ms) {
 
 // src/measure/run-trials.ts
 var MAX_RERUNS_PER_PAIR = 2;
+var RERUN_BUDGET_SHARE = 0.25;
 var MIN_PAIRS = 2;
-async function runTrials(deps, config2, serving, seed, trials, warnings) {
-  const { clock, log, store } = deps;
-  const design = planSequentialDesign(config2.gate);
+function createRerunLog(gate) {
+  return {
+    count: 0,
+    reasons: [],
+    spentMs: 0,
+    capMs: gate.budgetMs * RERUN_BUDGET_SHARE,
+    refused: 0,
+    redeals: 0
+  };
+}
+async function runTrials(deps, config2, serving, seed, trials, warnings, reruns = createRerunLog(config2.gate)) {
+  const { clock, log } = deps;
+  let design = planSequentialDesign(config2.gate);
   const scenarios = config2.http.map((s) => s.name);
   const plan = planTrials(config2.gate.trials, seed);
-  const startMs = clock.now();
+  const budgetMs = config2.gate.budgetMs;
+  const phase = {
+    deps,
+    config: config2,
+    serving,
+    trials,
+    reruns,
+    startMs: clock.now(),
+    plannedPairs: plan.length,
+    restartMs: 0
+  };
   log.info(
-    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks)`
+    `looks after ${design.looks.join(", ")} pairs, at p \u2264 ${design.alphas.map((a) => a.toPrecision(2)).join(", ")} (alpha ${config2.gate.alpha} spread over the looks); re-runs of set-aside pairs may take ${Math.round(reruns.capMs / 1e3)} s of the budget`
   );
   let look = 0;
   let pairs = 0;
-  const reruns = { left: Math.max(2, Math.ceil(config2.gate.trials / 4)) };
-  for (const { pair, order } of plan) {
-    const elapsedMs = clock.now() - startMs;
-    const pairCostMs = pairs > 0 ? elapsedMs / pairs : 2 * config2.http.reduce((sum, s) => sum + s.durationMs, 0);
-    if (pairs >= MIN_PAIRS && elapsedMs + pairCostMs > config2.gate.budgetMs) {
+  const pairCostsMs = [];
+  for (const planned of plan) {
+    const pairCostMs = meanPairCostMs(pairCostsMs);
+    if (pairs >= MIN_PAIRS && clock.now() - phase.startMs + pairCostMs > budgetMs) {
       warnings.push(
-        `the time budget (${Math.round(config2.gate.budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
+        `the time budget (${Math.round(budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
       );
       break;
     }
-    const servers = await serving.forPair(pairs);
+    const pairStartMs = clock.now();
+    const rerunMsBefore = reruns.spentMs;
+    let servers = await serving.forPair(pairs);
+    if (pairs > 0 && config2.server.restart === "pair") phase.restartMs = clock.now() - pairStartMs;
     for (const scenario of config2.http) {
-      const kept = await measurePair(
-        deps,
-        serving,
-        servers,
-        scenario,
-        { pair, order },
-        reruns,
-        (reading) => log.info(describeProgress(reading, plan.length, config2.gate.budgetMs - (clock.now() - startMs)))
-      );
-      trials.push(...kept.readings);
+      const kept = await measurePair(phase, servers, scenario, planned, pairs);
       warnings.push(...kept.warnings);
+      servers = kept.servers;
     }
+    pairCostsMs.push(clock.now() - pairStartMs - (reruns.spentMs - rerunMsBefore));
     pairs += 1;
-    await store.write("trials.jsonl", trials.map((t) => JSON.stringify(t)).join("\n") + "\n");
+    if (look === 0 && pairs < (design.looks[0] ?? 0)) {
+      const fit = fitPairsToBudget({
+        budgetMs,
+        elapsedMs: clock.now() - phase.startMs,
+        pairsDone: pairs,
+        pairCostMs: meanPairCostMs(pairCostsMs)
+      });
+      const replanned = planSequentialDesign(config2.gate, fit);
+      if (replanned.maxPairs !== design.maxPairs) {
+        log.info(
+          `the budget fits about ${fit} pairs: looks after ${replanned.looks.join(", ")} pairs, at p \u2264 ` + replanned.alphas.map((a) => a.toPrecision(2)).join(", ")
+        );
+        design = replanned;
+      }
+    }
     if (pairs === design.looks[look]) {
       const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
       log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
@@ -82940,42 +83214,87 @@ async function runTrials(deps, config2, serving, seed, trials, warnings) {
       look += 1;
     }
   }
-  const final = evaluateLook({ trials, scenarios, gate: config2.gate, design, look, plannedPairs: pairs });
+  const final = evaluateLook({
+    trials,
+    scenarios,
+    gate: config2.gate,
+    design,
+    look,
+    plannedPairs: pairs,
+    spendRest: true
+  });
   const result = { ...final, reason: `time budget reached; ${final.reason}` };
   log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
 }
-async function measurePair(deps, serving, servers, scenario, { pair, order }, reruns, onReading) {
-  const setAside = [];
+async function measurePair(phase, firstServers, scenario, { pair, order }, pairsDone) {
+  const { deps, reruns } = phase;
+  const { clock, log, store } = deps;
+  let servers = firstServers;
+  let rerunStartMs;
   for (let attempt = 0; ; attempt += 1) {
+    const attemptStartMs = clock.now();
     const readings = [];
     for (const [position, side] of order.entries()) {
-      await serving.warmUpBefore(side, scenario);
+      const warm = await phase.serving.warmUpBefore(side, scenario);
+      reruns.redeals += warm.redeals;
       const reading = await measureTrial(deps, servers[side], scenario, {
         side,
         pair,
-        position: position === 0 ? 0 : 1
+        position: position === 0 ? 0 : 1,
+        threshold: phase.config.gate.threshold
       });
       readings.push(reading);
-      onReading(reading);
+      const budgetLeftMs = phase.config.gate.budgetMs - (clock.now() - phase.startMs);
+      log.info(describeProgress(reading, phase.plannedPairs, budgetLeftMs));
     }
-    const reasons = readings.flatMap((r) => {
-      const why = whyRerun(r);
-      return why === void 0 ? [] : [`${r.side}: ${why}`];
-    });
-    if (reasons.length > 0 && attempt < MAX_RERUNS_PER_PAIR && reruns.left > 0) {
-      reruns.left -= 1;
-      setAside.push(...readings.map((r) => ({ ...r, discarded: reasons.join("; ") })));
-      deps.log.info(
-        `pair ${pair + 1} ${scenario.name} set aside (${reasons.join("; ")}): measuring it again`
-      );
-      continue;
+    if (rerunStartMs !== void 0) reruns.spentMs += clock.now() - rerunStartMs;
+    const why = readings.flatMap((r) => {
+      const reason = whyRerun(r);
+      return reason === void 0 ? [] : [`${r.side}: ${reason}`];
+    }).join("; ");
+    if (why === "") {
+      phase.trials.push(...readings);
+      await store.write("trials.jsonl", toJsonLines(phase.trials));
+      return { warnings: [], servers };
     }
-    const warnings = reasons.length === 0 ? [] : [
-      `${scenario.name} pair ${pair + 1} was kept although ${reasons.join("; ")}: ` + (reruns.left > 0 ? `${MAX_RERUNS_PER_PAIR} re-runs did not help` : "the gate ran out of re-runs")
-    ];
-    return { readings: [...setAside, ...readings], warnings };
+    const refusal = refuseRerun(phase, attempt, clock.now() - attemptStartMs + phase.restartMs);
+    if (refusal !== void 0) {
+      phase.trials.push(...readings);
+      await store.write("trials.jsonl", toJsonLines(phase.trials));
+      if (attempt < MAX_RERUNS_PER_PAIR) reruns.refused += 1;
+      return {
+        warnings: [`${scenario.name} pair ${pair + 1} was kept although ${why}: ${refusal}`],
+        servers
+      };
+    }
+    phase.trials.push(...readings.map((r) => ({ ...r, discarded: why })));
+    await store.write("trials.jsonl", toJsonLines(phase.trials));
+    reruns.count += 1;
+    reruns.reasons.push(`pair ${pair + 1} ${scenario.name}: ${why}`);
+    log.info(`pair ${pair + 1} ${scenario.name} set aside (${why}): measuring it again`);
+    rerunStartMs = clock.now();
+    servers = await phase.serving.forRerun(pairsDone);
+    if (phase.config.server.restart === "pair") phase.restartMs = clock.now() - rerunStartMs;
   }
+}
+function refuseRerun(phase, attempt, rerunCostMs) {
+  const { reruns } = phase;
+  if (attempt >= MAX_RERUNS_PER_PAIR) return `${MAX_RERUNS_PER_PAIR} re-runs did not help`;
+  if (reruns.spentMs + rerunCostMs > reruns.capMs) {
+    const seconds = (ms) => Math.round(ms / 1e3);
+    return `re-runs may take ${seconds(reruns.capMs)} s of the budget and have taken ${seconds(reruns.spentMs)} s`;
+  }
+  if (phase.deps.clock.now() - phase.startMs + rerunCostMs > phase.config.gate.budgetMs)
+    return "a re-run would end after the time budget";
+  return void 0;
+}
+function meanPairCostMs(pairCostsMs) {
+  const typical = pairCostsMs.length > 1 ? pairCostsMs.slice(1) : pairCostsMs;
+  return typical.reduce((sum, ms) => sum + ms, 0) / Math.max(1, typical.length);
+}
+function toJsonLines(trials) {
+  return trials.map((t) => JSON.stringify(t)).join("\n") + "\n";
 }
 
 // src/targets/prepare-targets.ts
@@ -83039,6 +83358,23 @@ function targetServers(deps, config2, checkouts, configDir) {
       time3.startMs += deps.clock.now() - t0;
     }
   };
+  const restart = async (what) => {
+    if (!current) throw new Error("targetServers: startFirst() was not called");
+    const old = current;
+    const t0 = deps.clock.now();
+    const startMsBefore = time3.startMs;
+    let stoppedAt = t0;
+    const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+      stoppedAt = deps.clock.now();
+    });
+    const [servers] = await Promise.all([start(), stopped]);
+    time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
+    const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
+    deps.log.info(
+      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds(time3.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`
+    );
+    return servers;
+  };
   return {
     time: time3,
     async startFirst() {
@@ -83047,36 +83383,33 @@ function targetServers(deps, config2, checkouts, configDir) {
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
       return servers;
     },
-    async forPair(pairsDone) {
+    forPair(pairsDone) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
-      if (pairsDone === 0 || config2.server.restart === "never") return current;
-      const old = current;
-      const t0 = deps.clock.now();
-      const startMsBefore = time3.startMs;
-      let stoppedAt = t0;
-      const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
-        stoppedAt = deps.clock.now();
-      });
-      const [servers] = await Promise.all([start(), stopped]);
-      time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
-      const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
-      deps.log.info(
-        `pair ${pairsDone + 1}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds(time3.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`
-      );
-      return servers;
+      if (pairsDone === 0 || config2.server.restart === "never") return Promise.resolve(current);
+      return restart(`pair ${pairsDone + 1}`);
+    },
+    forRerun(pairsDone) {
+      if (!current) throw new Error("targetServers: startFirst() was not called");
+      if (config2.server.restart === "never") return Promise.resolve(current);
+      return restart(`pair ${pairsDone + 1} again`);
     },
     async warmUpBefore(side, scenario) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
       const key = `${side}/${scenario.name}`;
-      if (warm.has(key)) return;
+      if (warm.has(key)) return { redeals: 0, idlePids: [] };
       if (time3.starts === 1)
         deps.log.info(
           `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s (discarded)`
         );
       const t0 = deps.clock.now();
       try {
-        await warmUp(deps, current[side], scenario);
+        const outcome = await warmUp(deps, current[side], scenario);
         warm.add(key);
+        if (outcome.redeals > 0)
+          deps.log.info(
+            `warm-up ${side} ${scenario.name}: a worker took no load, connections re-dealt ${outcome.redeals} time${outcome.redeals === 1 ? "" : "s"}` + (outcome.idlePids.length > 0 ? ` (worker pid ${outcome.idlePids.join(", ")} still idle)` : "")
+          );
+        return outcome;
       } finally {
         time3.warmupMs += deps.clock.now() - t0;
       }
@@ -83095,6 +83428,7 @@ async function runGate(deps, request2) {
   const timings = {};
   const trials = [];
   const warnings = [];
+  const reruns = createRerunLog(config2.gate);
   let base = { ref: request2.base, sha: "" };
   let head = { ref: request2.head, sha: "" };
   let seed = 0;
@@ -83151,6 +83485,7 @@ async function runGate(deps, request2) {
     ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
     servers: { restart: config2.server.restart, starts: serving?.time.starts ?? 0 },
+    reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings()
   });
   try {
@@ -83179,7 +83514,7 @@ async function runGate(deps, request2) {
     const look = await timed(
       "trials",
       `Trials (up to ${config2.gate.trials} pairs, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-      () => runTrials(deps, config2, served, seed, trials, warnings)
+      () => runTrials(deps, config2, served, seed, trials, warnings, reruns)
     );
     const outcome = look.result.outcome;
     sequential = {
@@ -83354,69 +83689,6 @@ import path2 from "node:path";
 // src/config/parse-config.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/config/defaults.ts
-var HTTP_METHODS = [
-  "GET",
-  "POST",
-  "PUT",
-  "PATCH",
-  "DELETE",
-  "HEAD",
-  "OPTIONS"
-];
-var DEFAULTS2 = {
-  build: [],
-  server: { ready: "/", env: {}, cwd: ".", startupTimeoutMs: 6e4, restart: "pair" },
-  http: { method: "GET", headers: {}, connections: 16, durationMs: 5e3, warmupMs: 1e3, pipelining: 1 },
-  gate: {
-    threshold: 0.05,
-    alpha: 0.05,
-    metrics: DEFAULT_GATED_METRICS,
-    trials: 20,
-    minTrials: 8,
-    budgetMs: 16e4
-  }
-};
-var LIMITS = {
-  startupTimeoutMs: { min: 1e3 },
-  connections: { min: 1, max: 1e3 },
-  durationMs: { min: 1e3 },
-  warmupMs: { min: 0 },
-  pipelining: { min: 1, max: 100 },
-  trials: { min: 2, max: 200 },
-  budgetMs: { min: 1e3 }
-};
-
-// src/config/durations.ts
-var MS_PER_UNIT = { h: 36e5, m: 6e4, s: 1e3, ms: 1 };
-var DURATION_PATTERN = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
-function parseDurationMs(value) {
-  if (typeof value === "number") {
-    return Number.isFinite(value) && value >= 0 ? Math.round(value * MS_PER_UNIT.s) : void 0;
-  }
-  const text = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(text)) return parseDurationMs(Number(text));
-  const match = DURATION_PATTERN.exec(text);
-  if (text === "" || match === null) return void 0;
-  const [, hours, minutes, seconds, millis] = match;
-  const totalMs = Number(hours ?? 0) * MS_PER_UNIT.h + Number(minutes ?? 0) * MS_PER_UNIT.m + Number(seconds ?? 0) * MS_PER_UNIT.s + Number(millis ?? 0) * MS_PER_UNIT.ms;
-  return Math.round(totalMs);
-}
-function formatDurationMs2(durationMs) {
-  if (!Number.isInteger(durationMs) || durationMs < 0) {
-    throw new RangeError(`formatDurationMs: expected whole non-negative ms, got ${durationMs}`);
-  }
-  if (durationMs === 0) return "0s";
-  let restMs = durationMs;
-  let text = "";
-  for (const unit of ["h", "m", "s", "ms"]) {
-    const count = Math.floor(restMs / MS_PER_UNIT[unit]);
-    if (count > 0) text += `${count}${unit}`;
-    restMs -= count * MS_PER_UNIT[unit];
-  }
-  return text;
-}
-
 // src/config/suggest-name.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 function canonical(name) {
@@ -83464,7 +83736,7 @@ function durationIn(range) {
     if (durationMs < range.min || range.max !== void 0 && durationMs > range.max) {
       ctx.addIssue({
         code: "custom",
-        message: `expected a duration ${range.max === void 0 ? "of " : ""}${describeRange(range, formatDurationMs2)}`,
+        message: `expected a duration ${range.max === void 0 ? "of " : ""}${describeRange(range, formatDurationMs)}`,
         input: value
       });
       return external_exports.NEVER;
@@ -84386,6 +84658,19 @@ function isSupportedMethod(method) {
 var SAMPLE_INTERVAL_MS = 100;
 var REQUEST_TIMEOUT_S = 10;
 var WATCHDOG_GRACE_MS = 3e4;
+var CONNECT_GAP_MS = 10;
+var CONNECT_RAMP_MAX_MS = 200;
+function delayFirstConnect(client, delayMs) {
+  if (delayMs <= 0 || !("_connect" in client)) return;
+  const connect = client._connect;
+  if (typeof connect !== "function") return;
+  client._connect = function delayedConnect() {
+    client._connect = connect;
+    setTimeout(() => {
+      Reflect.apply(connect, client, []);
+    }, delayMs);
+  };
+}
 var HINT_SPEC = "Check the scenario in perfgate.yml (path, method, connections, duration).";
 var HINT_RUN = "Check that the server is reachable at that URL; rerun with the server log at hand.";
 function checkSpec(spec) {
@@ -84422,6 +84707,9 @@ function messageOf(error63) {
 function runLoad(spec) {
   const latency = createLatencyRecorder();
   const tally = { responses: 0, ok: 0, non2xx: 0, bytes: 0, closingResponses: 0 };
+  const rampMs = Math.min(CONNECT_RAMP_MAX_MS, spec.durationMs / 10);
+  const gapMs = Math.min(CONNECT_GAP_MS, rampMs / Math.max(1, spec.connections - 1));
+  let clientsBuilt = 0;
   return new Promise((resolve2, reject) => {
     const method = checkSpec(spec);
     let settled = false;
@@ -84453,8 +84741,10 @@ function runLoad(spec) {
           duration: spec.durationMs / 1e3,
           sampleInt: SAMPLE_INTERVAL_MS,
           timeout: REQUEST_TIMEOUT_S,
-          // Called for every connection's client as it is built, before any response arrives.
+          // Called for every connection's client as it is built, before it connects.
           setupClient: (client) => {
+            delayFirstConnect(client, clientsBuilt * gapMs);
+            clientsBuilt += 1;
             client.on("headers", (info2) => {
               if (closesConnection(info2)) tally.closingResponses += 1;
             });
@@ -84501,7 +84791,7 @@ function createAutocannonLoad() {
 
 // src/adapters/proc-stats.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { availableParallelism, cpus, release, type } from "node:os";
 
 // src/adapters/cpu-steal.ts
@@ -84533,6 +84823,85 @@ function readLoadAverage() {
   }
 }
 
+// src/adapters/task-runtime.ts
+import { readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+function parseSchedstat(text) {
+  const fields = text.trim().split(/\s+/).map(Number);
+  if (fields.length !== 3 || !fields.every((field) => Number.isInteger(field) && field >= 0))
+    return void 0;
+  const [runNs = 0, waitNs = 0, timeslices = 0] = fields;
+  return { runNs, waitNs, timeslices };
+}
+function hasTaskRuntimes() {
+  try {
+    const own2 = parseSchedstat(readFileSync4("/proc/self/schedstat", "utf8"));
+    return own2 !== void 0 && own2.timeslices > 0;
+  } catch {
+    return false;
+  }
+}
+function readTaskRuntimes(pid) {
+  let tids;
+  try {
+    tids = readdirSync2(`/proc/${pid}/task`);
+  } catch {
+    return void 0;
+  }
+  const runtimes = /* @__PURE__ */ new Map();
+  for (const tid of tids) {
+    try {
+      const stat4 = parseSchedstat(readFileSync4(`/proc/${pid}/task/${tid}/schedstat`, "utf8"));
+      if (stat4) runtimes.set(Number(tid), stat4.runNs);
+    } catch {
+    }
+  }
+  return runtimes;
+}
+function createRuntimeTally(bornInWindow) {
+  const tasks = /* @__PURE__ */ new Map();
+  let closedNs = 0;
+  let readings = 0;
+  let exited = false;
+  return {
+    observe(runtimes) {
+      const opening = readings === 0 && !bornInWindow;
+      readings += 1;
+      for (const [tid, task] of tasks) {
+        if (!runtimes.has(tid)) {
+          closedNs += task.lastNs - task.firstNs;
+          tasks.delete(tid);
+          exited = true;
+        }
+      }
+      for (const [tid, ns] of runtimes) {
+        const task = tasks.get(tid);
+        if (!task) {
+          tasks.set(tid, { firstNs: opening ? ns : 0, lastNs: ns });
+        } else if (ns < task.lastNs) {
+          closedNs += task.lastNs - task.firstNs;
+          tasks.set(tid, { firstNs: 0, lastNs: ns });
+          exited = true;
+        } else {
+          task.lastNs = ns;
+        }
+      }
+    },
+    sawThreadExit: () => exited,
+    windowNs() {
+      let ns = closedNs;
+      for (const task of tasks.values()) ns += task.lastNs - task.firstNs;
+      return ns;
+    }
+  };
+}
+function chooseWindowCpu(runNs, ticks, msPerTick, threadsExited = false) {
+  const tickMs = Math.max(0, ticks) * msPerTick;
+  if (runNs === void 0) return { cpuMs: tickMs, fromTicks: true };
+  const runMs = runNs / 1e6;
+  const slackMs = threadsExited ? 0 : 2 * msPerTick;
+  return tickMs - slackMs > runMs ? { cpuMs: tickMs, fromTicks: true } : { cpuMs: runMs, fromTicks: false };
+}
+
 // src/adapters/proc-stats.ts
 function getconf(name, fallback) {
   try {
@@ -84542,22 +84911,32 @@ function getconf(name, fallback) {
     return fallback;
   }
 }
+var NS_RESOLUTION_MS = 1e-6;
 var cpuTicks = (entry) => entry.utimeTicks + entry.stimeTicks;
 function createProcStats(options = {}) {
   const sampleIntervalMs = options.sampleIntervalMs ?? 100;
   let ticksPerSecond;
   let pageBytes;
+  let threadClock;
+  let clockWarned = false;
   function openWatch(rootPid) {
     ticksPerSecond ??= getconf("CLK_TCK", 100);
     pageBytes ??= getconf("PAGESIZE", 4096);
+    threadClock ??= options.cpuClock !== "ticks" && hasTaskRuntimes();
     const msPerTick = 1e3 / ticksPerSecond;
     const bytesPerPage = pageBytes;
+    const readsThreads = threadClock;
     const root = readProcess(rootPid);
     if (!root || !isRunning(root)) {
       throw new RunError(
         `process ${rootPid} is not running, so its CPU and memory cannot be measured`,
         "The server exited before the measurement began: read its log."
       );
+    }
+    const warnings = [];
+    if (!readsThreads && !clockWarned) {
+      clockWarned = true;
+      warnings.push(describeTickClock(msPerTick, options.cpuClock === "ticks"));
     }
     const cpuAtStart = readCpuTimes();
     const seen = /* @__PURE__ */ new Map();
@@ -84567,21 +84946,24 @@ function createProcStats(options = {}) {
       let rssBytes = 0;
       for (const entry of selectTree(listProcesses(), rootPid)) {
         const key = `${entry.pid}:${entry.startTicks}`;
-        const known = seen.get(key);
+        let known = seen.get(key);
         if (known) {
           known.lastTicks = cpuTicks(entry);
           known.ppid = entry.ppid;
         } else {
           const ticks = cpuTicks(entry);
-          const command = readCommandLine(entry.pid, entry.comm);
-          seen.set(key, {
+          known = {
             pid: entry.pid,
             ppid: entry.ppid,
-            command,
+            command: readCommandLine(entry.pid, entry.comm),
             firstTicks: opening ? ticks : 0,
-            lastTicks: ticks
-          });
+            lastTicks: ticks,
+            runtime: readsThreads ? createRuntimeTally(!opening) : void 0
+          };
+          seen.set(key, known);
         }
+        const runtimes = known.runtime ? readTaskRuntimes(entry.pid) : void 0;
+        if (runtimes) known.runtime?.observe(runtimes);
         if (isRunning(entry)) rssBytes += entry.rssPages * bytesPerPage;
       }
       rssPeakBytes = Math.max(rssPeakBytes, rssBytes);
@@ -84596,18 +84978,25 @@ function createProcStats(options = {}) {
         if (result) return Promise.resolve(result);
         clearInterval(timer);
         sample();
-        const processes = [...seen.values()].map((process2) => ({
-          pid: process2.pid,
-          ppid: process2.ppid,
-          command: process2.command,
-          cpuMs: Math.max(0, process2.lastTicks - process2.firstTicks) * msPerTick
-        }));
+        let fromTicks = false;
+        const processes = [...seen.values()].map((process2) => {
+          const cpu = chooseWindowCpu(
+            process2.runtime?.windowNs(),
+            process2.lastTicks - process2.firstTicks,
+            msPerTick,
+            process2.runtime?.sawThreadExit()
+          );
+          fromTicks ||= cpu.fromTicks;
+          return { pid: process2.pid, ppid: process2.ppid, command: process2.command, cpuMs: cpu.cpuMs };
+        });
         result = {
           cpuMs: processes.reduce((sum, process2) => sum + process2.cpuMs, 0),
           processes,
+          cpuResolutionMs: fromTicks ? msPerTick : NS_RESOLUTION_MS,
           rssPeakBytes,
           stealFraction: stealBetween(cpuAtStart, readCpuTimes()),
-          loadAverage: readLoadAverage()
+          loadAverage: readLoadAverage(),
+          warnings
         };
         return Promise.resolve(result);
       }
@@ -84619,10 +85008,14 @@ function createProcStats(options = {}) {
     machine
   };
 }
+function describeTickClock(msPerTick, asked) {
+  const why = asked ? "as asked (`cpuClock: ticks`)" : "because this kernel keeps no per-thread run time (/proc/<pid>/task/<tid>/schedstat, CONFIG_SCHED_INFO)";
+  return `server CPU is counted in clock ticks of ${msPerTick} ms ${why}: CPU per request can tell changes apart only when a trial's server CPU is far above ${msPerTick} ms; use a longer \`duration\``;
+}
 function machine() {
   let cpuModel = "";
   try {
-    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync4("/proc/cpuinfo", "utf8"));
+    const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync5("/proc/cpuinfo", "utf8"));
     cpuModel = match?.[1]?.trim() ?? "";
   } catch {
   }
@@ -84630,6 +85023,33 @@ function machine() {
     os: `${type()} ${release()}`,
     cpuModel: cpuModel || (cpus()[0]?.model ?? "unknown"),
     cores: availableParallelism()
+  };
+}
+
+// src/adapters/http-sample.ts
+var BODY_CHARS = 500;
+var TIMEOUT_MS = 5e3;
+function createHttpSampler() {
+  return {
+    async sample(spec) {
+      try {
+        const response = await fetch(spec.url, {
+          method: spec.method,
+          headers: { ...spec.headers },
+          ...spec.body === void 0 ? {} : { body: spec.body },
+          signal: AbortSignal.timeout(TIMEOUT_MS)
+        });
+        const text = await response.text();
+        return { status: response.status, bodyStart: text.slice(0, BODY_CHARS) };
+      } catch (error63) {
+        const cause = error63 instanceof Error && error63.cause instanceof Error ? `: ${error63.cause.message}` : "";
+        return {
+          status: void 0,
+          bodyStart: "",
+          error: `${error63 instanceof Error ? error63.message : String(error63)}${cause}`
+        };
+      }
+    }
   };
 }
 
@@ -84699,6 +85119,7 @@ function createDeps(repoRoot, outDir, log) {
     shell: createShell(),
     launcher,
     load: createAutocannonLoad(),
+    sampler: createHttpSampler(),
     stats: createProcStats(),
     store: createResultStore(outDir),
     log,

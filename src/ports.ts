@@ -235,3 +235,19 @@ export interface JobSummary {
 export interface Outputs {
   set(name: string, value: string): void;
 }
+
+/** One response to one request, kept as evidence when a side fails its requests. */
+export interface ResponseSample {
+  /** HTTP status, or undefined when no response came. */
+  readonly status: number | undefined;
+  /** The first part of the body as text (at most ~500 characters). */
+  readonly bodyStart: string;
+  /** Why no response came (refused, reset, timed out). */
+  readonly error?: string;
+}
+
+/** Sends one request of a scenario and keeps what came back. */
+export interface ResponseSampler {
+  /** Never rejects: a failure to get any response is described in `error`. */
+  sample(spec: LoadSpec): Promise<ResponseSample>;
+}

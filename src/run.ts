@@ -12,6 +12,7 @@ import type {
   LoadGenerator,
   Log,
   ProcessStats,
+  ResponseSampler,
   ResultStore,
   ServerLauncher,
   Shell,
@@ -32,6 +33,8 @@ export interface Deps {
   readonly shell: Shell;
   readonly launcher: ServerLauncher;
   readonly load: LoadGenerator;
+  /** Takes one sample response when a side fails most of its requests (for the error's evidence). */
+  readonly sampler?: ResponseSampler;
   readonly stats: ProcessStats;
   readonly store: ResultStore;
   readonly log: Log;

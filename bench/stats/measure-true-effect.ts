@@ -27,12 +27,13 @@ export interface TrueEffect {
 export function measureTrueEffect(pairs: readonly PoolPair[], metric: MetricName): TrueEffect {
   if (pairs.length === 0) throw new RangeError('an empty pool has no effect to measure');
   const values = pairs.map((p) => ({ base: p.base.metrics[metric], head: p.head.metrics[metric] }));
-  const estimate = estimatePairedChange(values, 0.95);
+  const estimate = estimatePairedChange(values);
+  const interval = estimate.inference?.interval(0.025);
   return {
     metric,
     pairs: pairs.length,
     medianPairedChange: median(values.filter((v) => v.base !== 0).map((v) => v.head / v.base - 1)),
     change: estimate.change,
-    ci95: estimate.ci,
+    ci95: interval ? [estimate.toChange(interval.low), estimate.toChange(interval.high)] : [0, 0],
   };
 }

@@ -6,6 +6,7 @@ import { createShell } from './shell.js';
 import { createServerLauncher } from './server-launcher.js';
 import { createAutocannonLoad } from './autocannon-load.js';
 import { createProcStats } from './proc-stats.js';
+import { createHttpSampler } from './http-sample.js';
 import { createResultStore } from './result-store.js';
 import { onTerminationSignal } from './signal-cleanup.js';
 
@@ -26,6 +27,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     shell: createShell(),
     launcher,
     load: createAutocannonLoad(),
+    sampler: createHttpSampler(),
     stats: createProcStats(),
     store: createResultStore(outDir),
     log,

@@ -1,15 +1,22 @@
 import type { GateConfig } from '../config/types.js';
-import { HTTP_METRICS, METRICS, type MetricName } from '../model/metrics.js';
-import type { Comparison, GateVerdict, TrialReading } from '../model/results.js';
+import { HTTP_METRICS, METRICS, type Better, type MetricName } from '../model/metrics.js';
+import type {
+  Comparison,
+  ErrorRuling,
+  GateVerdict,
+  TrialReading,
+  Verdict,
+  VerdictEvidence,
+} from '../model/results.js';
 import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
-import { minimumAchievablePValue } from '../stats/minimum-achievable-p-value.js';
 import { collectPairs } from './collect-pairs.js';
 import { decideGateVerdict } from './decide-gate-verdict.js';
-import { decideVerdict } from './decide-verdict.js';
+import { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
+import { describeReach } from './describe-reach.js';
+import { judgeErrors, type ErrorJudgement } from './judge-errors.js';
 import { describeTrialConditions } from './describe-trial-conditions.js';
 import { estimatePairedChange, type PairedChange } from './estimate-paired-change.js';
 import { estimatePairsNeeded } from './estimate-pairs-needed.js';
-import { formatLevel } from './format-level.js';
 
 /** What `compareGate` needs: every measured reading, the scenarios to compare, the gate settings. */
 export interface CompareGateInput {
@@ -18,9 +25,9 @@ export interface CompareGateInput {
   readonly scenarios: readonly string[];
   readonly gate: GateConfig;
   /**
-   * Level a q-value must reach for `regression` or `improvement` (default `gate.alpha`). A sequential
-   * gate passes the share of alpha it spends at this look (src/compare/sequential.ts); confidence
-   * intervals stay at 1 − `gate.alpha`.
+   * One-sided level each verdict's test must reach (default `gate.alpha`). A sequential gate passes
+   * the share of alpha it spends at this look (src/compare/sequential.ts); intervals are the
+   * inversions of the same tests, so their confidence is 1 − 2·level.
    */
   readonly significanceLevel?: number;
   /** Pairs the caller meant to run, for the "fewer than planned" warning (default `gate.trials`). */
@@ -42,26 +49,40 @@ interface Draft {
   readonly scenario: string;
   readonly metric: MetricName;
   readonly gated: boolean;
+  /** Decided by the error rule, not by a test (error_rate). */
+  readonly byRule: boolean;
+  readonly pairIndices: readonly number[];
   readonly estimate: PairedChange;
+  readonly tests: RawTests;
+  readonly errors: ErrorJudgement;
   readonly warnings: readonly string[];
+}
+
+/** One-sided p-values before false-discovery control, and the two-sided p of "no change". */
+interface RawTests {
+  readonly regression: number;
+  readonly improvement: number;
+  readonly equivalence: number;
+  readonly noChange: number;
 }
 
 /**
  * Compares head with base for every scenario × HTTP metric from interleaved, paired trials, and
  * decides the gate (docs/statistics.md):
  * 1. pairs base and head readings by `pair` index;
- * 2. per metric, estimates head/base − 1 from the per-pair log-ratios (Hodges–Lehmann estimate,
- *    signed-rank confidence interval at level 1 − alpha, Wilcoxon signed-rank p-value);
- * 3. adjusts p-values by Benjamini–Hochberg, separately for the gated comparisons (the family that
- *    can fail the check) and for the informational rest;
- * 4. gives each a verdict (`decideVerdict`) and the gate its verdict (`decideGateVerdict`).
+ * 2. judges errors first (`judgeErrors`): head failing more requests than base beyond the limit is a
+ *    regression whatever `gate.metrics` says, and a side failing beyond it voids every speed metric;
+ * 3. per metric, runs the signed-rank tests on the per-pair log-ratios (`estimatePairedChange`):
+ *    "worse by more than t/2", "better by more than t/2", "within ±t" (TOST), and "no change";
+ * 4. adjusts the regression, improvement and no-change p-values by Benjamini–Hochberg, separately for
+ *    the gated comparisons (the family that can fail the check) and for the informational rest;
+ * 5. gives each a verdict (`decideVerdict`) and the gate its verdict (`decideGateVerdict`).
  * A regression is a verdict, never an exception. Pure: no I/O, deterministic.
- * @throws RangeError when `gate.alpha` is outside (0, 1) (the config schema prevents it).
+ * @throws RangeError when the level is outside (0, 0.5) (the config schema keeps alpha there).
  */
 export function compareGate(input: CompareGateInput): GateOutcome {
   const { trials, scenarios, gate } = input;
-  const level = 1 - gate.alpha;
-  const significanceLevel = input.significanceLevel ?? gate.alpha;
+  const level = input.significanceLevel ?? gate.alpha;
   const plannedPairs = input.plannedPairs ?? gate.trials;
   const gated = new Set<MetricName>(gate.metrics);
   const warnings: string[] = [];
@@ -83,24 +104,35 @@ export function compareGate(input: CompareGateInput): GateOutcome {
       warnings.push(`${scenario}: ${collected.pairs.length} of ${plannedPairs} planned pairs were measured`);
     }
     const conditions = describeTrialConditions(collected.readings);
+    const errors = judgeErrors(collected.pairs);
+    const pairIndices = collected.pairs.map((p) => p.pair);
     for (const metric of HTTP_METRICS) {
       const values = collected.pairs.map((p) => ({
         base: p.base.metrics[metric],
         head: p.head.metrics[metric],
       }));
-      const estimate = estimatePairedChange(values, level);
+      const byRule = metric === 'error_rate';
+      const estimate = estimatePairedChange(values, { points: METRICS[metric].scale === 'points' });
       drafts.push({
         scenario,
         metric,
-        gated: gated.has(metric),
+        gated: byRule || gated.has(metric),
+        byRule,
+        pairIndices,
         estimate,
+        tests: runTests(estimate, METRICS[metric].better, gate.threshold),
+        errors,
         warnings: [...estimate.warnings, ...conditions],
       });
     }
   }
 
-  const qValues = adjustByFamily(drafts);
-  const comparisons = drafts.map((draft, i) => finish(draft, qValues[i] ?? 1, gate, significanceLevel));
+  const evidence = adjustByFamily(drafts);
+  const familySize = (isGated: boolean): number =>
+    drafts.filter((d) => d.gated === isGated && !d.byRule).length;
+  const comparisons = drafts.map((draft, i) =>
+    finish(draft, evidence[i], gate, level, draft.byRule ? 1 : familySize(draft.gated)),
+  );
   return {
     comparisons,
     verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
@@ -109,55 +141,94 @@ export function compareGate(input: CompareGateInput): GateOutcome {
   };
 }
 
-// Gated and ungated comparisons are separate Benjamini–Hochberg families: adding an informational
-// metric must not make the gate less sensitive.
-function adjustByFamily(drafts: readonly Draft[]): number[] {
-  const qValues = new Array<number>(drafts.length).fill(1);
-  for (const family of [true, false]) {
-    const members = drafts.flatMap((d, index) => (d.gated === family ? [index] : []));
-    const adjusted = benjaminiHochberg(members.map((index) => drafts[index]?.estimate.pValue ?? 1));
-    members.forEach((index, k) => (qValues[index] = adjusted[k] ?? 1));
-  }
-  return qValues;
+/** The four tests of one comparison, oriented by `better`, at threshold `threshold` (a fraction). */
+function runTests(estimate: PairedChange, better: Better, threshold: number): RawTests {
+  const { inference } = estimate;
+  if (inference === undefined) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
+  const bar = MINIMUM_EFFECT_SHARE * threshold;
+  const up = inference.pAbove(estimate.toDifference(bar));
+  const down = inference.pBelow(estimate.toDifference(-bar));
+  const equivalence = Math.max(
+    inference.pAbove(estimate.toDifference(-threshold)),
+    inference.pBelow(estimate.toDifference(threshold)),
+  );
+  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
+  return better === 'lower'
+    ? { regression: up, improvement: down, equivalence, noChange }
+    : { regression: down, improvement: up, equivalence, noChange };
 }
 
-function finish(draft: Draft, qValue: number, gate: GateConfig, significanceLevel: number): Comparison {
-  const { estimate } = draft;
-  const warnings = [...draft.warnings];
-  const minimumPairs = Math.ceil(Math.log2(2 / gate.alpha));
-  const ciAtLevel = estimate.pairs >= minimumPairs;
-  if (
-    estimate.method !== 'identical' &&
-    estimate.method !== 'none' &&
-    minimumAchievablePValue(estimate.informativePairs) > significanceLevel
-  ) {
-    warnings.push(
-      `${estimate.informativePairs} pair(s) with a difference can never reach p ≤ ${formatLevel(significanceLevel)}: ` +
-        `the signed-rank test needs at least ${Math.ceil(Math.log2(2 / significanceLevel))}`,
-    );
+interface AdjustedTests {
+  readonly evidence: VerdictEvidence;
+  readonly qValue: number;
+}
+
+// Gated and ungated comparisons are separate Benjamini–Hochberg families: adding an informational
+// metric must not make the gate less sensitive. Comparisons decided by the error rule are in neither.
+function adjustByFamily(drafts: readonly Draft[]): AdjustedTests[] {
+  const adjusted: AdjustedTests[] = drafts.map((d) => ({
+    evidence: {
+      regression: d.tests.regression,
+      improvement: d.tests.improvement,
+      equivalence: d.tests.equivalence,
+    },
+    qValue: d.tests.noChange,
+  }));
+  for (const family of [true, false]) {
+    const members = drafts.flatMap((d, index) => (d.gated === family && !d.byRule ? [index] : []));
+    const pick = (test: keyof RawTests): number[] =>
+      benjaminiHochberg(members.map((index) => drafts[index]?.tests[test] ?? 1));
+    const [regression, improvement, noChange] = [pick('regression'), pick('improvement'), pick('noChange')];
+    members.forEach((index, k) => {
+      const equivalence = drafts[index]?.tests.equivalence ?? 1;
+      adjusted[index] = {
+        evidence: { regression: regression[k] ?? 1, improvement: improvement[k] ?? 1, equivalence },
+        qValue: noChange[k] ?? 1,
+      };
+    });
   }
-  const verdict =
-    estimate.method === 'identical'
-      ? 'unchanged'
-      : estimate.method === 'none'
-        ? 'inconclusive'
-        : decideVerdict({
-            change: estimate.change,
-            ci: estimate.ci,
-            qValue,
-            better: METRICS[draft.metric].better,
-            threshold: gate.threshold,
-            alpha: significanceLevel,
-            ciAtLevel,
-          });
-  if (verdict === 'inconclusive' && estimate.method !== 'none') {
+  return adjusted;
+}
+
+function finish(
+  draft: Draft,
+  adjusted: AdjustedTests | undefined,
+  gate: GateConfig,
+  level: number,
+  familySize: number,
+): Comparison {
+  const { estimate, errors } = draft;
+  const evidence = adjusted?.evidence ?? { regression: 1, improvement: 1, equivalence: 1 };
+  const qValue = adjusted?.qValue ?? 1;
+  const warnings = [...draft.warnings];
+  const interval = estimate.inference?.interval(level);
+  const ci: readonly [number, number] = interval
+    ? [estimate.toChange(interval.low), estimate.toChange(interval.high)]
+    : [0, 0];
+  const confidence = interval?.confidence ?? 0;
+  const reach = describeReach(estimate.pairs, level, familySize);
+  if (reach !== undefined && estimate.informativePairs > 0) warnings.push(reach);
+
+  let verdict: Verdict;
+  let ruling: ErrorRuling | undefined;
+  if (draft.byRule) {
+    verdict = errors.verdict;
+    ruling = errors.fails;
+  } else if (errors.voids !== undefined) {
+    verdict = 'inconclusive';
+    ruling = errors.voids;
+  } else {
+    verdict = estimate.inference === undefined ? 'inconclusive' : decideVerdict(evidence, level);
+  }
+  if (ruling !== undefined) warnings.unshift(ruling.text);
+  if (verdict === 'inconclusive' && estimate.inference !== undefined && ruling === undefined) {
     warnings.push(
       estimatePairsNeeded({
         pairs: estimate.pairs,
         change: estimate.change,
-        ci: estimate.ci,
+        ci,
         threshold: gate.threshold,
-        minimumPairs,
+        minimumPairs: Math.ceil(Math.log2(1 / level)),
       }),
     );
   }
@@ -166,13 +237,20 @@ function finish(draft: Draft, qValue: number, gate: GateConfig, significanceLeve
     metric: draft.metric,
     gated: draft.gated,
     pairs: estimate.pairs,
+    pairIndices: draft.pairIndices,
     baseMedian: estimate.baseMedian,
     headMedian: estimate.headMedian,
+    scale: estimate.scale,
     change: estimate.change,
-    ci: estimate.ci,
-    pValue: estimate.pValue,
+    ci,
+    confidence,
+    level,
+    significant: ruling?.effect !== 'voids' && qValue <= 2 * level,
+    pValue: draft.tests.noChange,
     qValue,
+    evidence,
     verdict,
+    ...(ruling === undefined ? {} : { errors: ruling }),
     warnings,
   };
 }

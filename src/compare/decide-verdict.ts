@@ -1,37 +1,26 @@
-import type { Better } from '../model/metrics.js';
-import type { Verdict } from '../model/results.js';
-
-/** What the verdict of one comparison depends on. */
-export interface VerdictInput {
-  /** Point estimate of head/base − 1 (raw direction). */
-  readonly change: number;
-  /** Confidence interval of head/base − 1. */
-  readonly ci: readonly [number, number];
-  /** p-value after false-discovery control. */
-  readonly qValue: number;
-  readonly better: Better;
-  /** Smallest relative change worth acting on, as a fraction (0.05 = 5%). */
-  readonly threshold: number;
-  readonly alpha: number;
-  /** False when the interval could not reach its level (too few pairs), so it cannot show "unchanged". */
-  readonly ciAtLevel: boolean;
-}
+import type { Verdict, VerdictEvidence } from '../model/results.js';
 
 /**
- * The verdict rule (docs/statistics.md), with t = threshold:
- * - `regression`: q ≤ alpha and the estimate is worse by at least t (change ≥ t for lower-is-better
- *   metrics, change ≤ −t for higher-is-better ones);
- * - `improvement`: the mirror image;
- * - `unchanged`: the whole confidence interval lies within [−t, t] (an equivalence test), which needs
- *   an interval that reached its level;
- * - `inconclusive`: anything else — neither a change worth t shown, nor its absence.
+ * Share of the threshold a change must be shown to exceed for `regression` or `improvement`: a true
+ * change of half the threshold or less fails a gate with probability at most alpha over all looks.
  */
-export function decideVerdict(input: VerdictInput): Verdict {
-  const { change, ci, qValue, better, threshold, alpha, ciAtLevel } = input;
-  const worseBy = better === 'lower' ? change : -change;
-  const significant = qValue <= alpha;
-  if (significant && worseBy >= threshold) return 'regression';
-  if (significant && -worseBy >= threshold) return 'improvement';
-  if (ciAtLevel && ci[0] >= -threshold && ci[1] <= threshold) return 'unchanged';
+export const MINIMUM_EFFECT_SHARE = 0.5;
+
+/**
+ * The verdict rule at one look's one-sided level `level`:
+ * - `unchanged` when equivalence ≤ level: the change is shown to lie within ±t. It is checked first:
+ *   a change shown to be smaller than the threshold is not worth failing for, even when it is also
+ *   shown to exceed t/2;
+ * - `regression` when regression ≤ level: the change is shown to be worse than t/2;
+ * - `improvement`: the mirror image;
+ * - `inconclusive`: anything else.
+ * Each claim is wrong at most `level` of the time at this look (alpha over all looks, see
+ * sequential.ts): `unchanged` for a true change of ±t or beyond, `regression` for a true change of
+ * t/2 or less. Between t/2 and t either may be said; that is the threshold's indifference zone.
+ */
+export function decideVerdict(evidence: VerdictEvidence, level: number): Verdict {
+  if (evidence.equivalence <= level) return 'unchanged';
+  if (evidence.regression <= level) return 'regression';
+  if (evidence.improvement <= level) return 'improvement';
   return 'inconclusive';
 }

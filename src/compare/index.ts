@@ -8,10 +8,13 @@ export { collectPairs, type CollectedPairs, type ReadingPair } from './collect-p
 export {
   estimatePairedChange,
   type ChangeMethod,
+  type ChangeScale,
   type PairedChange,
   type PairedValues,
 } from './estimate-paired-change.js';
-export { decideVerdict, type VerdictInput } from './decide-verdict.js';
+export { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
+export { judgeErrors, ERROR_RATE_LIMIT, type ErrorJudgement } from './judge-errors.js';
+export { describeReach } from './describe-reach.js';
 export { decideGateVerdict } from './decide-gate-verdict.js';
 export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
 export { describeTrialConditions, HIGH_STEAL_FRACTION } from './describe-trial-conditions.js';
@@ -21,6 +24,7 @@ export {
   evaluateLook,
   LOOK_EVERY,
   planSequentialDesign,
+  fitPairsToBudget,
   spendAlpha,
   type LookInput,
   type LookResult,

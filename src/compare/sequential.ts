@@ -7,16 +7,21 @@
  * `LOOK_EVERY` pairs up to `trials`), and the gate's alpha is spent across them with the Pocock-type
  * alpha-spending function of Lan & DeMets (1983, "Discrete sequential boundaries for clinical
  * trials", Biometrika 70:659–663):  α(t) = α · ln(1 + (e − 1) · t), t = pairs / maximum pairs.
- * Look k tests at the increment α(t_k) − α(t_{k−1}). By the union bound the chance that noise alone
- * crosses the line at any look is at most Σ increments = α(1) = α, whatever the correlation between
- * looks (the exact group-sequential boundary would be a little less conservative; it needs the joint
- * distribution of the rank statistics across looks, which we do not model). Pocock-type spending
- * spends early, so a large regression stops the gate at the first look.
+ * Look k runs every verdict's one-sided tests (src/compare/decide-verdict.ts) at the increment
+ * α(t_k) − α(t_{k−1}). By the union bound, each kind of wrong claim — `regression` for a true change
+ * of half the threshold or less, `unchanged` for one of the threshold or more, `improvement` mirrored —
+ * happens at some look with probability at most Σ increments = α(1) = α, whatever the correlation
+ * between looks (an exact group-sequential boundary would be a little less conservative; it needs the
+ * joint distribution of the rank statistics across looks, which we do not model). The interval shown at
+ * a look is the inversion of the same tests, so it is a repeated confidence interval (Jennison &
+ * Turnbull 1989): over all looks together it covers the true change with probability ≥ 1 − 2α.
+ * Pocock-type spending spends early, so a large regression stops the gate at the first look.
  *
  * Stopping because every gated metric is already settled (regression, improvement or unchanged)
- * never adds a false alarm: an `unchanged` stop only removes later chances to alarm.
- * If the time budget ends between looks, the gate takes one last look with the next look's
- * increment, which spends no more than planned.
+ * adds no error: each claim was tested at its look's share. The looks follow the pairs the time
+ * budget can fit (`fitPairsToBudget`, replanned before the first look), and if the budget still ends
+ * between looks, the gate takes one last look spending all the alpha left: the stop follows the
+ * clock, not the data.
  */
 import type { GateConfig } from '../config/types.js';
 import type { TrialReading } from '../model/results.js';
@@ -39,20 +44,56 @@ export interface SequentialDesign {
 }
 
 /**
- * Plans the looks for `gate`: after `minTrials` pairs, every LOOK_EVERY pairs, and at `trials`.
+ * Plans the looks for `gate`: after `minTrials` pairs, every LOOK_EVERY pairs, and at the last pair,
+ * `trials`, or fewer when `fitPairs` (what the time budget can fit, see `fitPairsToBudget`) is
+ * smaller, but never fewer than `minTrials`. Alpha is spent over the pairs the gate can really run,
+ * so none of it is left on looks that never happen. Replanning before the first look spends nothing
+ * (Lan & DeMets: the looks may follow the calendar, never the data).
  * @throws RangeError when minTrials or trials are not integers with 1 ≤ minTrials ≤ trials.
  */
-export function planSequentialDesign(gate: GateConfig): SequentialDesign {
-  const { minTrials, trials, alpha } = gate;
-  if (!Number.isInteger(minTrials) || !Number.isInteger(trials) || minTrials < 1 || minTrials > trials) {
-    throw new RangeError(`expected 1 ≤ minTrials ≤ trials, got minTrials ${minTrials}, trials ${trials}`);
+export function planSequentialDesign(gate: GateConfig, fitPairs?: number): SequentialDesign {
+  const { minTrials, alpha } = gate;
+  if (
+    !Number.isInteger(minTrials) ||
+    !Number.isInteger(gate.trials) ||
+    minTrials < 1 ||
+    minTrials > gate.trials
+  ) {
+    throw new RangeError(
+      `expected 1 ≤ minTrials ≤ trials, got minTrials ${minTrials}, trials ${gate.trials}`,
+    );
   }
+  const fit = fitPairs === undefined || !Number.isFinite(fitPairs) ? gate.trials : Math.floor(fitPairs);
+  const trials = Math.max(minTrials, Math.min(gate.trials, fit));
   const looks: number[] = [];
   for (let pairs = minTrials; pairs < trials; pairs += LOOK_EVERY) looks.push(pairs);
   looks.push(trials);
   const spent = looks.map((pairs) => spendAlpha(alpha, pairs / trials));
   const alphas = spent.map((total, k) => total - (k > 0 ? (spent[k - 1] ?? 0) : 0));
   return { minPairs: minTrials, maxPairs: trials, looks, alphas };
+}
+
+/** What `fitPairsToBudget` goes by. */
+export interface BudgetFitInput {
+  /** The gate's trial budget, ms. */
+  readonly budgetMs: number;
+  /** Time the trial phase has taken so far, restarts, warm-ups and re-runs included, ms. */
+  readonly elapsedMs: number;
+  readonly pairsDone: number;
+  /** What one more pair is expected to cost, ms (default elapsed / pairsDone). */
+  readonly pairCostMs?: number;
+}
+
+/**
+ * Pairs the time budget fits: the pairs done plus ⌊(budget − elapsed) / pair cost⌋, the same rule as
+ * the budget stop (no pair starts that would end after the budget).
+ * @returns Infinity before any pair is done or when a pair costs nothing (nothing to go by).
+ */
+export function fitPairsToBudget(input: BudgetFitInput): number {
+  const { budgetMs, elapsedMs, pairsDone } = input;
+  const pairCostMs = input.pairCostMs ?? (pairsDone > 0 ? elapsedMs / pairsDone : 0);
+  if (pairsDone <= 0 || !(pairCostMs > 0)) return Number.POSITIVE_INFINITY;
+  return pairsDone + Math.max(0, Math.floor((budgetMs - elapsedMs) / pairCostMs));
 }
 
 /**
@@ -89,6 +130,11 @@ export interface LookInput {
    * look's planned count; a look forced early by the time budget passes the pairs it ran).
    */
   readonly plannedPairs?: number;
+  /**
+   * True for a last look forced by the time budget: it spends all the alpha the earlier looks left
+   * (the stop follows the clock, not the data, so spending the rest keeps the total at alpha).
+   */
+  readonly spendRest?: boolean;
 }
 
 /**
@@ -97,12 +143,14 @@ export interface LookInput {
  */
 export function evaluateLook(input: LookInput): LookResult {
   const { design, look } = input;
-  const significanceLevel = design.alphas[look];
+  const planned = design.alphas[look];
   const lookPairs = design.looks[look];
-  if (significanceLevel === undefined || lookPairs === undefined) {
+  if (planned === undefined || lookPairs === undefined) {
     throw new RangeError(`look ${look} is not one of the ${design.looks.length} planned looks`);
   }
-  const last = look === design.looks.length - 1;
+  const spentBefore = design.alphas.slice(0, look).reduce((sum, a) => sum + a, 0);
+  const significanceLevel = input.spendRest === true ? input.gate.alpha - spentBefore : planned;
+  const last = look === design.looks.length - 1 || input.spendRest === true;
   const outcome = compareGate({
     trials: input.trials,
     scenarios: input.scenarios,

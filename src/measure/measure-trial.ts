@@ -3,15 +3,25 @@
  */
 import type { HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
-import type { Clock, LoadGenerator, LoadSpec, ProcessStats, RunningServer } from '../ports.js';
+import type {
+  Clock,
+  LoadGenerator,
+  LoadSpec,
+  ProcessStats,
+  ResponseSampler,
+  RunningServer,
+} from '../ports.js';
 import { RunError } from '../errors.js';
 import { toReading } from './to-reading.js';
 import { findIdleWorkers, findWorkers } from './find-idle-workers.js';
 import type { TreeWindow } from '../ports.js';
+import { assertMostlyAnswered } from './assert-mostly-answered.js';
 
 /** The ports a trial needs. */
 export interface TrialDeps {
   readonly load: LoadGenerator;
+  /** Fetches a sample response when a side fails most of its requests (optional: tests may omit it). */
+  readonly sampler?: ResponseSampler;
   readonly stats: ProcessStats;
   readonly clock: Clock;
 }
@@ -32,13 +42,15 @@ export function loadSpecFor(server: RunningServer, scenario: HttpScenario, durat
 /**
  * Drives `scenario` against `server` for the scenario's duration while watching the server's
  * process tree.
- * @throws RunError with the server's log tail when the server is no longer running afterwards.
+ * @throws RunError with the server's log tail when the server is no longer running afterwards, or
+ *   when it failed most of the trial's requests (with a sample response too): that measures a
+ *   broken benchmark, not a speed.
  */
 export async function measureTrial(
   deps: TrialDeps,
   server: RunningServer,
   scenario: HttpScenario,
-  where: { side: Side; pair: number; position: 0 | 1 },
+  where: { side: Side; pair: number; position: 0 | 1; threshold?: number },
 ): Promise<TrialReading> {
   const startedAt = new Date(deps.clock.now()).toISOString();
   const watch = await deps.stats.watch(server.pid);
@@ -51,7 +63,14 @@ export async function measureTrial(
     });
   const window = await watch.stop();
   await assertAlive(server, `while measuring \`${scenario.name}\``);
-  return toReading({ scenario, ...where, startedAt }, load, window);
+  const reading = toReading({ scenario, ...where, startedAt }, load, window);
+  await assertMostlyAnswered(
+    reading,
+    server,
+    deps.sampler,
+    loadSpecFor(server, scenario, scenario.durationMs),
+  );
+  return reading;
 }
 
 /** What a warm-up saw and did. */

@@ -9,6 +9,7 @@ import type { Log, ResultStore, RunningServer } from '../ports.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
 import {
   evaluateLook,
+  fitPairsToBudget,
   planSequentialDesign,
   type LookResult,
   type SequentialDesign,
@@ -118,9 +119,10 @@ interface Phase {
 /**
  * Runs base/head pairs in the planned order on the servers `serving` hands out (fresh ones per pair
  * with `server.restart: pair`, each side warmed up right before its first trial on them), looks at
- * the planned pair counts (src/compare/sequential.ts) and stops at the first look that settles the
- * gate, at the last pair, or when the next pair would end after the budget (then one last look at
- * the next look's share of alpha).
+ * the planned pair counts (src/compare/sequential.ts; until the first look they are replanned for
+ * the pairs the budget fits, `fitPairsToBudget`) and stops at the first look that settles the gate,
+ * at the last pair, or when the next pair would end after the budget (then one last look spending
+ * all the alpha left).
  *
  * A pair whose reading is not a fair sample (`whyRerun`) is set aside and measured again on fresh
  * servers (`serving.forRerun`), at most twice, and only while the re-runs' wall time stays within
@@ -139,7 +141,7 @@ export async function runTrials(
   reruns: RerunLog = createRerunLog(config.gate),
 ): Promise<TrialsEnd> {
   const { clock, log } = deps;
-  const design = planSequentialDesign(config.gate);
+  let design = planSequentialDesign(config.gate);
   const scenarios = config.http.map((s) => s.name);
   const plan = planTrials(config.gate.trials, seed);
   const budgetMs = config.gate.budgetMs;
@@ -162,10 +164,7 @@ export async function runTrials(
   /** Wall time of each pair without its re-runs, ms. */
   const pairCostsMs: number[] = [];
   for (const planned of plan) {
-    // Pair 1 ran on servers started outside the phase (and, with restart never, it alone warmed
-    // up), so the later pairs tell better what the next one costs.
-    const typical = pairCostsMs.length > 1 ? pairCostsMs.slice(1) : pairCostsMs;
-    const pairCostMs = typical.reduce((sum, ms) => sum + ms, 0) / Math.max(1, typical.length);
+    const pairCostMs = meanPairCostMs(pairCostsMs);
     if (pairs >= MIN_PAIRS && clock.now() - phase.startMs + pairCostMs > budgetMs) {
       warnings.push(
         `the time budget (${Math.round(budgetMs / 1000)} s) allowed ${pairs} of up to ${plan.length} pairs: ` +
@@ -184,6 +183,23 @@ export async function runTrials(
     }
     pairCostsMs.push(clock.now() - pairStartMs - (reruns.spentMs - rerunMsBefore));
     pairs += 1;
+    if (look === 0 && pairs < (design.looks[0] ?? 0)) {
+      // No alpha is spent before the first look, so the looks may follow what the pairs cost.
+      const fit = fitPairsToBudget({
+        budgetMs,
+        elapsedMs: clock.now() - phase.startMs,
+        pairsDone: pairs,
+        pairCostMs: meanPairCostMs(pairCostsMs),
+      });
+      const replanned = planSequentialDesign(config.gate, fit);
+      if (replanned.maxPairs !== design.maxPairs) {
+        log.info(
+          `the budget fits about ${fit} pairs: looks after ${replanned.looks.join(', ')} pairs, at p ≤ ` +
+            replanned.alphas.map((a) => a.toPrecision(2)).join(', '),
+        );
+        design = replanned;
+      }
+    }
     if (pairs === design.looks[look]) {
       const result = evaluateLook({ trials, scenarios, gate: config.gate, design, look });
       log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result.reason}`);
@@ -191,8 +207,17 @@ export async function runTrials(
       look += 1;
     }
   }
-  // The budget ended between looks: one last look, spending the next look's share of alpha.
-  const final = evaluateLook({ trials, scenarios, gate: config.gate, design, look, plannedPairs: pairs });
+  // The budget ended between looks: one last look, spending all the alpha left (the stop followed
+  // the clock, not the data).
+  const final = evaluateLook({
+    trials,
+    scenarios,
+    gate: config.gate,
+    design,
+    look,
+    plannedPairs: pairs,
+    spendRest: true,
+  });
   const result = { ...final, reason: `time budget reached; ${final.reason}` };
   log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
@@ -227,6 +252,7 @@ async function measurePair(
         side,
         pair,
         position: position === 0 ? 0 : 1,
+        threshold: phase.config.gate.threshold,
       });
       readings.push(reading);
       const budgetLeftMs = phase.config.gate.budgetMs - (clock.now() - phase.startMs);
@@ -279,6 +305,16 @@ function refuseRerun(phase: Phase, attempt: number, rerunCostMs: number): string
   if (phase.deps.clock.now() - phase.startMs + rerunCostMs > phase.config.gate.budgetMs)
     return 'a re-run would end after the time budget';
   return undefined;
+}
+
+/**
+ * Mean wall time of a pair without its re-runs, ms. Pair 1 ran on servers started outside the phase
+ * (and, with restart never, it alone warmed up), so the later pairs tell better what the next one
+ * costs.
+ */
+function meanPairCostMs(pairCostsMs: readonly number[]): number {
+  const typical = pairCostsMs.length > 1 ? pairCostsMs.slice(1) : pairCostsMs;
+  return typical.reduce((sum, ms) => sum + ms, 0) / Math.max(1, typical.length);
 }
 
 function toJsonLines(trials: readonly TrialReading[]): string {

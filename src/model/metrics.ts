@@ -26,6 +26,11 @@ export interface MetricInfo {
   /** Unit as printed in reports, e.g. `req/s`, `ms`, `CPU ms/req`, `bytes`, `fraction`. */
   readonly unit: string;
   readonly better: Better;
+  /**
+   * How its changes read: `relative` (a fraction of base) or `points` (a difference of fractions, for a
+   * metric that is itself a fraction and may be 0, where a relative change has no size).
+   */
+  readonly scale: 'relative' | 'points';
   /** One sentence for the report's legend. */
   readonly description: string;
 }
@@ -36,42 +41,49 @@ export const METRICS: Readonly<Record<MetricName, MetricInfo>> = {
     name: 'throughput',
     unit: 'req/s',
     better: 'higher',
+    scale: 'relative',
     description: 'completed 2xx/3xx responses per second of the measured window',
   },
   latency_p50: {
     name: 'latency_p50',
     unit: 'ms',
     better: 'lower',
+    scale: 'relative',
     description: 'median response time, from per-response times in an HDR histogram',
   },
   latency_p90: {
     name: 'latency_p90',
     unit: 'ms',
     better: 'lower',
+    scale: 'relative',
     description: '90th percentile response time',
   },
   latency_p99: {
     name: 'latency_p99',
     unit: 'ms',
     better: 'lower',
+    scale: 'relative',
     description: '99th percentile response time',
   },
   cpu_per_request: {
     name: 'cpu_per_request',
     unit: 'CPU ms/req',
     better: 'lower',
+    scale: 'relative',
     description: 'user+system CPU time of the whole server process tree over the window, per response',
   },
   rss_peak: {
     name: 'rss_peak',
     unit: 'bytes',
     better: 'lower',
+    scale: 'relative',
     description: 'peak resident set size of the server process tree during the window',
   },
   error_rate: {
     name: 'error_rate',
     unit: 'fraction',
     better: 'lower',
+    scale: 'points',
     description: 'errors, timeouts and non-2xx/3xx responses divided by requests',
   },
 };

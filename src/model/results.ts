@@ -61,30 +61,78 @@ export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive
 export type GateVerdict = Verdict;
 
 /**
- * Head compared with base for one scenario × metric.
+ * How a change reads: `relative` — a fraction of base (+0.05 = head 5% above base; never below −1);
+ * `points` — a difference of two fractions (error_rate: +0.05 = 5 percentage points more).
+ */
+export type ChangeScale = 'relative' | 'points';
+
+/**
+ * The one-sided p-values a comparison's verdict was decided on (src/compare/decide-verdict.ts), with
+ * t = threshold and "worse" oriented by the metric's better direction.
+ */
+export interface VerdictEvidence {
+  /** Of H0 "worse by at most t/2", after false-discovery control across the comparison's family. */
+  readonly regression: number;
+  /** Of H0 "better by at most t/2", after false-discovery control across the comparison's family. */
+  readonly improvement: number;
+  /** Of H0 "changed by t or more" (two one-sided tests at ±t; the larger p). */
+  readonly equivalence: number;
+}
+
+/**
+ * When errors decided a comparison instead of the statistics: `fails` — head's error rate rose
+ * beyond the limit (error_rate, always gated); `voids` — a side failed requests beyond the limit,
+ * so this metric is not read as a speed change.
+ */
+export interface ErrorRuling {
+  readonly effect: 'fails' | 'voids';
+  /** One sentence for the report, e.g. "head fails 100.0% of requests (base 0.0%)". */
+  readonly text: string;
+}
+
+/**
+ * Head compared with base for one scenario × metric. Carries everything its rendering needs (level,
+ * confidence, significance, the pairs), so a report never re-decides anything.
  * Relative changes are fractions of base: +0.05 means head's value is 5% higher than base's
  * (for throughput that is an improvement; for latency a regression).
  */
 export interface Comparison {
   readonly scenario: string;
   readonly metric: MetricName;
-  /** Whether this metric can fail the gate (listed in `gate.metrics`). */
+  /** Whether this metric can fail the gate (listed in `gate.metrics`, or error_rate, always). */
   readonly gated: boolean;
   /** Number of base/head pairs compared. */
   readonly pairs: number;
+  /** Pair indices compared (TrialReading.pair), ascending. */
+  readonly pairIndices: readonly number[];
   /** Median of base's trial values, in the metric's unit. */
   readonly baseMedian: number;
   /** Median of head's trial values, in the metric's unit. */
   readonly headMedian: number;
-  /** Point estimate of head/base − 1 (Hodges–Lehmann estimate of the paired log-ratio, exponentiated). */
+  /** How `change` and `ci` read. */
+  readonly scale: ChangeScale;
+  /** Point estimate of the change (Hodges–Lehmann estimate of the per-pair differences, read on `scale`). */
   readonly change: number;
-  /** 95% (1 − alpha) confidence interval of head/base − 1: [low, high]. */
+  /** Confidence interval of the change on `scale`, [low, high], at confidence `confidence`. */
   readonly ci: readonly [number, number];
+  /**
+   * Two-sided confidence `ci` really has (e.g. 0.948): each end is the boundary of a one-sided test
+   * at `level`; lower when too few pairs were compared to reach it.
+   */
+  readonly confidence: number;
+  /** One-sided significance level the verdict was decided at (the look's share of alpha). */
+  readonly level: number;
+  /** Whether the change is distinguishable from noise: q ≤ 2·level, i.e. `ci` excludes 0 (benchstat's `~` when false). */
+  readonly significant: boolean;
   /** Two-sided p-value of "no change" before false-discovery control. */
   readonly pValue: number;
-  /** p-value after Benjamini–Hochberg adjustment across the gate's gated comparisons. */
+  /** `pValue` after Benjamini–Hochberg adjustment across the comparison's family. */
   readonly qValue: number;
+  /** The one-sided p-values the verdict was decided on. */
+  readonly evidence: VerdictEvidence;
   readonly verdict: Verdict;
+  /** Set when errors decided this comparison rather than the statistics. */
+  readonly errors?: ErrorRuling;
   /** Why the verdict may mislead (too few trials, zero variance, errors, steal...). */
   readonly warnings: readonly string[];
 }
@@ -127,12 +175,12 @@ export interface SequentialSummary {
   readonly stoppedAfterPairs: number;
   /** e.g. "regression at look 1 (p ≤ 0.0261)", "every gated metric settled at look 2 (...)". */
   readonly reason: string;
-  /** Significance level the verdicts were decided at (the stopping look's share of alpha). */
+  /** One-sided significance level the verdicts were decided at (the stopping look's share of alpha). */
   readonly level: number;
 }
 
 /** Current version of the report.json schema. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Everything a gate produced: written as report.json and rendered as Markdown. */
 export interface GateReport {

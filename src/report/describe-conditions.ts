@@ -66,21 +66,21 @@ export function describeConditions(
 }
 
 function describePairs(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
-  const planned = `${report.gate.trials} planned per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
-  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsRun));
+  const planned = `up to ${report.gate.trials} per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
+  const counts = new Set(outline.scenarios.map((scenario) => scenario.pairsCompared));
   const baseFirst = outline.scenarios.reduce((sum, scenario) => sum + scenario.baseFirstPairs, 0);
-  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsRun, 0);
+  const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsCompared, 0);
   const seq = report.sequential;
   const stopped = seq
     ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline.text(seq.reason)} (looks at ${seq.looks.join(', ')} pairs)`
     : '';
   const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
-  if (counts.size <= 1) return `${only ?? 0} run of ${planned}; ${interleaving}`;
+  if (counts.size <= 1) return `${only ?? 0} compared of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(
-    (scenario) => `${inline.code(scenario.name)} ${scenario.pairsRun}`,
+    (scenario) => `${inline.code(scenario.name)} ${scenario.pairsCompared}`,
   );
-  return `${perScenario.join(', ')} run of ${planned}; ${interleaving}`;
+  return `${perScenario.join(', ')} compared of ${planned}; ${interleaving}`;
 }
 
 function describeServers(servers: NonNullable<GateReport['servers']>, inline: InlineFormat): string {

@@ -1,6 +1,5 @@
-import { decisionLevels, type DecisionLevels } from './decision-level.js';
 import type { Comparison, CommitRef, GateReport } from '../model/results.js';
-import { confidenceLabel, formatChange, formatInterval, isSignificant } from './format-change.js';
+import { confidenceLabel, formatChange, formatInterval } from './format-change.js';
 import { formatPercentShort } from './format-number.js';
 import { metricLabel, type InlineFormat } from './inline-format.js';
 import type { Headline, ReportOutline } from './outline-report.js';
@@ -33,25 +32,34 @@ export function describeHeadline(
   outline: ReportOutline,
   inline: InlineFormat,
 ): HeadlineText {
+  const failedByErrors = outline.highlights.some((c) => c.errors?.effect === 'fails');
   return {
     headline: outline.headline,
-    title: TITLES[outline.headline],
+    title: failedByErrors ? 'head answers errors' : TITLES[outline.headline],
     summary: describeSummary(report, outline, inline),
     commits: describeCommits(report, inline),
   };
 }
 
 function describeSummary(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
-  const listed = listHighlights(outline.highlights, decisionLevels(report), inline);
+  const listed = listHighlights(outline.highlights, inline);
   switch (outline.headline) {
     case 'failed': {
       const readings = report.trials.length;
       return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural(readings)} taken).`;
     }
-    case 'regression':
+    case 'regression': {
+      const byErrors = outline.highlights.find((c) => c.errors?.effect === 'fails');
+      if (byErrors?.errors !== undefined) {
+        return (
+          `${inline.code(byErrors.scenario)}: ${inline.text(byErrors.errors.text)}. ` +
+          'Error responses are cheap, so no metric of it is read as a speed change.'
+        );
+      }
       return listed
         ? `Regressed: ${listed}.`
         : `${report.regressions} gated comparison${plural(report.regressions)} regressed.`;
+    }
     case 'improvement':
       return `Improved${listed ? `: ${listed}` : ''}, with no gated regression.`;
     case 'inconclusive':
@@ -59,7 +67,7 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
     case 'unchanged': {
       const scenarios = outline.scenarios.length;
       return (
-        `No gated metric changed significantly by ${formatPercentShort(report.gate.threshold)} or more ` +
+        `Every gated metric was shown to be within ±${formatPercentShort(report.gate.threshold)} ` +
         `(${outline.gatedCount} comparison${plural(outline.gatedCount)} across ${scenarios} scenario${plural(scenarios)}).`
       );
     }
@@ -67,15 +75,14 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
 }
 
 /** `a cpu_per_request +38.9% (95% CI …), throughput -27.2% (…); b …`: grouped by scenario, biggest first. */
-function listHighlights(
-  highlights: readonly Comparison[],
-  levels: DecisionLevels,
-  inline: InlineFormat,
-): string {
+function listHighlights(highlights: readonly Comparison[], inline: InlineFormat): string {
   const byScenario = new Map<string, string[]>();
   for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, { significant: isSignificant(comparison, levels.level) });
-    const interval = `${confidenceLabel(levels.alpha)} ${formatInterval(comparison.ci)}`;
+    const change = formatChange(comparison.change, {
+      significant: comparison.significant,
+      scale: comparison.scale,
+    });
+    const interval = `${confidenceLabel(comparison.confidence)} ${formatInterval(comparison.ci, comparison.scale)}`;
     const items = byScenario.get(comparison.scenario) ?? [];
     items.push(`${metricLabel(comparison.metric, inline)} ${change} (${interval})`);
     byScenario.set(comparison.scenario, items);

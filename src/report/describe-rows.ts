@@ -1,5 +1,5 @@
-import type { Comparison, TrialReading, Verdict } from '../model/results.js';
-import { formatChange, formatInterval, isSignificant } from './format-change.js';
+import type { Comparison, ErrorRuling, TrialReading, Verdict } from '../model/results.js';
+import { formatChange, formatInterval } from './format-change.js';
 import { formatBytes, formatPercent, formatSignificant, groupThousands } from './format-number.js';
 import { formatValue } from './format-value.js';
 import { metricLabel, type InlineFormat } from './inline-format.js';
@@ -10,26 +10,31 @@ export interface ComparisonCells {
   readonly gated: boolean;
   readonly base: string;
   readonly head: string;
-  /** Signed percentage, `~`-prefixed when not significant at alpha. */
+  /** Signed percentage (or `pp`), `~`-prefixed when the comparison is not significant. */
   readonly change: string;
   readonly interval: string;
   readonly verdict: Verdict;
+  /** What errors decided, when they did: the renderer words the verdict cell after it. */
+  readonly errors: ErrorRuling['effect'] | undefined;
 }
 
-/** Formats one comparison's cells: medians with units, change, confidence interval. */
-export function describeComparison(
-  comparison: Comparison,
-  alpha: number,
-  inline: InlineFormat,
-): ComparisonCells {
+/**
+ * Formats one comparison's cells: medians with units, change, confidence interval, from the
+ * comparison's own fields (its `significant`, `scale`), never re-deciding anything.
+ */
+export function describeComparison(comparison: Comparison, inline: InlineFormat): ComparisonCells {
   return {
     metric: metricLabel(comparison.metric, inline),
     gated: comparison.gated,
     base: formatValue(comparison.metric, comparison.baseMedian),
     head: formatValue(comparison.metric, comparison.headMedian),
-    change: formatChange(comparison.change, { significant: isSignificant(comparison, alpha) }),
-    interval: formatInterval(comparison.ci),
+    change: formatChange(comparison.change, {
+      significant: comparison.significant,
+      scale: comparison.scale,
+    }),
+    interval: comparison.errors?.effect === 'voids' ? '—' : formatInterval(comparison.ci, comparison.scale),
     verdict: comparison.verdict,
+    errors: comparison.errors?.effect,
   };
 }
 

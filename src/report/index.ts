@@ -8,7 +8,8 @@ export { renderMarkdown, DEFAULT_MAX_CHARS, type MarkdownOptions } from './rende
 export { renderTerminal, type TerminalOptions } from './render-terminal.js';
 export { renderJson } from './render-json.js';
 export { formatValue } from './format-value.js';
-export { formatChange, formatInterval, isSignificant, confidenceLabel } from './format-change.js';
+export { formatChange, formatInterval, confidenceLabel, tableConfidence } from './format-change.js';
+export { describeLegend } from './describe-legend.js';
 export {
   formatBytes,
   formatDurationMs,

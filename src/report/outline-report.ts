@@ -13,8 +13,8 @@ export interface ScenarioOutline {
   readonly comparisons: readonly Comparison[];
   /** Readings in pair order, the side that ran first in its pair first. */
   readonly trials: readonly TrialReading[];
-  /** Pairs with a reading from both sides. */
-  readonly pairsRun: number;
+  /** Pairs compared (from the comparisons; 0 when the run failed before comparing). */
+  readonly pairsCompared: number;
   /** Of those pairs, how many ran base first. */
   readonly baseFirstPairs: number;
 }
@@ -61,10 +61,11 @@ function outlineScenario(report: GateReport, name: string): ScenarioOutline {
   const trials = report.trials
     .filter((trial) => trial.scenario === name)
     .sort((a, b) => a.pair - b.pair || a.position - b.position);
-  const pairs = new Map<number, { base?: TrialReading; head?: TrialReading }>();
-  for (const trial of trials) pairs.set(trial.pair, { ...pairs.get(trial.pair), [trial.side]: trial });
-  const complete = [...pairs.values()].filter((pair) => pair.base !== undefined && pair.head !== undefined);
-  const baseFirstPairs = complete.filter((pair) => pair.base?.position === 0).length;
+  // The pairs the comparison step compared (every comparison of a scenario uses the same ones).
+  const compared = comparisons[0]?.pairIndices ?? [];
+  const baseFirstPairs = compared.filter((pair) =>
+    trials.some((t) => t.pair === pair && t.side === 'base' && t.position === 0 && t.discarded === undefined),
+  ).length;
   const summary = report.scenarios.find((scenario) => scenario.name === name);
-  return { name, summary, comparisons, trials, pairsRun: complete.length, baseFirstPairs };
+  return { name, summary, comparisons, trials, pairsCompared: compared.length, baseFirstPairs };
 }

@@ -1,11 +1,10 @@
-import { decisionLevels, formatLevel, type DecisionLevels } from './decision-level.js';
 import type { GateReport, Verdict } from '../model/results.js';
 import { describeConditions } from './describe-conditions.js';
 import { describeHeadline } from './describe-headline.js';
 import { describeComparison, groupWarnings } from './describe-rows.js';
 import { escapeMarkdown, markdownCode, markdownFence } from './escape-markdown.js';
-import { confidenceLabel } from './format-change.js';
-import { formatPercentShort } from './format-number.js';
+import { confidenceLabel, tableConfidence } from './format-change.js';
+import { describeLegend } from './describe-legend.js';
 import { fitMarkdown } from './fit-markdown.js';
 import { markdownTable } from './markdown-table.js';
 import { renderTrialDetails } from './markdown-trials.js';
@@ -65,14 +64,11 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
     ...outline.scenarios
       .filter((scenario) => report.status !== 'failed' || scenario.comparisons.length > 0)
-      .map((scenario) => renderScenario(scenario, decisionLevels(report))),
+      .map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline),
   ];
-  const legend =
-    `<sub>How to read: **bold** metrics gate the check; regression = significant after false-discovery ` +
-    `control (q ≤ ${formatLevel(decisionLevels(report).level)}) and worse by ≥ ${formatPercentShort(report.gate.threshold)}; ` +
-    `~ = not significant; base and head are medians, change is the paired estimate of head vs base.</sub>`;
+  const legend = `<sub>How to read: **bold** metrics gate the check; ${escapeMarkdown(describeLegend(report))}</sub>`;
   const details = renderTrialDetails(outline.scenarios);
   const full = fitMarkdown([...blocks, ...(details === undefined ? [] : [details]), legend], Infinity);
   if (full.length <= maxChars) return full;
@@ -80,7 +76,7 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
   return fitMarkdown([...blocks, ...(details === undefined ? [] : [omitted]), legend], maxChars);
 }
 
-function renderScenario(scenario: ScenarioOutline, levels: DecisionLevels): string {
+function renderScenario(scenario: ScenarioOutline): string {
   const where = scenario.summary
     ? ` · ${escapeMarkdown(scenario.summary.method)} ${markdownCode(scenario.summary.path)}`
     : '';
@@ -89,11 +85,24 @@ function renderScenario(scenario: ScenarioOutline, levels: DecisionLevels): stri
     return `${heading}\n\n_No comparison: base and head were not both measured._`;
   }
   const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, levels.level, inline);
+    const cells = describeComparison(comparison, inline);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
-    return [metric, cells.base, cells.head, cells.change, cells.interval, VERDICT_CELL[cells.verdict]];
+    const verdict =
+      cells.errors === 'fails'
+        ? 'regression ❌ (errors)'
+        : cells.errors === 'voids'
+          ? 'not compared (errors) ⚠️'
+          : VERDICT_CELL[cells.verdict];
+    return [metric, cells.base, cells.head, cells.change, cells.interval, verdict];
   });
-  const headers = ['metric', 'base', 'head', 'change', confidenceLabel(levels.alpha), 'verdict'];
+  const headers = [
+    'metric',
+    'base',
+    'head',
+    'change',
+    confidenceLabel(tableConfidence(scenario.comparisons)),
+    'verdict',
+  ];
   const table = markdownTable(headers, rows, [false, true, true, true, true, false]);
   const warnings = groupWarnings(scenario.comparisons, inline).map(
     (warning) => `- ⚠️ ${warning.metrics.join(', ')}: ${warning.text}`,

@@ -1,4 +1,3 @@
-import { decisionLevels, formatLevel, type DecisionLevels } from './decision-level.js';
 import type { GateReport, Verdict } from '../model/results.js';
 import { describeConditions } from './describe-conditions.js';
 import { describeHeadline } from './describe-headline.js';
@@ -11,8 +10,8 @@ import {
   listTrialWarnings,
 } from './describe-rows.js';
 import { escapeTerminal } from './escape-terminal.js';
-import { confidenceLabel } from './format-change.js';
-import { formatPercentShort } from './format-number.js';
+import { confidenceLabel, tableConfidence } from './format-change.js';
+import { describeLegend } from './describe-legend.js';
 import { outlineReport, type Headline, type ScenarioOutline } from './outline-report.js';
 import { formatTextTable } from './text-table.js';
 
@@ -71,7 +70,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
   for (const scenario of outline.scenarios) {
     // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
     if (report.status === 'failed' && scenario.comparisons.length === 0) continue;
-    lines.push('', ...renderScenario(scenario, decisionLevels(report), paint));
+    lines.push('', ...renderScenario(scenario, paint));
   }
   if (report.warnings.length > 0) {
     lines.push(
@@ -101,21 +100,12 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
       lines.push(...listTrialWarnings(scenario.trials, inline).map((warning) => `    ! ${warning}`));
     }
   }
-  lines.push(
-    '',
-    paint(
-      `* gated metric; regression = significant after false-discovery control (q ≤ ${formatLevel(decisionLevels(report).level)}) and worse by ` +
-        `>= ${formatPercentShort(report.gate.threshold)}; ~ = not significant; base and head are medians, change is ` +
-        'the paired estimate of head vs base.',
-      'dim',
-    ),
-  );
+  lines.push('', paint(`* gated metric; ${escapeTerminal(describeLegend(report))}`, 'dim'));
   return `${lines.join('\n')}\n`;
 }
 
 function renderScenario(
   scenario: ScenarioOutline,
-  levels: DecisionLevels,
   paint: (text: string, ...styles: Style[]) => string,
 ): readonly string[] {
   const where = scenario.summary
@@ -124,19 +114,21 @@ function renderScenario(
   const heading = paint(`${escapeTerminal(scenario.name)}${where}`, 'bold');
   if (scenario.comparisons.length === 0)
     return [heading, '  no comparison: base and head were not both measured'];
-  const cells = scenario.comparisons.map((comparison) =>
-    describeComparison(comparison, levels.level, inline),
-  );
+  const cells = scenario.comparisons.map((comparison) => describeComparison(comparison, inline));
   const rows = cells.map((cell) => [
     cell.gated ? `${cell.metric} *` : cell.metric,
     cell.base,
     cell.head,
     cell.change,
     cell.interval,
-    cell.verdict,
+    cell.errors === 'fails'
+      ? 'regression (errors)'
+      : cell.errors === 'voids'
+        ? 'not compared (errors)'
+        : cell.verdict,
   ]);
   const table = formatTextTable(
-    ['metric', 'base', 'head', 'change', confidenceLabel(levels.alpha), 'verdict'],
+    ['metric', 'base', 'head', 'change', confidenceLabel(tableConfidence(scenario.comparisons)), 'verdict'],
     rows,
     {
       numeric: [false, true, true, true, true, false],

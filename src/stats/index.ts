@@ -6,11 +6,13 @@
 export { median, medianOfSorted } from './median.js';
 export { averageRanks, type AverageRanks } from './average-ranks.js';
 export { walshAverages } from './walsh-averages.js';
-export { hodgesLehmannOneSample } from './hodges-lehmann-one-sample.js';
-export { wilcoxonSignedRank, type SignedRankTest } from './wilcoxon-signed-rank.js';
-export { signedRankConfidenceInterval } from './signed-rank-confidence-interval.js';
+export {
+  signedRankInference,
+  SIGNED_RANK_EXACT_BELOW_N,
+  type SignedRankInference,
+  type SignedRankInterval,
+} from './signed-rank-inference.js';
 export { signedRankNullCounts, SIGNED_RANK_EXACT_MAX_N } from './signed-rank-null-counts.js';
-export { minimumAchievablePValue } from './minimum-achievable-p-value.js';
 export { benjaminiHochberg } from './benjamini-hochberg.js';
 export { mannWhitneyU, type MannWhitneyTest } from './mann-whitney-u.js';
 export { mannWhitneyNullCounts, MANN_WHITNEY_EXACT_MAX_SIZE } from './mann-whitney-null-counts.js';

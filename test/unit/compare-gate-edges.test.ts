@@ -48,7 +48,8 @@ describe('compareGate invariants', () => {
   });
 
   it('adjusts p-values by Benjamini–Hochberg within the gated family only', () => {
-    const gatedComparisons = outcome.comparisons.filter((c) => c.gated);
+    // error_rate gates always but is decided by the error rule, outside both families.
+    const gatedComparisons = outcome.comparisons.filter((c) => c.gated && c.metric !== 'error_rate');
     const expected = benjaminiHochberg(gatedComparisons.map((c) => c.pValue));
     gatedComparisons.forEach((c, i) => expect(c.qValue).toBe(expected[i]));
     const others = outcome.comparisons.filter((c) => !c.gated);
@@ -58,32 +59,29 @@ describe('compareGate invariants', () => {
 });
 
 describe('compareGate edge cases', () => {
-  it('calls a metric that is 0 on every trial unchanged, with a zero-variance warning', () => {
+  it('calls an error rate of 0 on both sides unchanged, in percentage points, without a warning', () => {
     const outcome = compareGate({ trials: simulate({ pairs: 10 }), scenarios: ['list-items'], gate: GATE });
     const errors = find(outcome.comparisons, 'error_rate');
-    expect(errors).toMatchObject({ verdict: 'unchanged', change: 0, ci: [0, 0], pValue: 1, baseMedian: 0 });
-    expect(errors.warnings.join('\n')).toMatch(/zero variance/);
+    expect(errors).toMatchObject({
+      verdict: 'unchanged',
+      scale: 'points',
+      gated: true,
+      change: 0,
+      ci: [0, 0],
+      pValue: 1,
+      baseMedian: 0,
+    });
+    expect(errors.warnings).toEqual([]);
   });
 
-  it('compares differences when errors appear on one side only, and warns about the errors', () => {
-    const trials = simulate({ pairs: 10 }).map((t): TrialReading =>
-      t.side === 'head'
-        ? { ...t, metrics: { ...t.metrics, error_rate: 0.02 + 0.001 * t.pair }, errors: 250 }
-        : t,
-    );
-    const outcome = compareGate({
-      trials,
-      scenarios: ['list-items'],
-      gate: { ...GATE, metrics: [...GATE.metrics, 'error_rate'] },
-    });
-    const errors = find(outcome.comparisons, 'error_rate');
-    expect(errors.pValue).toBe(2 / 2 ** 10);
-    expect(errors.verdict).toBe('regression');
-    expect(errors.change).toBeGreaterThan(1);
-    expect(errors.warnings.join('\n')).toMatch(/ratios are undefined: compared head − base/);
-    expect(find(outcome.comparisons, 'latency_p50').warnings.join('\n')).toMatch(
-      /errors in 10 of 20 trials \(head; error rate up to 2\.9%\)/,
-    );
+  it('calls a constant non-zero metric unchanged with a zero-variance warning', () => {
+    const trials = simulate({ pairs: 10 }).map((t): TrialReading => ({
+      ...t,
+      metrics: { ...t.metrics, rss_peak: 50_000_000 },
+    }));
+    const rss = find(compareGate({ trials, scenarios: ['list-items'], gate: GATE }).comparisons, 'rss_peak');
+    expect(rss.verdict).toBe('unchanged');
+    expect(rss.warnings.join('\n')).toMatch(/zero variance/);
   });
 
   it('warns about high steal', () => {

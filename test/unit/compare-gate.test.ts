@@ -95,8 +95,10 @@ describe('compareGate on realistic paired trials', () => {
     expect(cpu.pValue).toBe(0.25);
     expect(cpu.verdict).toBe('inconclusive');
     expect(cpu.warnings).toContain(
-      '3 pair(s) with a difference can never reach p ≤ 0.05: the signed-rank test needs at least 6',
+      '3 pair(s) can never reach p ≤ 0.05: the signed-rank test needs at least 5 pairs for that',
     );
+    // And the interval says the confidence it has: the widest, 1 − 2·2⁻³.
+    expect(cpu.confidence).toBe(0.75);
     expect(outcome.verdict).toBe('inconclusive');
     expect(outcome.warnings).toContain('list-items: 3 of 10 planned pairs were measured');
   });

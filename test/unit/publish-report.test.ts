@@ -9,7 +9,7 @@ import { publishReport, type CommentPolicy } from '../../src/publish/publish-rep
 
 function report(verdict: GateVerdict, regressions: number): GateReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'perfgate', version: '0.1.0' },
     status: 'complete',
     configPath: 'perfgate.yml',

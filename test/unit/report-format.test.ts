@@ -7,7 +7,7 @@ import {
   formatDurationMs,
   formatInterval,
   formatValue,
-  isSignificant,
+  tableConfidence,
 } from '../../src/report/index.js';
 
 const MIB = 1024 * 1024;
@@ -67,17 +67,19 @@ describe('formatChange', () => {
     expect(formatInterval([-0.047, 0.394])).toBe('-4.7% … +39.4%');
   });
 
-  it('calls a change significant when its q-value is at most the level, as the verdicts do', () => {
-    expect(isSignificant({ qValue: 0.049 }, 0.05)).toBe(true);
-    expect(isSignificant({ qValue: 0.05 }, 0.05)).toBe(true);
-    expect(isSignificant({ qValue: 0.0501 }, 0.05)).toBe(false);
-    expect(isSignificant({ qValue: Number.NaN }, 0.05)).toBe(false);
+  it('prints a change of a fraction (error_rate) in percentage points', () => {
+    expect(formatChange(1, { scale: 'points' })).toBe('+100.0 pp');
+    expect(formatChange(-0.004, { scale: 'points', significant: false })).toBe('~ -0.4 pp');
+    expect(formatInterval([0, 0.25], 'points')).toBe('0.0 pp … +25.0 pp');
   });
 
-  it('labels the confidence level from alpha', () => {
-    expect(confidenceLabel(0.05)).toBe('95% CI');
-    expect(confidenceLabel(0.1)).toBe('90% CI');
-    expect(confidenceLabel(0.001)).toBe('99.9% CI');
+  it('labels an interval with the confidence it has, rounded down so it never claims more', () => {
+    expect(confidenceLabel(0.95)).toBe('95% CI');
+    expect(confidenceLabel(0.9)).toBe('90% CI');
+    expect(confidenceLabel(0.999)).toBe('99.9% CI');
+    expect(confidenceLabel(0.94787)).toBe('94.7% CI');
+    expect(confidenceLabel(0.75)).toBe('75% CI');
+    expect(tableConfidence([{ confidence: 0.98 }, { confidence: 0.945 }])).toBe(0.945);
   });
 });
 

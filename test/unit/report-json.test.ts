@@ -8,7 +8,7 @@ describe('renderJson', () => {
     const json = renderJson(report);
     expect(JSON.parse(json)).toEqual(report);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json.split('\n')[1]).toBe('  "schemaVersion": 1,');
+    expect(json.split('\n')[1]).toBe('  "schemaVersion": 2,');
   });
 
   it('keeps the keys in the order of the object', () => {

@@ -49,9 +49,10 @@ describe('renderMarkdown verdict', () => {
 
   it('says which scenario × metric regressed, by how much, with its interval, then the commits', () => {
     const lines = renderMarkdown(makeReport('regression')).split('\n');
+    // Numbers from the recorded readings through the real compare step (report-fixture.ts).
     expect(lines[2]).toBe(
-      'Regressed: <code>list-items</code> cpu_per_request +38.9% (95% CI +31.5% … +47.0%), ' +
-        'latency_p50 +30.3% (95% CI +22.2% … +39.2%), throughput -27.2% (95% CI -32.4% … -21.5%).',
+      'Regressed: <code>list-items</code> cpu_per_request +12.9% (94.5% CI +9.0% … +19.5%), ' +
+        'throughput -10.1% (94.5% CI -14.1% … -6.4%).',
     );
     expect(lines[4]).toBe(
       'Base <code>main</code> @ <code>1f3c9a7</code> → head <code>feature/paginate-items</code> @ <code>5d6e7f8</code> · PR #42.',
@@ -61,11 +62,11 @@ describe('renderMarkdown verdict', () => {
   it('marks an unsettled change with ~ in the inconclusive summary and says how big a change it looks for', () => {
     const inconclusive = renderMarkdown(makeReport('inconclusive')).split('\n')[2];
     expect(inconclusive).toMatch(
-      /^Not enough evidence to decide for <code>list-items<\/code> cpu_per_request ~ \+\d/,
+      /^Not enough evidence to decide for <code>list-items<\/code> latency_p50 ~ -11\.4% \(75% CI /,
     );
     const unchanged = renderMarkdown(makeReport('unchanged')).split('\n')[2];
     expect(unchanged).toBe(
-      'No gated metric changed significantly by 5% or more (6 comparisons across 2 scenarios).',
+      'Every gated metric was shown to be within ±8% (4 comparisons across 2 scenarios).',
     );
   });
 
@@ -82,35 +83,36 @@ describe('renderMarkdown tables', () => {
       renderMarkdown(makeReport('regression')),
       '#### <code>list-items</code> · GET <code>/items?page=1</code>',
     );
-    expect(rows[0]).toBe('| metric | base | head | change | 95% CI | verdict |');
+    // The interval's label is the confidence it really has at the stopping look (8 pairs, p ≤ 0.0382).
+    expect(rows[0]).toBe('| metric | base | head | change | 94.5% CI | verdict |');
     const metrics = rows.slice(2).map((row) => row.split(' | ')[0]?.slice(2));
+    // error_rate always gates (a correctness guard), after the metrics gate.metrics names.
     expect(metrics).toEqual([
       '**cpu_per_request**',
       '**latency_p50**',
       '**throughput**',
+      '**error_rate**',
       'latency_p90',
       'latency_p99',
       'rss_peak',
-      'error_rate',
     ]);
     expect(rows[2]).toMatch(
-      /^\| \*\*cpu_per_request\*\* \| 0\.\d{3} CPU ms\/req \| 1\.\d\d CPU ms\/req \| \+38\.9% \| .* \| regression ❌ \|$/,
+      /^\| \*\*cpu_per_request\*\* \| 0\.\d{3} CPU ms\/req \| 0\.\d{3} CPU ms\/req \| \+12\.9% \| .* \| regression ❌ \|$/,
     );
-    expect(rows[4]).toMatch(/\| 2,\d{3} req\/s \| 1,\d{3} req\/s \| -27\.2% \|/);
+    expect(rows[4]).toMatch(/\| 1,\d{3} req\/s \| 1,\d{3} req\/s \| -10\.1% \|/);
+    expect(rows[5]).toBe('| **error_rate** | 0% | 0% | ~ 0.0 pp | 0.0 pp … 0.0 pp | unchanged |');
     expect(rows.find((row) => row.includes('rss_peak'))).toMatch(
       /MiB \| \d+\.\d MiB \| ~ -\d\.\d% \| .* \| unchanged \|$/,
     );
-    expect(rows.find((row) => row.includes('latency_p99'))).toMatch(/\| inconclusive ⚠️ \|$/);
+    expect(rows.find((row) => row.includes('latency_p50'))).toMatch(/\| inconclusive ⚠️ \|$/);
   });
 
   it('lists comparison warnings under their table and gate warnings in their own list', () => {
     const markdown = renderMarkdown(makeReport('inconclusive'));
     expect(markdown).toContain(
-      '- ⚠️ cpu_per_request: only 3 pairs: about 9 more would decide a 5% change at this noise',
+      '- ⚠️ cpu_per_request, latency_p50, throughput, latency_p90, latency_p99, rss_peak: 3 pair(s) can never reach p ≤ 0.05',
     );
-    expect(markdown).toContain(
-      '#### Warnings\n\n- ⚠️ time budget of 3 min ran out after 3 of 6 planned pairs',
-    );
+    expect(markdown).toContain('#### Warnings\n\n- ⚠️ the time budget (180 s) allowed 3 of up to 12 pairs');
   });
 
   it('reports the conditions and folds the per-trial readings', () => {
@@ -118,15 +120,14 @@ describe('renderMarkdown tables', () => {
     for (const label of ['Pairs', 'Load', 'Gate', 'CPU steal', 'Runner', 'Wall time', 'Config']) {
       expect(markdown).toContain(`- **${label}:** `);
     }
-    expect(markdown).toContain('- **Pairs:** 6 run of 6 planned per scenario within a 3 min budget;');
+    expect(markdown).toContain('- **Pairs:** 8 compared of up to 20 per scenario within a 3 min budget;');
     expect(markdown).toContain('AMD EPYC 7763 64-Core Processor, 4 cores');
     expect(markdown).toContain(
       '4 min 11 s total (build 35.2 s, start 4.12 s, warmup 12 s, trials 3 min 18 s)',
     );
-    expect(markdown).toContain('<details><summary>Per-trial readings (24 trials)</summary>');
-    expect(markdown).toContain('- pair 4, head: worker pid 4107 used no CPU during the window');
+    expect(markdown).toContain('<details><summary>Per-trial readings (32 trials)</summary>');
     expect(markdown).toContain(
-      'regression = significant after false-discovery control (q ≤ 0.05) and worse by ≥ 5%',
+      'regression = shown worse by more than 1.5% (half the 3% threshold) by a one-sided signed-rank test at p ≤ 0.0382',
     );
   });
 });
@@ -241,26 +242,24 @@ describe('renderMarkdown size limit', () => {
 });
 
 describe('renderMarkdown of a sequential gate', () => {
-  it('holds significance to the stopping look’s level while intervals stay at 1 − alpha', () => {
+  it('renders significance and confidence from each comparison, never re-deciding them', () => {
     const base = makeReport('regression');
     const report = {
       ...base,
-      sequential: {
-        looks: [8, 12, 16, 20],
-        alphas: [0.0262, 0.0093, 0.0078, 0.0068],
-        stoppedAfterPairs: 8,
-        reason: 'regression at look 1 (p ≤ 0.0262)',
-        level: 0.0262,
-      },
-      comparisons: base.comparisons.map((c) => (c.metric === 'rss_peak' ? { ...c, qValue: 0.04 } : c)),
+      comparisons: base.comparisons.map((c) =>
+        c.scenario === 'list-items' && c.metric === 'rss_peak'
+          ? { ...c, significant: true }
+          : c.scenario === 'list-items' && c.metric === 'cpu_per_request'
+            ? { ...c, significant: false }
+            : c.scenario === 'health'
+              ? { ...c, confidence: 0.9 }
+              : c,
+      ),
     };
     const markdown = renderMarkdown(report);
-    expect(markdown).toContain('control (q ≤ 0.0262)');
-    expect(markdown).toContain('| 95% CI |');
-    expect(markdown).toContain(
-      'stopped after 8 pairs: regression at look 1 (p ≤ 0.0262) (looks at 8, 12, 16, 20 pairs)',
-    );
-    // q = 0.04 passes 0.05 but not the look's 0.0262: shown as noise.
-    expect(markdown).toMatch(/\| rss_peak \|[^\n]*\| ~ /);
+    expect(markdown).toMatch(/\| rss_peak \|[^\n]*\| -0\.2% \|/);
+    expect(markdown).toMatch(/\| \*\*cpu_per_request\*\* \|[^\n]*\| ~ \+12\.9% \|/);
+    expect(markdown).toContain('| metric | base | head | change | 90% CI | verdict |');
+    expect(markdown).toContain('(looks at 8, 12 pairs)');
   });
 });

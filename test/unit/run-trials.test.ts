@@ -217,16 +217,32 @@ describe('runTrials', () => {
     expect(warnings.join('\n')).toMatch(/allowed 7 of up to 20 pairs/);
   });
 
-  it('takes the final look at the next look’s level when the budget ends between looks', async () => {
+  it('plans its looks for the pairs the budget fits and spends all of alpha by the last one', async () => {
     const config = configFor('  trials: 20\n  min-trials: 4\n  budget: 30s');
-    const design = planSequentialDesign(config.gate);
-    expect(design.looks.slice(0, 2)).toEqual([4, 8]);
+    expect(planSequentialDesign(config.gate).looks).toEqual([4, 8, 12, 16, 20]);
     const { end } = await gate(config);
-    // Four pairs cannot settle anything, seven is between the looks at 4 and 8 pairs.
+    // A pair costs 4 s: after the first pairs the gate sees 7 fit in 30 s and looks at 4 and 7.
+    expect(end.design.looks).toEqual([4, 7]);
     expect(end.pairs).toBe(7);
-    expect(end.result.reason).toMatch(/^time budget reached; /);
-    expect(end.result.significanceLevel).toBe(design.alphas[1]);
     expect(end.result.outcome.comparisons.find((c) => c.gated)?.pairs).toBe(7);
+    // Whatever look it ended on, the levels it spent add up to alpha: none is left unspent.
+    const ended = end.design.looks.indexOf(end.pairs);
+    const spentBefore = end.design.alphas.slice(0, ended).reduce((a, b) => a + b, 0);
+    expect(spentBefore + end.result.significanceLevel).toBeCloseTo(config.gate.alpha, 12);
+  });
+
+  it('spends all the alpha left at a last look forced by the budget between looks', async () => {
+    // The looks are planned from the first pairs' cost (4 s); from start 6 on every server has an
+    // idle worker, so re-runs eat the budget and it ends between two planned looks.
+    const config = configFor('  trials: 20\n  min-trials: 4\n  budget: 70s');
+    const { end } = await gate(config, (root) => root >= 6000);
+    expect(end.result.reason).toMatch(/^time budget reached; /);
+    expect(end.design.looks).not.toContain(end.pairs);
+    const spentBefore = end.design.alphas
+      .filter((_, k) => (end.design.looks[k] ?? Infinity) < end.pairs)
+      .reduce((a, b) => a + b, 0);
+    expect(spentBefore).toBeGreaterThan(0);
+    expect(spentBefore + end.result.significanceLevel).toBeCloseTo(config.gate.alpha, 12);
   });
 
   it('measures a set-aside pair again on fresh servers, both sides restarted', async () => {

@@ -37,14 +37,24 @@ function scenariosOf(trials: readonly TrialReading[]): string[] {
 }
 
 /**
- * perfgate as shipped: sequential looks, early stop, default gate settings; with `threshold` (a
- * fraction), the same with `gate.threshold` set to it.
+ * Pairs the default budget fits (2 min 40 s): 12 in the live gate runs of BENCHMARKS.md (5 s trials,
+ * fresh servers per pair), where a gate plans its looks for the pairs its budget fits.
  */
-export function createPerfgateRule(threshold?: number): DecisionRule {
-  const design = planSequentialDesign(evaluatedGate([]));
+export const DEFAULT_BUDGET_PAIRS = 12;
+
+/**
+ * perfgate as shipped: sequential looks planned for the pairs the budget fits (`fitPairs`, default
+ * DEFAULT_BUDGET_PAIRS), early stop, default gate settings; with `threshold` (a fraction), the same
+ * with `gate.threshold` set to it.
+ */
+export function createPerfgateRule(threshold?: number, fitPairs = DEFAULT_BUDGET_PAIRS): DecisionRule {
+  const design = planSequentialDesign(evaluatedGate([]), fitPairs);
   const looks = `looks at ${design.looks.join(', ')} pairs`;
+  const suffix = fitPairs === DEFAULT_BUDGET_PAIRS ? '' : `-looks-${design.maxPairs}`;
   return {
-    id: threshold === undefined ? 'perfgate' : `perfgate-threshold-${Math.round(threshold * 1000) / 10}`,
+    id:
+      (threshold === undefined ? 'perfgate' : `perfgate-threshold-${Math.round(threshold * 1000) / 10}`) +
+      suffix,
     label:
       threshold === undefined
         ? `perfgate (sequential: ${looks})`
