@@ -50,15 +50,20 @@ const CONFIG = [
   '',
 ].join('\n');
 
+/** Gates a head that answers 500 to every `failEvery`-th request against a base that never does. */
+function gateHeadFailingEvery(failEvery: number): { out: string; result: ReturnType<typeof runCli> } {
+  repo = makeRepo(
+    'stdlib',
+    { 'widgets.py': server(failEvery) },
+    { 'perfgate.yml': CONFIG, 'widgets.py': server(0) },
+  );
+  const out = path.join(repo.dir, 'out');
+  return { out, result: runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out) };
+}
+
 describe('perfgate run (CLI) on a head that answers errors', () => {
   it('a head answering 500 to every request is a failed measurement: exit 3, a sample response and the log tail', () => {
-    repo = makeRepo(
-      'stdlib',
-      { 'widgets.py': server(1) },
-      { 'perfgate.yml': CONFIG, 'widgets.py': server(0) },
-    );
-    const out = path.join(repo.dir, 'out');
-    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    const { out, result } = gateHeadFailingEvery(1);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/the head server failed 100\.0% of the requests of `widgets`/);
     expect(result.stderr).toContain('sample response: HTTP 500');
@@ -70,13 +75,7 @@ describe('perfgate run (CLI) on a head that answers errors', () => {
   });
 
   it('a head answering 500 to one request in ten fails the gate as "head answers errors": exit 1', () => {
-    repo = makeRepo(
-      'stdlib',
-      { 'widgets.py': server(10) },
-      { 'perfgate.yml': CONFIG, 'widgets.py': server(0) },
-    );
-    const out = path.join(repo.dir, 'out');
-    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    const { out, result } = gateHeadFailingEvery(10);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('perfgate: head answers errors');
     const rate = /head answers errors \(non-2xx\/3xx, resets or timeouts\) on (\d+\.\d)% of requests/.exec(
