@@ -39124,6 +39124,16 @@ function targetServers(deps, config2, checkouts, configDir) {
 var VERSION = "0.1.0";
 
 // src/run.ts
+var GateFailure = class extends Error {
+  constructor(report, cause) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.report = report;
+    this.cause = cause;
+    this.name = "GateFailure";
+  }
+  report;
+  cause;
+};
 async function runGate(deps, request) {
   const { log, clock, store } = deps;
   const { config: config2 } = request;
@@ -39235,7 +39245,7 @@ async function runGate(deps, request) {
     await writeResults(store, report).catch(
       (writeError) => log.error(`could not write results: ${describeError(writeError)}`)
     );
-    throw error62;
+    throw new GateFailure(report, error62);
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();
@@ -60500,7 +60510,8 @@ async function main(argv) {
     process.stdout.write(`Results: ${path3.join(outDir, "report.md")} and report.json
 `);
     return report.verdict === "regression" ? 1 : 0;
-  } catch (error62) {
+  } catch (thrown) {
+    const error62 = thrown instanceof GateFailure ? thrown.cause : thrown;
     process.stderr.write(`perfgate: ${describeError(error62)}
 `);
     if (error62 instanceof PerfgateError) return error62.exitCode;

@@ -83421,6 +83421,16 @@ function targetServers(deps, config2, checkouts, configDir) {
 var VERSION7 = "0.1.0";
 
 // src/run.ts
+var GateFailure = class extends Error {
+  constructor(report, cause) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.report = report;
+    this.cause = cause;
+    this.name = "GateFailure";
+  }
+  report;
+  cause;
+};
 async function runGate(deps, request2) {
   const { log, clock, store } = deps;
   const { config: config2 } = request2;
@@ -83532,7 +83542,7 @@ async function runGate(deps, request2) {
     await writeResults(store, report).catch(
       (writeError) => log.error(`could not write results: ${describeError(writeError)}`)
     );
-    throw error63;
+    throw new GateFailure(report, error63);
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();
@@ -85280,7 +85290,8 @@ async function main() {
     if (report.verdict === "regression" && inputs.failOnRegression) {
       setFailed(`perfgate: ${report.regressions} performance regression(s) found; see the job summary`);
     }
-  } catch (error63) {
+  } catch (thrown) {
+    const error63 = thrown instanceof GateFailure ? thrown.cause : thrown;
     outputs.set("verdict", "error");
     setFailed(describeError(error63));
   }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runGate } from './run.js';
+import { GateFailure, runGate } from './run.js';
 import { renderTerminal } from './report/index.js';
 import { ConfigError, describeError, PerfgateError } from './errors.js';
 import { VERSION } from './version.js';
@@ -72,7 +72,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write('\n' + renderTerminal(report, { color }) + '\n');
     process.stdout.write(`Results: ${path.join(outDir, 'report.md')} and report.json\n`);
     return report.verdict === 'regression' ? 1 : 0;
-  } catch (error) {
+  } catch (thrown) {
+    // The failed report is already written (report.md and report.json in --out).
+    const error = thrown instanceof GateFailure ? thrown.cause : thrown;
     process.stderr.write(`perfgate: ${describeError(error)}\n`);
     if (error instanceof PerfgateError) return error.exitCode;
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { parseActionInputs } from './config/action-inputs.js';
 import { planFromEvent } from './plan/event.js';
-import { runGate } from './run.js';
+import { GateFailure, runGate } from './run.js';
 import { renderMarkdown } from './report/index.js';
 import { commentMarker, publishReport } from './publish/index.js';
 import { describeError } from './errors.js';
@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     if (report.verdict === 'regression' && inputs.failOnRegression) {
       core.setFailed(`perfgate: ${report.regressions} performance regression(s) found; see the job summary`);
     }
-  } catch (error) {
+  } catch (thrown) {
+    // A GateFailure carries the failed report, already written to the results folder.
+    const error = thrown instanceof GateFailure ? thrown.cause : thrown;
     outputs.set('verdict', 'error');
     core.setFailed(describeError(error));
   }

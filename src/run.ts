@@ -27,6 +27,21 @@ import { renderJson, renderMarkdown } from './report/index.js';
 import { describeError } from './errors.js';
 import { VERSION } from './version.js';
 
+/**
+ * Thrown by {@link runGate} when a gate could not finish. `report` is the report written before
+ * throwing (status `failed`, every trial measured so far), so a caller can still publish it; `cause`
+ * is the error that stopped the gate (a PerfgateError decides the exit code).
+ */
+export class GateFailure extends Error {
+  constructor(
+    readonly report: GateReport,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'GateFailure';
+  }
+}
+
 /** Every port the gate needs. */
 export interface Deps {
   readonly workspace: Workspace;
@@ -58,8 +73,9 @@ export interface GateRequest {
 /**
  * Runs one gate and writes `report.json`, `report.md` and `trials.jsonl` to the store.
  * @returns the complete report (its verdict decides the exit status).
- * @throws RevisionError for unknown revisions, RunError when a build, server or load fails; in
- *   both cases a `failed` report holding every trial measured so far is written first.
+ * @throws GateFailure when the gate could not finish (an unknown revision, a build, server or load
+ *   failure): it carries the `failed` report holding every trial measured so far, already written to
+ *   the store, and the original error as `cause` (a RevisionError, RunError, ...).
  */
 export async function runGate(deps: Deps, request: GateRequest): Promise<GateReport> {
   const { log, clock, store } = deps;
@@ -177,7 +193,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     await writeResults(store, report).catch((writeError: unknown) =>
       log.error(`could not write results: ${describeError(writeError)}`),
     );
-    throw error;
+    throw new GateFailure(report, error);
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();
