@@ -37139,6 +37139,110 @@ var require_autocannon = __commonJS({
 import path3 from "node:path";
 import { parseArgs } from "node:util";
 
+// src/errors.ts
+var PerfgateError = class extends Error {
+  constructor(message, hint) {
+    super(message);
+    this.hint = hint;
+    this.name = new.target.name;
+  }
+  hint;
+};
+var ConfigError = class extends PerfgateError {
+  exitCode = 2;
+};
+var RevisionError = class extends PerfgateError {
+  exitCode = 2;
+};
+var RunError = class extends PerfgateError {
+  constructor(message, hint, logTail = "") {
+    super(message, hint);
+    this.logTail = logTail;
+  }
+  logTail;
+  exitCode = 3;
+};
+function describeError(error62) {
+  if (error62 instanceof PerfgateError) {
+    const tail = error62 instanceof RunError && error62.logTail ? `
+--- log tail ---
+${error62.logTail}` : "";
+    return `${error62.message}
+Hint: ${error62.hint}${tail}`;
+  }
+  if (error62 instanceof Error) return error62.stack ?? error62.message;
+  return String(error62);
+}
+
+// src/targets/resolve-comparison.ts
+var FETCH_HINT = "check out with `fetch-depth: 0` so the base branch and the pull request history are in the clone";
+async function resolveComparison(workspace, request) {
+  const basis = request.basis ?? { kind: "given" };
+  const branch = request.baseBranch ?? "base branch";
+  switch (basis.kind) {
+    case "merge-commit": {
+      const fallback = await checkMergeCommit(workspace, basis.mergeCommit, basis.pullRequestHead);
+      if (fallback === void 0) {
+        const [baseSha, headSha] = await Promise.all([
+          workspace.resolve(`${basis.mergeCommit}^1`),
+          workspace.resolve(basis.mergeCommit)
+        ]);
+        return {
+          base: { ref: branch, sha: baseSha },
+          head: { ref: "merge commit", sha: headSha },
+          basis: { kind: "merge-commit", pullRequestHead: basis.pullRequestHead, baseTip: basis.baseTip }
+        };
+      }
+      return mergeBase(workspace, basis.pullRequestHead, basis.baseTip, branch, fallback);
+    }
+    case "merge-base":
+      return mergeBase(workspace, basis.pullRequestHead, basis.baseTip, branch);
+    case "push":
+    case "given": {
+      const [baseSha, headSha] = await Promise.all([
+        workspace.resolve(request.base),
+        workspace.resolve(request.head)
+      ]);
+      return {
+        base: { ref: request.base, sha: baseSha },
+        head: { ref: request.head, sha: headSha },
+        basis: { kind: basis.kind }
+      };
+    }
+  }
+}
+async function checkMergeCommit(workspace, mergeCommit, pullRequestHead) {
+  const secondParent = await workspace.resolve(`${mergeCommit}^2`).catch(() => void 0);
+  if (secondParent === void 0) {
+    const exists = await workspace.resolve(mergeCommit).then(
+      () => true,
+      () => false
+    );
+    return exists ? `the checked-out commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) is not a merge commit` : `the merge commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) is not in the clone`;
+  }
+  return secondParent === pullRequestHead ? void 0 : `the checked-out commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) does not merge the pull request's head ${pullRequestHead.slice(0, 7)}`;
+}
+async function mergeBase(workspace, pullRequestHead, baseTip, branch, fallback) {
+  const headSha = await workspace.resolve(pullRequestHead);
+  const baseSha = await workspace.mergeBase(baseTip, headSha);
+  if (baseSha === void 0) {
+    throw new RevisionError(
+      `the ${branch} tip ${baseTip.slice(0, 7)} and the pull request's head ${pullRequestHead.slice(0, 7)} have no common ancestor in the clone, so the commit the pull request branched from cannot be found`,
+      FETCH_HINT
+    );
+  }
+  return {
+    base: { ref: `merge base with ${branch}`, sha: baseSha },
+    head: { ref: "pull request head", sha: headSha },
+    basis: {
+      kind: "merge-base",
+      pullRequestHead,
+      baseTip,
+      ...fallback === void 0 ? {} : { fallback }
+    }
+  };
+}
+
 // src/model/results.ts
 var REPORT_SCHEMA_VERSION = 2;
 
@@ -37864,41 +37968,6 @@ function evaluateLook(input2) {
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open3}` };
 }
 
-// src/errors.ts
-var PerfgateError = class extends Error {
-  constructor(message, hint) {
-    super(message);
-    this.hint = hint;
-    this.name = new.target.name;
-  }
-  hint;
-};
-var ConfigError = class extends PerfgateError {
-  exitCode = 2;
-};
-var RevisionError = class extends PerfgateError {
-  exitCode = 2;
-};
-var RunError = class extends PerfgateError {
-  constructor(message, hint, logTail = "") {
-    super(message, hint);
-    this.logTail = logTail;
-  }
-  logTail;
-  exitCode = 3;
-};
-function describeError(error62) {
-  if (error62 instanceof PerfgateError) {
-    const tail = error62 instanceof RunError && error62.logTail ? `
---- log tail ---
-${error62.logTail}` : "";
-    return `${error62.message}
-Hint: ${error62.hint}${tail}`;
-  }
-  if (error62 instanceof Error) return error62.stack ?? error62.message;
-  return String(error62);
-}
-
 // src/config/defaults.ts
 var HTTP_METHODS = [
   "GET",
@@ -38378,7 +38447,22 @@ function listHighlights(highlights, inline4) {
 }
 function describeCommits(report, inline4) {
   const pullRequest = report.pullRequest !== void 0 && Number.isSafeInteger(report.pullRequest) ? ` \xB7 PR #${report.pullRequest}` : "";
-  return `Base ${describeCommit(report.base, inline4)} \u2192 head ${describeCommit(report.head, inline4)}${pullRequest}.`;
+  const commits = `Base ${describeCommit(report.base, inline4)} \u2192 head ${describeCommit(report.head, inline4)}${pullRequest}.`;
+  const basis = describeBasis(report, inline4);
+  return basis === "" ? commits : `${commits} ${basis}`;
+}
+function describeBasis(report, inline4) {
+  const { basis } = report;
+  if (basis?.pullRequestHead === void 0) return "";
+  const prHead = inline4.code(basis.pullRequestHead.slice(0, 7));
+  const baseTip = inline4.code((basis.baseTip ?? "").slice(0, 7));
+  if (basis.kind === "merge-commit") {
+    return `Head is the merge of the pull request's head ${prHead} into the base branch (event's base ${baseTip}), so only what merging would change is measured.`;
+  }
+  if (basis.kind === "merge-base") {
+    return `Head is the pull request's head ${prHead}, base the commit its branch left the base branch at (tip ${baseTip}), so what landed on the base branch since is not counted.`;
+  }
+  return "";
 }
 function describeCommit(commit, inline4) {
   const shortSha = inline4.code(commit.sha.slice(0, 7));
@@ -39144,6 +39228,7 @@ async function runGate(deps, request) {
   const reruns = createRerunLog(config2.gate);
   let base = { ref: request.base, sha: "" };
   let head = { ref: request.head, sha: "" };
+  let basis;
   let seed = 0;
   let sequential;
   let serving;
@@ -39178,6 +39263,7 @@ async function runGate(deps, request) {
     configHash: request.configHash,
     base,
     head,
+    ...basis === void 0 ? {} : { basis },
     ...request.pullRequest === void 0 ? {} : { pullRequest: request.pullRequest },
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
@@ -39202,16 +39288,19 @@ async function runGate(deps, request) {
     timings: phaseTimings()
   });
   try {
-    const [baseSha, headSha] = await Promise.all([
-      deps.workspace.resolve(request.base),
-      deps.workspace.resolve(request.head)
-    ]);
-    base = { ref: request.base, sha: baseSha };
-    head = { ref: request.head, sha: headSha };
+    const resolved = await resolveComparison(deps.workspace, request);
+    ({ base, head, basis } = resolved);
+    const baseSha = base.sha;
+    const headSha = head.sha;
     seed = seedFromCommits(baseSha, headSha);
     log.info(
-      `perfgate ${VERSION}: base ${request.base} (${baseSha.slice(0, 7)}) vs head ${request.head} (${headSha.slice(0, 7)})`
+      `perfgate ${VERSION}: base ${base.ref} (${baseSha.slice(0, 7)}) vs head ${head.ref} (${headSha.slice(0, 7)})`
     );
+    if (resolved.basis.fallback !== void 0) {
+      const warning = `Compared the pull request's head with the commit it branched from, not the merge commit: ${resolved.basis.fallback}. What landed on the base branch since is not measured; check out the default ref (actions/checkout without \`ref:\`, \`fetch-depth: 0\`) to gate the merge.`;
+      warnings.push(warning);
+      log.warn(warning);
+    }
     const checkouts = await timed("checkout", "Check out base and head", async () => ({
       base: await deps.workspace.checkout(baseSha, "base"),
       head: await deps.workspace.checkout(headSha, "head")
@@ -59422,7 +59511,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 var GIT_TIMEOUT_MS = 3e5;
-var FETCH_HINT = "fetch the history (actions/checkout with fetch-depth: 0) or check the name";
+var FETCH_HINT2 = "fetch the history (actions/checkout with fetch-depth: 0) or check the name";
 var REDIRECTING_VARIABLES = [
   "GIT_DIR",
   "GIT_WORK_TREE",
@@ -59469,10 +59558,15 @@ function createGitWorkspace(repoDir, tmpRoot) {
     if (result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout)) return result.stdout;
     const shallow = await git(repo, ["rev-parse", "--is-shallow-repository"]);
     const why = !shallow.ok ? `: ${shallow.stderr}` : shallow.stdout === "true" ? " (the clone is shallow)" : "";
-    throw new RevisionError(`revision ${JSON.stringify(rev)} was not found in ${repo}${why}`, FETCH_HINT);
+    throw new RevisionError(`revision ${JSON.stringify(rev)} was not found in ${repo}${why}`, FETCH_HINT2);
   }
   return {
     resolve: resolveRevision,
+    async mergeBase(a, b) {
+      const [first, second] = await Promise.all([resolveRevision(a), resolveRevision(b)]);
+      const result = await git(repo, ["merge-base", "--end-of-options", first, second]);
+      return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : void 0;
+    },
     async checkout(sha, label) {
       const commit = await resolveRevision(sha);
       const dir = await mkdtemp(join(tmpRoot ?? tmpdir(), `perfgate-${safeLabel(label)}-`));

@@ -81528,8 +81528,8 @@ var pullRequestPayload = external_exports.object({
   number: positiveInt.optional(),
   pull_request: external_exports.object({
     number: positiveInt.optional(),
-    base: external_exports.object({ sha }),
-    head: external_exports.object({ sha })
+    base: external_exports.object({ sha, ref: external_exports.string().optional() }),
+    head: external_exports.object({ sha, ref: external_exports.string().optional() })
   })
 });
 var pushPayload = external_exports.object({
@@ -81538,7 +81538,7 @@ var pushPayload = external_exports.object({
   ref: external_exports.string().optional()
 });
 var NULL_SHA = "0".repeat(40);
-function planFromEvent(eventName, payload, overrides = {}) {
+function planFromEvent(eventName, payload, overrides = {}, runner = {}) {
   if (!isSupportedEvent(eventName)) {
     throw new ConfigError(
       `perfgate cannot plan a gate for the "${eventName}" event: supported events are ${SUPPORTED_EVENTS.join(", ")}.`,
@@ -81548,7 +81548,7 @@ function planFromEvent(eventName, payload, overrides = {}) {
   switch (eventName) {
     case "pull_request":
     case "pull_request_target":
-      return planPullRequest(eventName, payload, overrides);
+      return planPullRequest(eventName, payload, overrides, runner);
     case "push":
       return planPush(payload, overrides);
   }
@@ -81556,7 +81556,7 @@ function planFromEvent(eventName, payload, overrides = {}) {
 function isSupportedEvent(name) {
   return SUPPORTED_EVENTS.some((supported) => supported === name);
 }
-function planPullRequest(eventName, payload, overrides) {
+function planPullRequest(eventName, payload, overrides, runner) {
   const parsed = pullRequestPayload.safeParse(payload);
   if (!parsed.success) throw malformed(eventName, parsed.error);
   const pr = parsed.data.pull_request;
@@ -81567,11 +81567,38 @@ function planPullRequest(eventName, payload, overrides) {
       "Check that GITHUB_EVENT_PATH points at the event file the runner wrote."
     );
   }
-  return {
-    base: overrides.base ?? pr.base.sha,
-    head: overrides.head ?? pr.head.sha,
+  const common = {
     pullRequest,
-    mode: "pull_request"
+    mode: "pull_request",
+    ...pr.base.ref === void 0 ? {} : { baseBranch: pr.base.ref }
+  };
+  if (overrides.base !== void 0 || overrides.head !== void 0) {
+    return {
+      base: overrides.base ?? pr.base.sha,
+      head: overrides.head ?? pr.head.sha,
+      basis: { kind: "given" },
+      ...common
+    };
+  }
+  const checkedOut = runner.sha?.trim().toLowerCase();
+  if (eventName === "pull_request" && checkedOut !== void 0 && sha.safeParse(checkedOut).success && checkedOut !== pr.head.sha && checkedOut !== pr.base.sha) {
+    return {
+      base: `${checkedOut}^1`,
+      head: checkedOut,
+      basis: {
+        kind: "merge-commit",
+        mergeCommit: checkedOut,
+        pullRequestHead: pr.head.sha,
+        baseTip: pr.base.sha
+      },
+      ...common
+    };
+  }
+  return {
+    base: pr.base.sha,
+    head: pr.head.sha,
+    basis: { kind: "merge-base", pullRequestHead: pr.head.sha, baseTip: pr.base.sha },
+    ...common
   };
 }
 function planPush(payload, overrides) {
@@ -81591,7 +81618,13 @@ function planPush(payload, overrides) {
       "no base commit on the first push of a branch; set the `base` input (e.g. `base: main`) or skip the gate with `if: github.event.created == false`."
     );
   }
-  return { base: overrides.base ?? before, head: overrides.head ?? after, mode: "push" };
+  const given = overrides.base !== void 0 || overrides.head !== void 0;
+  return {
+    base: overrides.base ?? before,
+    head: overrides.head ?? after,
+    basis: given ? { kind: "given" } : { kind: "push" },
+    mode: "push"
+  };
 }
 function malformed(eventName, error63) {
   const problems = error63.issues.map((issue3) => `${issue3.path.join(".") || "(root)"}: ${issue3.message}`);
@@ -81599,6 +81632,75 @@ function malformed(eventName, error63) {
     `The ${eventName} event payload is not what GitHub sends: ${problems.join("; ")}.`,
     "Check that GITHUB_EVENT_NAME matches the file at GITHUB_EVENT_PATH (the runner writes both)."
   );
+}
+
+// src/targets/resolve-comparison.ts
+var FETCH_HINT = "check out with `fetch-depth: 0` so the base branch and the pull request history are in the clone";
+async function resolveComparison(workspace, request2) {
+  const basis = request2.basis ?? { kind: "given" };
+  const branch = request2.baseBranch ?? "base branch";
+  switch (basis.kind) {
+    case "merge-commit": {
+      const fallback = await checkMergeCommit(workspace, basis.mergeCommit, basis.pullRequestHead);
+      if (fallback === void 0) {
+        const [baseSha, headSha] = await Promise.all([
+          workspace.resolve(`${basis.mergeCommit}^1`),
+          workspace.resolve(basis.mergeCommit)
+        ]);
+        return {
+          base: { ref: branch, sha: baseSha },
+          head: { ref: "merge commit", sha: headSha },
+          basis: { kind: "merge-commit", pullRequestHead: basis.pullRequestHead, baseTip: basis.baseTip }
+        };
+      }
+      return mergeBase(workspace, basis.pullRequestHead, basis.baseTip, branch, fallback);
+    }
+    case "merge-base":
+      return mergeBase(workspace, basis.pullRequestHead, basis.baseTip, branch);
+    case "push":
+    case "given": {
+      const [baseSha, headSha] = await Promise.all([
+        workspace.resolve(request2.base),
+        workspace.resolve(request2.head)
+      ]);
+      return {
+        base: { ref: request2.base, sha: baseSha },
+        head: { ref: request2.head, sha: headSha },
+        basis: { kind: basis.kind }
+      };
+    }
+  }
+}
+async function checkMergeCommit(workspace, mergeCommit, pullRequestHead) {
+  const secondParent = await workspace.resolve(`${mergeCommit}^2`).catch(() => void 0);
+  if (secondParent === void 0) {
+    const exists2 = await workspace.resolve(mergeCommit).then(
+      () => true,
+      () => false
+    );
+    return exists2 ? `the checked-out commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) is not a merge commit` : `the merge commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) is not in the clone`;
+  }
+  return secondParent === pullRequestHead ? void 0 : `the checked-out commit ${mergeCommit.slice(0, 7)} (GITHUB_SHA) does not merge the pull request's head ${pullRequestHead.slice(0, 7)}`;
+}
+async function mergeBase(workspace, pullRequestHead, baseTip, branch, fallback) {
+  const headSha = await workspace.resolve(pullRequestHead);
+  const baseSha = await workspace.mergeBase(baseTip, headSha);
+  if (baseSha === void 0) {
+    throw new RevisionError(
+      `the ${branch} tip ${baseTip.slice(0, 7)} and the pull request's head ${pullRequestHead.slice(0, 7)} have no common ancestor in the clone, so the commit the pull request branched from cannot be found`,
+      FETCH_HINT
+    );
+  }
+  return {
+    base: { ref: `merge base with ${branch}`, sha: baseSha },
+    head: { ref: "pull request head", sha: headSha },
+    basis: {
+      kind: "merge-base",
+      pullRequestHead,
+      baseTip,
+      ...fallback === void 0 ? {} : { fallback }
+    }
+  };
 }
 
 // src/model/results.ts
@@ -82805,7 +82907,22 @@ function listHighlights(highlights, inline3) {
 }
 function describeCommits(report, inline3) {
   const pullRequest = report.pullRequest !== void 0 && Number.isSafeInteger(report.pullRequest) ? ` \xB7 PR #${report.pullRequest}` : "";
-  return `Base ${describeCommit(report.base, inline3)} \u2192 head ${describeCommit(report.head, inline3)}${pullRequest}.`;
+  const commits = `Base ${describeCommit(report.base, inline3)} \u2192 head ${describeCommit(report.head, inline3)}${pullRequest}.`;
+  const basis = describeBasis(report, inline3);
+  return basis === "" ? commits : `${commits} ${basis}`;
+}
+function describeBasis(report, inline3) {
+  const { basis } = report;
+  if (basis?.pullRequestHead === void 0) return "";
+  const prHead = inline3.code(basis.pullRequestHead.slice(0, 7));
+  const baseTip = inline3.code((basis.baseTip ?? "").slice(0, 7));
+  if (basis.kind === "merge-commit") {
+    return `Head is the merge of the pull request's head ${prHead} into the base branch (event's base ${baseTip}), so only what merging would change is measured.`;
+  }
+  if (basis.kind === "merge-base") {
+    return `Head is the pull request's head ${prHead}, base the commit its branch left the base branch at (tip ${baseTip}), so what landed on the base branch since is not counted.`;
+  }
+  return "";
 }
 function describeCommit(commit, inline3) {
   const shortSha = inline3.code(commit.sha.slice(0, 7));
@@ -83441,6 +83558,7 @@ async function runGate(deps, request2) {
   const reruns = createRerunLog(config2.gate);
   let base = { ref: request2.base, sha: "" };
   let head = { ref: request2.head, sha: "" };
+  let basis;
   let seed = 0;
   let sequential;
   let serving;
@@ -83475,6 +83593,7 @@ async function runGate(deps, request2) {
     configHash: request2.configHash,
     base,
     head,
+    ...basis === void 0 ? {} : { basis },
     ...request2.pullRequest === void 0 ? {} : { pullRequest: request2.pullRequest },
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
@@ -83499,16 +83618,19 @@ async function runGate(deps, request2) {
     timings: phaseTimings()
   });
   try {
-    const [baseSha, headSha] = await Promise.all([
-      deps.workspace.resolve(request2.base),
-      deps.workspace.resolve(request2.head)
-    ]);
-    base = { ref: request2.base, sha: baseSha };
-    head = { ref: request2.head, sha: headSha };
+    const resolved = await resolveComparison(deps.workspace, request2);
+    ({ base, head, basis } = resolved);
+    const baseSha = base.sha;
+    const headSha = head.sha;
     seed = seedFromCommits(baseSha, headSha);
     log.info(
-      `perfgate ${VERSION7}: base ${request2.base} (${baseSha.slice(0, 7)}) vs head ${request2.head} (${headSha.slice(0, 7)})`
+      `perfgate ${VERSION7}: base ${base.ref} (${baseSha.slice(0, 7)}) vs head ${head.ref} (${headSha.slice(0, 7)})`
     );
+    if (resolved.basis.fallback !== void 0) {
+      const warning2 = `Compared the pull request's head with the commit it branched from, not the merge commit: ${resolved.basis.fallback}. What landed on the base branch since is not measured; check out the default ref (actions/checkout without \`ref:\`, \`fetch-depth: 0\`) to gate the merge.`;
+      warnings.push(warning2);
+      log.warn(warning2);
+    }
     const checkouts = await timed("checkout", "Check out base and head", async () => ({
       base: await deps.workspace.checkout(baseSha, "base"),
       head: await deps.workspace.checkout(headSha, "head")
@@ -84130,7 +84252,7 @@ import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 var GIT_TIMEOUT_MS = 3e5;
-var FETCH_HINT = "fetch the history (actions/checkout with fetch-depth: 0) or check the name";
+var FETCH_HINT2 = "fetch the history (actions/checkout with fetch-depth: 0) or check the name";
 var REDIRECTING_VARIABLES = [
   "GIT_DIR",
   "GIT_WORK_TREE",
@@ -84177,10 +84299,15 @@ function createGitWorkspace(repoDir, tmpRoot) {
     if (result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout)) return result.stdout;
     const shallow = await git(repo, ["rev-parse", "--is-shallow-repository"]);
     const why = !shallow.ok ? `: ${shallow.stderr}` : shallow.stdout === "true" ? " (the clone is shallow)" : "";
-    throw new RevisionError(`revision ${JSON.stringify(rev)} was not found in ${repo}${why}`, FETCH_HINT);
+    throw new RevisionError(`revision ${JSON.stringify(rev)} was not found in ${repo}${why}`, FETCH_HINT2);
   }
   return {
     resolve: resolveRevision,
+    async mergeBase(a, b) {
+      const [first, second] = await Promise.all([resolveRevision(a), resolveRevision(b)]);
+      const result = await git(repo, ["merge-base", "--end-of-options", first, second]);
+      return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : void 0;
+    },
     async checkout(sha2, label) {
       const commit = await resolveRevision(sha2);
       const dir = await mkdtemp(join(tmpRoot ?? tmpdir(), `perfgate-${safeLabel(label)}-`));
@@ -85261,7 +85388,7 @@ async function main() {
     const inputs = parseActionInputs((name) => getInput(name));
     const cwd = path3.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
     const { context: context3 } = github_exports;
-    const plan = planFromEvent(context3.eventName, context3.payload);
+    const plan = planFromEvent(context3.eventName, context3.payload, {}, { sha: process.env.GITHUB_SHA });
     const loaded = await loadConfigFile(inputs.config, cwd);
     const outDir = path3.join(process.env.RUNNER_TEMP ?? cwd, "perfgate-results");
     const deps = createDeps(loaded.repoRoot, outDir, log);
@@ -85272,6 +85399,8 @@ async function main() {
       configDirInRepo: loaded.dirInRepo,
       base: plan.base,
       head: plan.head,
+      basis: plan.basis,
+      ...plan.baseBranch === void 0 ? {} : { baseBranch: plan.baseBranch },
       ...plan.pullRequest === void 0 ? {} : { pullRequest: plan.pullRequest }
     }).finally(() => deps.dispose());
     const marker = commentMarker(inputs.config);

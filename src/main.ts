@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const inputs = parseActionInputs((name) => core.getInput(name));
     const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
     const { context } = github;
-    const plan = planFromEvent(context.eventName, context.payload);
+    const plan = planFromEvent(context.eventName, context.payload, {}, { sha: process.env.GITHUB_SHA });
     const loaded = await loadConfigFile(inputs.config, cwd);
     const outDir = path.join(process.env.RUNNER_TEMP ?? cwd, 'perfgate-results');
     const deps = createDeps(loaded.repoRoot, outDir, log);
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       configDirInRepo: loaded.dirInRepo,
       base: plan.base,
       head: plan.head,
+      basis: plan.basis,
+      ...(plan.baseBranch === undefined ? {} : { baseBranch: plan.baseBranch }),
       ...(plan.pullRequest === undefined ? {} : { pullRequest: plan.pullRequest }),
     }).finally(() => deps.dispose());
 

@@ -20,6 +20,12 @@ export interface Workspace {
    */
   resolve(rev: string): Promise<string>;
   /**
+   * The best common ancestor of two commits (`git merge-base`), as a 40-hex SHA, or undefined when
+   * the clone holds none (unrelated histories, or a shallow clone cut above it).
+   * @throws RevisionError when either commit does not exist in the repository.
+   */
+  mergeBase(a: string, b: string): Promise<string | undefined>;
+  /**
    * Checks `sha` out into a new detached worktree under a temporary directory.
    * @param label short name used in the directory name (`base`, `head`).
    * @throws RevisionError when git fails.

@@ -5,7 +5,17 @@
  * results are on disk, so a failure to publish never loses a measurement.
  */
 import type { Config } from './config/types.js';
-import type { GateReport, RunnerFacts, SequentialSummary, Side, TrialReading } from './model/results.js';
+import type {
+  CommitRef,
+  ComparisonBasis,
+  GateReport,
+  RunnerFacts,
+  SequentialSummary,
+  Side,
+  TrialReading,
+} from './model/results.js';
+import type { PlanBasis } from './plan/event.js';
+import { resolveComparison } from './targets/resolve-comparison.js';
 import { REPORT_SCHEMA_VERSION } from './model/results.js';
 import type {
   Clock,
@@ -64,9 +74,13 @@ export interface GateRequest {
   readonly configHash: string;
   /** Folder of the config file relative to the repository root ('' at the root): build and server run there. */
   readonly configDirInRepo: string;
-  /** Revisions as the user named them. */
+  /** Revisions as planned (src/plan/event.ts) or as the user named them. */
   readonly base: string;
   readonly head: string;
+  /** How base and head were chosen (default `given`: compared as named); see resolveComparison. */
+  readonly basis?: PlanBasis;
+  /** Base branch name (`main`) from the event, for labels. */
+  readonly baseBranch?: string;
   readonly pullRequest?: number;
 }
 
@@ -85,8 +99,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   const trials: TrialReading[] = [];
   const warnings: string[] = [];
   const reruns = createRerunLog(config.gate);
-  let base = { ref: request.base, sha: '' };
-  let head = { ref: request.head, sha: '' };
+  let base: CommitRef = { ref: request.base, sha: '' };
+  let head: CommitRef = { ref: request.head, sha: '' };
+  let basis: ComparisonBasis | undefined;
   let seed = 0;
   let sequential: SequentialSummary | undefined;
   let serving: TargetServers | undefined;
@@ -124,6 +139,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     configHash: request.configHash,
     base,
     head,
+    ...(basis === undefined ? {} : { basis }),
     ...(request.pullRequest === undefined ? {} : { pullRequest: request.pullRequest }),
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
@@ -149,16 +165,21 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   });
 
   try {
-    const [baseSha, headSha] = await Promise.all([
-      deps.workspace.resolve(request.base),
-      deps.workspace.resolve(request.head),
-    ]);
-    base = { ref: request.base, sha: baseSha };
-    head = { ref: request.head, sha: headSha };
+    const resolved = await resolveComparison(deps.workspace, request);
+    ({ base, head, basis } = resolved);
+    const baseSha = base.sha;
+    const headSha = head.sha;
     seed = seedFromCommits(baseSha, headSha);
     log.info(
-      `perfgate ${VERSION}: base ${request.base} (${baseSha.slice(0, 7)}) vs head ${request.head} (${headSha.slice(0, 7)})`,
+      `perfgate ${VERSION}: base ${base.ref} (${baseSha.slice(0, 7)}) vs head ${head.ref} (${headSha.slice(0, 7)})`,
     );
+    if (resolved.basis.fallback !== undefined) {
+      const warning =
+        `Compared the pull request's head with the commit it branched from, not the merge commit: ${resolved.basis.fallback}. ` +
+        'What landed on the base branch since is not measured; check out the default ref (actions/checkout without `ref:`, `fetch-depth: 0`) to gate the merge.';
+      warnings.push(warning);
+      log.warn(warning);
+    }
 
     const checkouts = await timed('checkout', 'Check out base and head', async () => ({
       base: await deps.workspace.checkout(baseSha, 'base'),

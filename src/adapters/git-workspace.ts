@@ -64,7 +64,7 @@ function safeLabel(label: string): string {
  * `<tmpRoot>/perfgate-<label>-XXXXXX` (`tmpRoot` defaults to the OS temporary folder).
  *
  * `resolve` runs `git rev-parse --verify <rev>^{commit}` (after `--end-of-options`, so a revision
- * starting with `-` is never an option). `checkout` runs `git worktree add --detach`; `cleanup` runs
+ * starting with `-` is never an option); `mergeBase` runs `git merge-base`. `checkout` runs `git worktree add --detach`; `cleanup` runs
  * `git worktree remove --force` on each worktree it made (deleting the folder itself if git refuses),
  * then `git worktree prune`. Git runs with GIT_DIR, GIT_INDEX_FILE and similar variables removed, so
  * a caller inside a git hook cannot redirect it to the user's index. Submodules are not checked out.
@@ -95,6 +95,12 @@ export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace
 
   return {
     resolve: resolveRevision,
+
+    async mergeBase(a: string, b: string): Promise<string | undefined> {
+      const [first, second] = await Promise.all([resolveRevision(a), resolveRevision(b)]);
+      const result = await git(repo, ['merge-base', '--end-of-options', first, second]);
+      return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : undefined;
+    },
 
     async checkout(sha: string, label: string): Promise<Checkout> {
       const commit = await resolveRevision(sha);

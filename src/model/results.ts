@@ -155,6 +155,23 @@ export interface CommitRef {
   readonly sha: string;
 }
 
+/**
+ * What base and head stand for, as the gate resolved them (see docs/comparison-basis.md):
+ * - `merge-commit`: head is the merge commit GitHub built for the pull request, base its first parent;
+ * - `merge-base`: head is the pull request's head commit, base where its branch left the base branch;
+ * - `push`: the commits before and after a push;
+ * - `given`: revisions named by the user, compared as named.
+ */
+export interface ComparisonBasis {
+  readonly kind: 'merge-commit' | 'merge-base' | 'push' | 'given';
+  /** 40-hex SHA of the pull request's head commit (pull requests only). */
+  readonly pullRequestHead?: string;
+  /** 40-hex SHA of the base branch's tip the event named (pull requests only). */
+  readonly baseTip?: string;
+  /** Why the gate fell back from the merge commit to the merge base, when it did. */
+  readonly fallback?: string;
+}
+
 /** The scenario as it was run (copied from config so a report stands alone). */
 export interface ScenarioSummary {
   readonly name: string;
@@ -194,6 +211,8 @@ export interface GateReport {
   readonly configHash: string;
   readonly base: CommitRef;
   readonly head: CommitRef;
+  /** What base and head stand for (absent in older reports: compared as named). */
+  readonly basis?: ComparisonBasis;
   /** Pull request number when run on one. */
   readonly pullRequest?: number;
   readonly startedAt: string;

@@ -5,16 +5,63 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
+/**
+ * How base and head were chosen, so the gate can resolve them and the report can say what they stand
+ * for. Why a pull request compares its merge commit with the merge's first parent: docs/comparison-basis.md.
+ */
+export type PlanBasis =
+  /**
+   * `pull_request` with the merge commit GitHub built (GITHUB_SHA, `refs/pull/N/merge`): head is that
+   * merge commit, base its first parent (the base branch's tip it was merged onto), so the gate
+   * measures exactly what merging the pull request would change on the base branch.
+   */
+  | {
+      readonly kind: 'merge-commit';
+      /** 40-hex SHA of the merge commit. */
+      readonly mergeCommit: string;
+      /** 40-hex SHA of the pull request's head commit (the merge's second parent). */
+      readonly pullRequestHead: string;
+      /** 40-hex SHA of the base branch's tip named by the event (`pull_request.base.sha`). */
+      readonly baseTip: string;
+    }
+  /**
+   * Head is the pull request's head commit, base the merge base of it and the base branch's tip (where
+   * the branch left the base branch), so what landed on the base branch since is not blamed on the
+   * pull request. Used under `pull_request_target` (no merge commit is checked out there), when the
+   * runner names no merge commit, and by the gate when the merge commit is not in the clone.
+   */
+  | {
+      readonly kind: 'merge-base';
+      readonly pullRequestHead: string;
+      readonly baseTip: string;
+    }
+  /** `push`: the commit before the push and the pushed commit. */
+  | { readonly kind: 'push' }
+  /** Revisions the user named (the `base`/`head` inputs, the CLI): compared as given. */
+  | { readonly kind: 'given' };
+
 /** What the gate compares, and why it runs. */
 export interface EventPlan {
-  /** Base revision: a 40-hex SHA from the event, or the user's `base` override (any revision). */
+  /**
+   * Base revision to resolve: `<merge commit>^1` (merge-commit basis), the base branch's tip (merge-base
+   * basis: the gate replaces it with the merge base), the push's `before`, or the user's `base`.
+   */
   readonly base: string;
-  /** Head revision: a 40-hex SHA from the event, or the user's `head` override. */
+  /** Head revision: the merge commit, the PR's head commit, the push's `after`, or the user's `head`. */
   readonly head: string;
+  readonly basis: PlanBasis;
   /** Pull request number on `pull_request` / `pull_request_target` events. */
   readonly pullRequest?: number;
+  /** Base branch name from the event (`pull_request.base.ref`), for reports. */
+  readonly baseBranch?: string;
   /** `pull_request`: compare a PR's head with its base; `push`: compare a push with the commit before it. */
   readonly mode: 'pull_request' | 'push';
+}
+
+/** What the runner says about the checkout (environment, not payload). */
+export interface RunnerCheckout {
+  /** GITHUB_SHA: on `pull_request` the merge commit GitHub built for the PR; absent outside Actions. */
+  readonly sha?: string;
 }
 
 /**
@@ -37,8 +84,8 @@ const pullRequestPayload = z.object({
   number: positiveInt.optional(),
   pull_request: z.object({
     number: positiveInt.optional(),
-    base: z.object({ sha }),
-    head: z.object({ sha }),
+    base: z.object({ sha, ref: z.string().optional() }),
+    head: z.object({ sha, ref: z.string().optional() }),
   }),
 });
 
@@ -54,16 +101,20 @@ const NULL_SHA = '0'.repeat(40);
 /**
  * Plans a gate from the workflow's event.
  *
- * - `pull_request`, `pull_request_target`: base = `pull_request.base.sha`, head = `pull_request.head.sha`
- *   (the PR's commit, not the merge commit GitHub checks out), PR number from `pull_request.number`
- *   or the top-level `number`.
+ * - `pull_request`: when `runner.sha` (GITHUB_SHA) names a commit other than the PR's head, it is the
+ *   merge commit GitHub built: head = that commit, base = its first parent (basis `merge-commit`).
+ *   Otherwise (and always under `pull_request_target`, whose GITHUB_SHA is the base branch's tip):
+ *   head = `pull_request.head.sha`, base = `pull_request.base.sha`, to be replaced by the merge base of
+ *   the two (basis `merge-base`). PR number from `pull_request.number` or the top-level `number`.
  * - `push`: base = `before`, head = `after`. On the first push of a branch `before` is all zeros: there is
  *   no previous commit to compare with, so this throws unless `overrides.base` names one. Guessing
  *   `head~1` was rejected: for a multi-commit push it would silently gate only the last commit.
  *
  * @param eventName GITHUB_EVENT_NAME.
  * @param payload the parsed JSON of GITHUB_EVENT_PATH (shape unknown until checked here).
- * @param overrides revisions the user set explicitly; they win over the event's.
+ * @param overrides revisions the user set explicitly; they win over the event's (basis `given` when
+ *   either is set: a named revision is compared as named).
+ * @param runner what the runner says about the checkout (GITHUB_SHA).
  * @throws ConfigError for an unsupported event, a payload without the fields the event must carry,
  *   a branch deletion, or the first push of a branch without `overrides.base`.
  */
@@ -71,6 +122,7 @@ export function planFromEvent(
   eventName: string,
   payload: unknown,
   overrides: EventPlanOverrides = {},
+  runner: RunnerCheckout = {},
 ): EventPlan {
   if (!isSupportedEvent(eventName)) {
     throw new ConfigError(
@@ -81,7 +133,7 @@ export function planFromEvent(
   switch (eventName) {
     case 'pull_request':
     case 'pull_request_target':
-      return planPullRequest(eventName, payload, overrides);
+      return planPullRequest(eventName, payload, overrides, runner);
     case 'push':
       return planPush(payload, overrides);
   }
@@ -91,7 +143,12 @@ function isSupportedEvent(name: string): name is (typeof SUPPORTED_EVENTS)[numbe
   return SUPPORTED_EVENTS.some((supported) => supported === name);
 }
 
-function planPullRequest(eventName: string, payload: unknown, overrides: EventPlanOverrides): EventPlan {
+function planPullRequest(
+  eventName: 'pull_request' | 'pull_request_target',
+  payload: unknown,
+  overrides: EventPlanOverrides,
+  runner: RunnerCheckout,
+): EventPlan {
   const parsed = pullRequestPayload.safeParse(payload);
   if (!parsed.success) throw malformed(eventName, parsed.error);
   const pr = parsed.data.pull_request;
@@ -102,11 +159,44 @@ function planPullRequest(eventName: string, payload: unknown, overrides: EventPl
       'Check that GITHUB_EVENT_PATH points at the event file the runner wrote.',
     );
   }
-  return {
-    base: overrides.base ?? pr.base.sha,
-    head: overrides.head ?? pr.head.sha,
+  const common = {
     pullRequest,
-    mode: 'pull_request',
+    mode: 'pull_request' as const,
+    ...(pr.base.ref === undefined ? {} : { baseBranch: pr.base.ref }),
+  };
+  if (overrides.base !== undefined || overrides.head !== undefined) {
+    return {
+      base: overrides.base ?? pr.base.sha,
+      head: overrides.head ?? pr.head.sha,
+      basis: { kind: 'given' },
+      ...common,
+    };
+  }
+  const checkedOut = runner.sha?.trim().toLowerCase();
+  if (
+    eventName === 'pull_request' &&
+    checkedOut !== undefined &&
+    sha.safeParse(checkedOut).success &&
+    checkedOut !== pr.head.sha &&
+    checkedOut !== pr.base.sha
+  ) {
+    return {
+      base: `${checkedOut}^1`,
+      head: checkedOut,
+      basis: {
+        kind: 'merge-commit',
+        mergeCommit: checkedOut,
+        pullRequestHead: pr.head.sha,
+        baseTip: pr.base.sha,
+      },
+      ...common,
+    };
+  }
+  return {
+    base: pr.base.sha,
+    head: pr.head.sha,
+    basis: { kind: 'merge-base', pullRequestHead: pr.head.sha, baseTip: pr.base.sha },
+    ...common,
   };
 }
 
@@ -128,7 +218,13 @@ function planPush(payload: unknown, overrides: EventPlanOverrides): EventPlan {
         'skip the gate with `if: github.event.created == false`.',
     );
   }
-  return { base: overrides.base ?? before, head: overrides.head ?? after, mode: 'push' };
+  const given = overrides.base !== undefined || overrides.head !== undefined;
+  return {
+    base: overrides.base ?? before,
+    head: overrides.head ?? after,
+    basis: given ? { kind: 'given' } : { kind: 'push' },
+    mode: 'push',
+  };
 }
 
 function malformed(eventName: string, error: z.ZodError): ConfigError {

@@ -97,7 +97,24 @@ function describeCommits(report: GateReport, inline: InlineFormat): string {
     report.pullRequest !== undefined && Number.isSafeInteger(report.pullRequest)
       ? ` · PR #${report.pullRequest}`
       : '';
-  return `Base ${describeCommit(report.base, inline)} → head ${describeCommit(report.head, inline)}${pullRequest}.`;
+  const commits = `Base ${describeCommit(report.base, inline)} → head ${describeCommit(report.head, inline)}${pullRequest}.`;
+  const basis = describeBasis(report, inline);
+  return basis === '' ? commits : `${commits} ${basis}`;
+}
+
+/** What base and head stand for on a pull request: both SHAs the event named, and how they were used. */
+function describeBasis(report: GateReport, inline: InlineFormat): string {
+  const { basis } = report;
+  if (basis?.pullRequestHead === undefined) return '';
+  const prHead = inline.code(basis.pullRequestHead.slice(0, 7));
+  const baseTip = inline.code((basis.baseTip ?? '').slice(0, 7));
+  if (basis.kind === 'merge-commit') {
+    return `Head is the merge of the pull request's head ${prHead} into the base branch (event's base ${baseTip}), so only what merging would change is measured.`;
+  }
+  if (basis.kind === 'merge-base') {
+    return `Head is the pull request's head ${prHead}, base the commit its branch left the base branch at (tip ${baseTip}), so what landed on the base branch since is not counted.`;
+  }
+  return '';
 }
 
 /** `main @ 1a2b3c4`, or only the short SHA when the ref is itself (a prefix of) the SHA. */

@@ -1,7 +1,7 @@
 // The bundled action (dist/index.js) in a simulated GitHub runner: real git repo, real Python
 // server, real load; only GitHub's REST API is a loopback stand-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeRepo, repoRoot, type TempRepo } from './make-repo.js';
 import { startGitHubStandIn } from './github-stand-in.js';
@@ -119,6 +119,67 @@ describe('the action on a pull_request', () => {
       expect(result.summary).toContain('search');
     } finally {
       standIn.failCommentsWith = undefined;
+      repo.remove();
+    }
+  });
+
+  it('blames a no-op pull request for nothing when its base branch got faster after it branched', async () => {
+    // A (slow app) ← P: the PR changes only notes; A ← B: main made the app fast; M: GitHub's merge of P into B.
+    const slow = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
+    const repo = makeRepo(
+      'stdlib',
+      { 'NOTES.md': 'docs only\n' },
+      { 'perfgate.yml': fastConfig, 'app.py': slow },
+    );
+    try {
+      const prHead = repo.git('rev-parse', 'HEAD');
+      repo.git('checkout', '-q', '-B', 'main', 'HEAD~1');
+      writeFileSync(
+        path.join(repo.dir, 'app.py'),
+        readFileSync(path.join(repoRoot, 'examples/stdlib/app.py'), 'utf8'),
+      );
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', 'main: faster search');
+      const baseTip = repo.git('rev-parse', 'HEAD');
+      repo.git('checkout', '-q', '--detach', baseTip);
+      repo.git('merge', '-q', '--no-ff', '-m', 'Merge PR 44', prHead);
+      const merge = repo.git('rev-parse', 'HEAD');
+      const result = await track({
+        cwd: repo.dir,
+        eventName: 'pull_request',
+        event: {
+          action: 'synchronize',
+          number: 44,
+          pull_request: {
+            number: 44,
+            base: { ref: 'main', sha: baseTip },
+            head: { ref: 'feature', sha: prHead },
+          },
+          repository: { name: 'shop', owner: { login: 'acme' } },
+        },
+        inputs: {
+          config: 'perfgate.yml',
+          'github-token': 'ghs_test',
+          comment: 'never',
+          'fail-on-regression': 'true',
+        },
+        apiUrl: standIn.url,
+        env: { GITHUB_SHA: merge },
+      });
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      expect(result.outputs.verdict).not.toBe('regression');
+      const report = JSON.parse(readFileSync(result.outputs['report-json'] ?? '', 'utf8')) as {
+        base: { sha: string };
+        head: { sha: string };
+        basis: { kind: string; pullRequestHead: string };
+      };
+      expect(report.base.sha).toBe(baseTip);
+      expect(report.head.sha).toBe(merge);
+      expect(report.basis).toMatchObject({ kind: 'merge-commit', pullRequestHead: prHead });
+      // Both SHAs the event named are in the report a reviewer reads.
+      expect(result.summary).toContain(prHead.slice(0, 7));
+      expect(result.summary).toContain(baseTip.slice(0, 7));
+    } finally {
       repo.remove();
     }
   });

@@ -35,13 +35,56 @@ describe('planFromEvent', () => {
       'ac1d532b3c739bd028992316c4f3c26bf2f8925f',
       77,
     ],
-  ])('%s compares the PR head with its base (%s)', (eventName, file, base, head, pullRequest) => {
-    expect(planFromEvent(eventName, fixture(file))).toEqual({
-      base,
-      head,
-      pullRequest,
+  ])(
+    '%s without a merge commit compares the PR head with where it branched off (%s)',
+    (eventName, file, baseTip, head, pullRequest) => {
+      expect(planFromEvent(eventName, fixture(file))).toMatchObject({
+        base: baseTip,
+        head,
+        basis: { kind: 'merge-base', pullRequestHead: head, baseTip },
+        pullRequest,
+        mode: 'pull_request',
+      });
+    },
+  );
+
+  it('pull_request compares the merge commit GitHub built (GITHUB_SHA) with its first parent', () => {
+    const merge = 'c'.repeat(40);
+    expect(planFromEvent('pull_request', fixture('pull_request.opened.json'), {}, { sha: merge })).toEqual({
+      base: `${merge}^1`,
+      head: merge,
+      basis: {
+        kind: 'merge-commit',
+        mergeCommit: merge,
+        pullRequestHead: '1a6f9fbf7f26c02dc3f008a063e53f7ae78e756c',
+        baseTip: '33ac0c23b0e44b9970fdd7bb34010c91cc2b0f96',
+      },
+      pullRequest: 42,
+      baseBranch: 'main',
       mode: 'pull_request',
     });
+  });
+
+  it.each([
+    ['the PR head is checked out', '1a6f9fbf7f26c02dc3f008a063e53f7ae78e756c'],
+    ['GITHUB_SHA is not a SHA', 'refs/pull/42/merge'],
+  ])('pull_request falls back to the merge base when %s', (_, sha) => {
+    expect(planFromEvent('pull_request', fixture('pull_request.opened.json'), {}, { sha }).basis.kind).toBe(
+      'merge-base',
+    );
+  });
+
+  it('pull_request_target never reads GITHUB_SHA (the base branch tip there) as a merge commit', () => {
+    const plan = planFromEvent(
+      'pull_request_target',
+      fixture('pull_request_target.fork.synchronize.json'),
+      {},
+      {
+        sha: 'd'.repeat(40),
+      },
+    );
+    expect(plan.basis.kind).toBe('merge-base');
+    expect(plan.head).toBe('ac1d532b3c739bd028992316c4f3c26bf2f8925f');
   });
 
   it('uses the synchronize payload’s PR SHAs, not its before/after', () => {
@@ -61,6 +104,7 @@ describe('planFromEvent', () => {
     expect(planFromEvent('push', fixture('push.json'))).toEqual({
       base: '33ac0c23b0e44b9970fdd7bb34010c91cc2b0f96',
       head: 'aaaed2b904e3e3da7f717de75a28e3fc7ed0bf1b',
+      basis: { kind: 'push' },
       mode: 'push',
     });
   });
@@ -73,6 +117,7 @@ describe('planFromEvent', () => {
     expect(planFromEvent('push', fixture('push.new-branch.json'), { base: 'main' })).toEqual({
       base: 'main',
       head: 'aaaed2b904e3e3da7f717de75a28e3fc7ed0bf1b',
+      basis: { kind: 'given' },
       mode: 'push',
     });
   });
@@ -85,10 +130,16 @@ describe('planFromEvent', () => {
 
   it('lets explicit revisions win over the event', () => {
     expect(
-      planFromEvent('pull_request', fixture('pull_request.opened.json'), { base: 'v1.2.0', head: 'HEAD' }),
-    ).toEqual({
+      planFromEvent(
+        'pull_request',
+        fixture('pull_request.opened.json'),
+        { base: 'v1.2.0', head: 'HEAD' },
+        { sha: 'c'.repeat(40) },
+      ),
+    ).toMatchObject({
       base: 'v1.2.0',
       head: 'HEAD',
+      basis: { kind: 'given' },
       pullRequest: 42,
       mode: 'pull_request',
     });
