@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { RunError } from '../errors.js';
 import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
+import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
 import { terminateGroup, trackGroup } from './process-group.js';
 import { probeReady } from './ready-probe.js';
@@ -46,7 +47,7 @@ function spawnServer(spec: ServerSpec): { child: ChildProcess; exited: Promise<E
   try {
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: childEnvironment(process.env, spec.env),
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -94,7 +95,8 @@ async function waitUntilReady(
 /**
  * Creates the {@link ServerLauncher}.
  *
- * `start` runs `sh -c spec.command` in `spec.cwd` with `spec.env` over perfgate's environment, stdout
+ * `start` runs `sh -c spec.command` in `spec.cwd` with `spec.env` over perfgate's environment as
+ * {@link childEnvironment} builds it (runner credentials and `INPUT_*` dropped, `PERFGATE_RUN_ID` set), stdout
  * and stderr appended to `spec.logFile` (after a header line), in a new session and process group
  * (`detached: true`). It then GETs `spec.readyUrl` every `pollIntervalMs` (each probe waiting at most
  * 1 s) until a 2xx answer. `stop` sends SIGTERM to the group, waits up to `graceMs` for every member
