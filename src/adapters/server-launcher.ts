@@ -10,7 +10,7 @@ import { RunError } from '../errors.js';
 import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
 import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
-import { terminateGroup, trackGroup } from './process-group.js';
+import { huntTagged, terminateGroup, trackGroup } from './process-group.js';
 import { probeReady } from './ready-probe.js';
 
 /** Lines of server log carried by a startup {@link RunError}. */
@@ -101,7 +101,9 @@ async function waitUntilReady(
  * (`detached: true`). It then GETs `spec.readyUrl` every `pollIntervalMs` (each probe waiting at most
  * 1 s) until a 2xx answer. `stop` sends SIGTERM to the group, waits up to `graceMs` for every member
  * to exit, then SIGKILLs the group; members that left the group are found through their parent links.
- * If perfgate exits with servers still running, they are SIGKILLed on the way out.
+ * `stopAll` then stops whatever still carries this run's `PERFGATE_RUN_ID` (a server that
+ * daemonized). If perfgate exits with servers still running, they and every tagged process are
+ * SIGKILLed on the way out.
  * @throws RunError from `start` (after stopping the group) when the process exits before it is ready
  *   or does not answer 2xx within `spec.startupTimeoutMs`; `logTail` holds the last 30 log lines.
  */
@@ -170,6 +172,8 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     start,
     async stopAll() {
       await Promise.all([...running].map((server) => server.stop()));
+      // What detached from its group (setsid, --daemon) is found by the run's environment tag.
+      await huntTagged(graceMs);
     },
   };
 }
