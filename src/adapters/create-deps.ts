@@ -18,10 +18,13 @@ import { onTerminationSignal } from './signal-cleanup.js';
 export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & { dispose(): void } {
   const workspace = createGitWorkspace(repoRoot);
   const launcher = createServerLauncher();
-  const dispose = onTerminationSignal(async () => {
-    await launcher.stopAll();
-    await workspace.cleanup();
-  });
+  const dispose = onTerminationSignal(
+    async () => {
+      await launcher.stopAll();
+      await workspace.cleanup();
+    },
+    () => workspace.cleanupSync(),
+  );
   return {
     workspace,
     shell: createShell(),

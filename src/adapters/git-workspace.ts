@@ -3,7 +3,8 @@
  * worktrees under a temporary folder. Arguments go to git as an array, never through a shell, and
  * the user's working tree and index are never touched.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -66,14 +67,17 @@ function safeLabel(label: string): string {
  * `resolve` runs `git rev-parse --verify <rev>^{commit}` (after `--end-of-options`, so a revision
  * starting with `-` is never an option); `mergeBase` runs `git merge-base`. `checkout` runs `git worktree add --detach`; `cleanup` runs
  * `git worktree remove --force` on each worktree it made (deleting the folder itself if git refuses),
- * then `git worktree prune`. Git runs with GIT_DIR, GIT_INDEX_FILE and similar variables removed, so
+ * then `git worktree prune`. `cleanupSync` (for a second signal, when nothing async may finish)
+ * deletes every folder it ever made and runs `git worktree prune` synchronously. Git runs with GIT_DIR, GIT_INDEX_FILE and similar variables removed, so
  * a caller inside a git hook cannot redirect it to the user's index. Submodules are not checked out.
  * @throws RevisionError from `resolve` when the revision is unknown (the message says when the clone
  *   is shallow) and from `checkout` when git fails.
  */
-export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace {
+export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace & { cleanupSync(): void } {
   const repo = resolvePath(repoDir);
   const created: string[] = [];
+  /** Every worktree ever made, for {@link cleanupSync} after an interrupted async cleanup. */
+  const made: string[] = [];
 
   async function resolveRevision(rev: string): Promise<string> {
     const result = await git(repo, [
@@ -114,6 +118,7 @@ export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace
         );
       }
       created.push(dir);
+      made.push(dir);
       return { dir, sha: commit };
     },
 
@@ -123,6 +128,19 @@ export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace
         if (!removed.ok) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
       }
       await git(repo, ['worktree', 'prune']);
+    },
+
+    cleanupSync(): void {
+      for (const dir of made) rmSync(dir, { recursive: true, force: true });
+      try {
+        execFileSync('git', ['-C', repo, 'worktree', 'prune'], {
+          env: gitEnvironment(),
+          timeout: GIT_TIMEOUT_MS,
+          stdio: 'ignore',
+        });
+      } catch {
+        // The folders are gone; a stale entry is pruned by the next git gc.
+      }
     },
   };
 }

@@ -2,7 +2,14 @@
  * Stops a process group started with `detached: true` (which makes the child lead a new session and
  * group), so that no worker, backgrounded job or re-parented grandchild outlives it.
  */
-import { listProcesses, isRunning, selectTree, type ProcessEntry } from './process-table.js';
+import { RUN_ID, RUN_ID_VARIABLE } from './child-environment.js';
+import {
+  listProcesses,
+  isRunning,
+  processesWithVariable,
+  selectTree,
+  type ProcessEntry,
+} from './process-table.js';
 
 /** How long to wait for SIGKILLed processes to vanish before giving up (uninterruptible sleep). */
 const KILL_WAIT_MS = 3_000;
@@ -19,9 +26,25 @@ export function trackGroup(leaderPid: number): void {
   tracked.add(leaderPid);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of tracked) signalGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', () => killEverythingNow());
+}
+
+/**
+ * SIGKILLs, synchronously, every tracked group and every process carrying this run's
+ * `PERFGATE_RUN_ID` (whatever detached from its group); used on exit and on a second signal.
+ * @returns the PIDs of tagged processes found outside the tracked groups.
+ */
+export function killEverythingNow(): number[] {
+  for (const pid of tracked) signalGroup(pid, 'SIGKILL');
+  const hunted = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  for (const pid of hunted) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  return hunted;
 }
 
 /** Forgets a group stopped by {@link terminateGroup}. */
@@ -113,4 +136,38 @@ export async function terminateGroup(leaderPid: number, graceMs: number, pollMs 
   }
   untrackGroup(leaderPid);
   return stubborn.map((entry) => entry.pid);
+}
+
+/**
+ * Stops every process still carrying this run's `PERFGATE_RUN_ID` once all groups are stopped:
+ * SIGTERM, up to `graceMs` to exit, then SIGKILL. These are processes that detached from their
+ * group and parent (setsid, `--daemon`), which {@link terminateGroup} cannot see.
+ * @returns the PIDs found (empty when nothing had detached).
+ */
+export async function huntTagged(graceMs: number, pollMs = 50): Promise<number[]> {
+  const found = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  if (found.length === 0) return [];
+  const signalAll = (pids: readonly number[], signal: NodeJS.Signals): void => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  signalAll(found, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  let live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  while (live.length > 0 && Date.now() < deadline) {
+    await sleep(pollMs);
+    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  }
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (live.length > 0 && Date.now() < killDeadline) {
+    signalAll(live, 'SIGKILL');
+    await sleep(pollMs);
+    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  }
+  return found;
 }

@@ -135,3 +135,26 @@ export function readCommandLine(pid: number, comm: string, maxChars = 120): stri
   if (!text) return `[${comm}]`;
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
 }
+
+/**
+ * PIDs of the running processes whose environment holds `name=value` (read from
+ * `/proc/<pid>/environ`; processes of other users, unreadable, are skipped), `exceptPid` excluded.
+ * This is how a process that left its group and parent (setsid, `--daemon`, double fork) is found:
+ * the environment survives fork, exec and setsid. A cgroup would need privileges a runner does not
+ * grant, and a listening-port check misses workers and children that listen on nothing.
+ */
+export function processesWithVariable(name: string, value: string, exceptPid = process.pid): number[] {
+  const needle = `${name}=${value}`;
+  const found: number[] = [];
+  for (const entry of listProcesses()) {
+    if (entry.pid === exceptPid || !isRunning(entry)) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${entry.pid}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (environ.split('\0').includes(needle)) found.push(entry.pid);
+  }
+  return found;
+}

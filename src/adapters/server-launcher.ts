@@ -8,8 +8,9 @@ import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { RunError } from '../errors.js';
 import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
+import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
-import { terminateGroup, trackGroup } from './process-group.js';
+import { huntTagged, terminateGroup, trackGroup } from './process-group.js';
 import { probeReady } from './ready-probe.js';
 
 /** Lines of server log carried by a startup {@link RunError}. */
@@ -46,7 +47,7 @@ function spawnServer(spec: ServerSpec): { child: ChildProcess; exited: Promise<E
   try {
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: childEnvironment(process.env, spec.env),
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -94,12 +95,15 @@ async function waitUntilReady(
 /**
  * Creates the {@link ServerLauncher}.
  *
- * `start` runs `sh -c spec.command` in `spec.cwd` with `spec.env` over perfgate's environment, stdout
+ * `start` runs `sh -c spec.command` in `spec.cwd` with `spec.env` over perfgate's environment as
+ * {@link childEnvironment} builds it (runner credentials and `INPUT_*` dropped, `PERFGATE_RUN_ID` set), stdout
  * and stderr appended to `spec.logFile` (after a header line), in a new session and process group
  * (`detached: true`). It then GETs `spec.readyUrl` every `pollIntervalMs` (each probe waiting at most
  * 1 s) until a 2xx answer. `stop` sends SIGTERM to the group, waits up to `graceMs` for every member
  * to exit, then SIGKILLs the group; members that left the group are found through their parent links.
- * If perfgate exits with servers still running, they are SIGKILLed on the way out.
+ * `stopAll` then stops whatever still carries this run's `PERFGATE_RUN_ID` (a server that
+ * daemonized). If perfgate exits with servers still running, they and every tagged process are
+ * SIGKILLed on the way out.
  * @throws RunError from `start` (after stopping the group) when the process exits before it is ready
  *   or does not answer 2xx within `spec.startupTimeoutMs`; `logTail` holds the last 30 log lines.
  */
@@ -168,6 +172,8 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     start,
     async stopAll() {
       await Promise.all([...running].map((server) => server.stop()));
+      // What detached from its group (setsid, --daemon) is found by the run's environment tag.
+      await huntTagged(graceMs);
     },
   };
 }

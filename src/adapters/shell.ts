@@ -8,6 +8,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CommandResult, Shell } from '../ports.js';
+import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
 import { terminateGroup, trackGroup } from './process-group.js';
 
@@ -32,7 +33,8 @@ function exitStatus({ code, signal }: Exit): number {
 /**
  * Creates the {@link Shell} that runs build steps.
  *
- * Each command runs as `sh -c command` in `cwd`, with `env` merged over perfgate's own environment,
+ * Each command runs as `sh -c command` in `cwd`, with `env` merged over perfgate's own environment as
+ * {@link childEnvironment} builds it (runner credentials and `INPUT_*` dropped, `PERFGATE_RUN_ID` set),
  * stdout and stderr both appended (interleaved as written) to `logFile` after a `$ command` header;
  * the tail returned covers only this command's output. The shell leads its own process group and
  * session, so a Ctrl-C meant for perfgate does not reach it half-way; instead, when perfgate exits
@@ -59,7 +61,7 @@ export function createShell(): Shell {
       const exit = await new Promise<Exit>((resolve, reject) => {
         const child = spawn('sh', ['-c', command], {
           cwd,
-          env: { ...process.env, ...env },
+          env: childEnvironment(process.env, env),
           detached: true,
           stdio: ['ignore', fd, fd],
         });

@@ -197,6 +197,21 @@ describe('createServerLauncher', () => {
     expect(markedProcesses(spec.marker)).toEqual([]);
   });
 
+  it('stopAll also stops what a server daemonized out of its group and parent (found by PERFGATE_RUN_ID)', async () => {
+    const from = launcher(2_000);
+    // `setsid -f` forks a new session whose parent exits at once: the daemon is re-parented to PID 1.
+    const spec = await specFor(
+      from,
+      'setsid -f /usr/bin/python3 -c "import time; time.sleep(300)"; exec /usr/bin/python3 -m http.server --bind 127.0.0.1 $PORT',
+      {},
+      '/',
+    );
+    await from.start(spec);
+    expect(markedProcesses(spec.marker).length).toBeGreaterThanOrEqual(2);
+    await from.stopAll();
+    expect(markedProcesses(spec.marker)).toEqual([]);
+  });
+
   it('stopAll stops every server it started', async () => {
     const from = launcher();
     const servers: RunningServer[] = [];
