@@ -32985,8 +32985,8 @@ var require_http_parser = __commonJS({
 var require_uuid_node = __commonJS({
   "node_modules/hyperid/uuid-node.js"(exports2, module2) {
     "use strict";
-    var { randomUUID } = __require("crypto");
-    module2.exports = randomUUID;
+    var { randomUUID: randomUUID2 } = __require("crypto");
+    module2.exports = randomUUID2;
   }
 });
 
@@ -59506,7 +59506,8 @@ async function gitTopLevel(dir) {
 }
 
 // src/adapters/git-workspace.ts
-import { execFile as execFile2 } from "node:child_process";
+import { execFile as execFile2, execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
@@ -59547,6 +59548,7 @@ function safeLabel(label) {
 function createGitWorkspace(repoDir, tmpRoot) {
   const repo = resolvePath(repoDir);
   const created = [];
+  const made = [];
   async function resolveRevision(rev) {
     const result = await git(repo, [
       "rev-parse",
@@ -59579,6 +59581,7 @@ function createGitWorkspace(repoDir, tmpRoot) {
         );
       }
       created.push(dir);
+      made.push(dir);
       return { dir, sha: commit };
     },
     async cleanup() {
@@ -59587,6 +59590,17 @@ function createGitWorkspace(repoDir, tmpRoot) {
         if (!removed.ok) await rm(dir, { recursive: true, force: true }).catch(() => void 0);
       }
       await git(repo, ["worktree", "prune"]);
+    },
+    cleanupSync() {
+      for (const dir of made) rmSync(dir, { recursive: true, force: true });
+      try {
+        execFileSync("git", ["-C", repo, "worktree", "prune"], {
+          env: gitEnvironment(),
+          timeout: GIT_TIMEOUT_MS,
+          stdio: "ignore"
+        });
+      } catch {
+      }
     }
   };
 }
@@ -59597,6 +59611,31 @@ import { mkdirSync, openSync, closeSync, writeSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
+
+// src/adapters/child-environment.ts
+import { randomUUID } from "node:crypto";
+var RUN_ID_VARIABLE = "PERFGATE_RUN_ID";
+var RUN_ID = randomUUID();
+var DROPPED_RUNNER_VARIABLES = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL"
+];
+var DROPPED_INPUT_PREFIX = "INPUT_";
+function childEnvironment(parent, own2 = {}, runId = RUN_ID) {
+  const dropped = new Set(DROPPED_RUNNER_VARIABLES);
+  const env = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === void 0) continue;
+    const upper = name.toUpperCase();
+    if (dropped.has(upper) || upper.startsWith(DROPPED_INPUT_PREFIX)) continue;
+    env[name] = value;
+  }
+  return { ...env, ...own2, [RUN_ID_VARIABLE]: runId };
+}
 
 // src/adapters/log-tail.ts
 import { open as open2, stat } from "node:fs/promises";
@@ -59712,6 +59751,21 @@ function readCommandLine(pid, comm, maxChars = 120) {
   if (!text) return `[${comm}]`;
   return text.length > maxChars ? `${text.slice(0, maxChars - 1)}\u2026` : text;
 }
+function processesWithVariable(name, value, exceptPid = process.pid) {
+  const needle = `${name}=${value}`;
+  const found = [];
+  for (const entry of listProcesses()) {
+    if (entry.pid === exceptPid || !isRunning(entry)) continue;
+    let environ;
+    try {
+      environ = readFileSync(`/proc/${entry.pid}/environ`, "utf8");
+    } catch {
+      continue;
+    }
+    if (environ.split("\0").includes(needle)) found.push(entry.pid);
+  }
+  return found;
+}
 
 // src/adapters/process-group.ts
 var KILL_WAIT_MS = 3e3;
@@ -59721,9 +59775,18 @@ function trackGroup(leaderPid) {
   tracked.add(leaderPid);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const pid of tracked) signalGroup(pid, "SIGKILL");
-  });
+  process.on("exit", () => killEverythingNow());
+}
+function killEverythingNow() {
+  for (const pid of tracked) signalGroup(pid, "SIGKILL");
+  const hunted = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  for (const pid of hunted) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+  return hunted;
 }
 function untrackGroup(leaderPid) {
   tracked.delete(leaderPid);
@@ -59792,6 +59855,32 @@ async function terminateGroup(leaderPid, graceMs, pollMs = 50) {
   untrackGroup(leaderPid);
   return stubborn.map((entry) => entry.pid);
 }
+async function huntTagged(graceMs, pollMs = 50) {
+  const found = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  if (found.length === 0) return [];
+  const signalAll = (pids, signal) => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+      }
+    }
+  };
+  signalAll(found, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  let live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  while (live.length > 0 && Date.now() < deadline) {
+    await sleep(pollMs);
+    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  }
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (live.length > 0 && Date.now() < killDeadline) {
+    signalAll(live, "SIGKILL");
+    await sleep(pollMs);
+    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  }
+  return found;
+}
 
 // src/adapters/shell.ts
 var SHELL_TAIL_LINES = 40;
@@ -59820,7 +59909,7 @@ function createShell() {
       const exit = await new Promise((resolve2, reject) => {
         const child = spawn("sh", ["-c", command], {
           cwd,
-          env: { ...process.env, ...env },
+          env: childEnvironment(process.env, env),
           detached: true,
           stdio: ["ignore", fd, fd]
         });
@@ -59887,7 +59976,7 @@ function spawnServer(spec) {
   try {
     const child = spawn2("sh", ["-c", spec.command], {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: childEnvironment(process.env, spec.env),
       detached: true,
       stdio: ["ignore", fd, fd]
     });
@@ -59976,6 +60065,7 @@ function createServerLauncher(options = {}) {
     start,
     async stopAll() {
       await Promise.all([...running].map((server) => server.stop()));
+      await huntTagged(graceMs);
     }
   };
 }
@@ -60186,7 +60276,7 @@ function createAutocannonLoad() {
 }
 
 // src/adapters/proc-stats.ts
-import { execFileSync } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { availableParallelism, cpus, release, type } from "node:os";
 
@@ -60301,7 +60391,7 @@ function chooseWindowCpu(runNs, ticks, msPerTick, threadsExited = false) {
 // src/adapters/proc-stats.ts
 function getconf(name, fallback) {
   try {
-    const value = Number(execFileSync("getconf", [name], { encoding: "utf8", timeout: 2e3 }).trim());
+    const value = Number(execFileSync2("getconf", [name], { encoding: "utf8", timeout: 2e3 }).trim());
     return Number.isInteger(value) && value > 0 ? value : fallback;
   } catch {
     return fallback;
@@ -60485,17 +60575,31 @@ function createResultStore(dir) {
 }
 
 // src/adapters/signal-cleanup.ts
-function onTerminationSignal(cleanup, timeoutMs = 15e3) {
+function onTerminationSignal(cleanup, cleanupSync = () => void 0, timeoutMs = 15e3) {
+  let code;
   const handler = (signal) => {
+    if (code !== void 0) {
+      process.stderr.write(`
+perfgate: ${signal} received again, killing servers now...
+`);
+      killEverythingNow();
+      try {
+        cleanupSync();
+      } finally {
+        process.exit(code);
+      }
+      return;
+    }
+    code = signal === "SIGINT" ? 130 : 143;
+    const exitCode = code;
     process.stderr.write(`
 perfgate: ${signal} received, stopping servers and removing worktrees...
 `);
-    const code = signal === "SIGINT" ? 130 : 143;
     const deadline = new Promise((resolve2) => setTimeout(resolve2, timeoutMs).unref());
-    void Promise.race([cleanup().catch(() => void 0), deadline]).finally(() => process.exit(code));
+    void Promise.race([cleanup().catch(() => void 0), deadline]).finally(() => process.exit(exitCode));
   };
-  process.once("SIGINT", handler);
-  process.once("SIGTERM", handler);
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
   return () => {
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
@@ -60506,10 +60610,13 @@ perfgate: ${signal} received, stopping servers and removing worktrees...
 function createDeps(repoRoot, outDir, log) {
   const workspace = createGitWorkspace(repoRoot);
   const launcher = createServerLauncher();
-  const dispose = onTerminationSignal(async () => {
-    await launcher.stopAll();
-    await workspace.cleanup();
-  });
+  const dispose = onTerminationSignal(
+    async () => {
+      await launcher.stopAll();
+      await workspace.cleanup();
+    },
+    () => workspace.cleanupSync()
+  );
   return {
     workspace,
     shell: createShell(),
