@@ -25,7 +25,13 @@ async function main(): Promise<void> {
     const inputs = parseActionInputs((name) => core.getInput(name));
     const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
     const { context } = github;
-    const plan = planFromEvent(context.eventName, context.payload, {}, { sha: process.env.GITHUB_SHA });
+    const overrides = {
+      ...(inputs.base === undefined ? {} : { base: inputs.base }),
+      ...(inputs.head === undefined ? {} : { head: inputs.head }),
+    };
+    const plan = planFromEvent(context.eventName, context.payload, overrides, {
+      sha: process.env.GITHUB_SHA,
+    });
     const loaded = await loadConfigFile(inputs.config, cwd);
     const outDir = path.join(process.env.RUNNER_TEMP ?? cwd, 'perfgate-results');
     const deps = createDeps(loaded.repoRoot, outDir, log);

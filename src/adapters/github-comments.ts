@@ -103,8 +103,8 @@ function hintFor(status: 401 | 403 | 404): string {
       return 'The token was rejected: pass a valid `github-token` (the default `${{ github.token }}` works).';
     case 403:
       return (
-        'Give the job `permissions: pull-requests: write`; a pull request from a fork only gets a read-only token, ' +
-        'so comment from a separate `workflow_run` workflow instead.'
+        'Give the job `permissions: pull-requests: write`. A pull request from a fork only ever gets a read-only ' +
+        'token: there the comment is skipped and the report is in the job summary and this log.'
       );
     case 404:
       return 'Check that the token can read this repository and that the pull request number is right.';

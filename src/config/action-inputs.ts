@@ -16,16 +16,22 @@ export interface ActionInputs {
   readonly failOnRegression: boolean;
   /** Folder (relative to the workspace) holding the repository checkout and the config. */
   readonly workingDirectory: string;
+  /** Base revision the user named (any git revision), replacing the event's; absent when unset. */
+  readonly base?: string;
+  /** Head revision the user named, replacing the event's; absent when unset. */
+  readonly head?: string;
 }
 
 const COMMENT_POLICIES: readonly CommentPolicy[] = ['always', 'on-regression', 'never'];
 
 /**
+ * Every choice input (`comment`, `fail-on-regression`) follows one rule: surrounding blanks and
+ * letter case are ignored (`Always`, ` TRUE `), and anything else is refused.
  * @param read returns the raw input ('' when unset), like core.getInput.
  * @throws ConfigError naming the input, the value received and what is accepted.
  */
 export function parseActionInputs(read: (name: string) => string): ActionInputs {
-  const comment = read('comment').trim() || 'always';
+  const comment = read('comment').trim().toLowerCase() || 'always';
   if (!isCommentPolicy(comment)) {
     throw new ConfigError(
       `input \`comment\`: expected one of ${COMMENT_POLICIES.join(', ')}, got "${comment}"`,
@@ -45,7 +51,13 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     comment,
     failOnRegression: failRaw === 'true',
     workingDirectory: read('working-directory').trim() || '.',
+    ...optional('base', read('base').trim()),
+    ...optional('head', read('head').trim()),
   };
+}
+
+function optional<K extends 'base' | 'head'>(key: K, value: string): Partial<Record<K, string>> {
+  return value === '' ? {} : ({ [key]: value } as Partial<Record<K, string>>);
 }
 
 function isCommentPolicy(value: string): value is CommentPolicy {

@@ -106,8 +106,11 @@ describe('createGitHubComments', () => {
     expect(error instanceof CommentPermissionError && [error.status, error.message, error.hint]).toEqual([
       403,
       expect.stringContaining('Resource not accessible by integration'),
-      expect.stringContaining('workflow_run'),
+      expect.stringContaining('pull-requests: write'),
     ]);
+    // The hint names only what exists today: job permissions, and the summary for forks.
+    expect(error instanceof CommentPermissionError && error.hint).toMatch(/job summary/);
+    expect(error instanceof CommentPermissionError && error.hint).not.toMatch(/workflow_run/);
     expect(standIn.comments).toHaveLength(0);
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseActionInputs } from '../../src/config/action-inputs.js';
 import { ConfigError } from '../../src/errors.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { planFromEvent } from '../../src/plan/event.js';
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 
@@ -22,6 +25,8 @@ describe('parseActionInputs', () => {
       comment: 'on-regression',
       'fail-on-regression': 'FALSE',
       'working-directory': 'svc',
+      base: ' main ',
+      head: 'HEAD',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -29,7 +34,19 @@ describe('parseActionInputs', () => {
       comment: 'on-regression',
       failOnRegression: false,
       workingDirectory: 'svc',
+      base: 'main',
+      head: 'HEAD',
     });
+  });
+
+  it.each([
+    ['comment', 'Always', 'always'],
+    ['comment', ' ON-REGRESSION ', 'on-regression'],
+    ['fail-on-regression', 'TRUE', true],
+    ['fail-on-regression', ' False', false],
+  ])('reads %s %j ignoring case and blanks, one rule for every choice input', (name, raw, expected) => {
+    const parsed = parseActionInputs(reader({ [name]: raw }));
+    expect(name === 'comment' ? parsed.comment : parsed.failOnRegression).toBe(expected);
   });
 
   it.each([
@@ -41,5 +58,24 @@ describe('parseActionInputs', () => {
   ])('rejects %j naming the input and the accepted values', (inputs, message) => {
     expect(() => parseActionInputs(reader(inputs))).toThrow(ConfigError);
     expect(() => parseActionInputs(reader(inputs))).toThrow(message);
+  });
+
+  it('reads exactly the inputs action.yml declares, so every hint naming an input can be followed', () => {
+    const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const read: string[] = [];
+    parseActionInputs((name) => (read.push(name), ''));
+    expect([...read].sort()).toEqual(Object.keys(action.inputs).sort());
+    // The first push of a branch tells the user to set `base`: it must be an input.
+    let hint = '';
+    try {
+      planFromEvent('push', { ref: 'refs/heads/x', before: '0'.repeat(40), after: 'a'.repeat(40) });
+    } catch (error) {
+      hint = (error as ConfigError).hint;
+    }
+    const named = /set the `([a-z-]+)` input/.exec(hint)?.[1];
+    expect(named).toBe('base');
+    expect(Object.keys(action.inputs)).toContain(named);
   });
 });
