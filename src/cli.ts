@@ -75,10 +75,13 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (thrown) {
     // The failed report is already written (report.md and report.json in --out).
     const error = thrown instanceof GateFailure ? thrown.cause : thrown;
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      // node:util parseArgs: an unknown flag or a missing value. Its message names the flag; no stack.
+      process.stderr.write(`perfgate: ${error.message}\nHint: see \`perfgate --help\` for the options.\n`);
+      return 2;
+    }
     process.stderr.write(`perfgate: ${describeError(error)}\n`);
     if (error instanceof PerfgateError) return error.exitCode;
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-      return 2;
     return 3;
   }
 }

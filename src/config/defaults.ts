@@ -56,11 +56,13 @@ export interface Range {
  * (0, 0.5]: open bounds, so they are spelled out in the schema rather than here.
  */
 export const LIMITS = {
-  startupTimeoutMs: { min: 1_000 },
+  // Upper bounds keep every wait far below Node's longest timer (2^31 - 1 ms, about 24.8 days): an
+  // hour for one server start, warm-up or trial, and 5 days (GitHub's self-hosted job limit) for a gate.
+  startupTimeoutMs: { min: 1_000, max: 3_600_000 },
   connections: { min: 1, max: 1_000 },
-  durationMs: { min: 1_000 },
-  warmupMs: { min: 0 },
+  durationMs: { min: 1_000, max: 3_600_000 },
+  warmupMs: { min: 0, max: 3_600_000 },
   pipelining: { min: 1, max: 100 },
   trials: { min: 2, max: 200 },
-  budgetMs: { min: 1_000 },
+  budgetMs: { min: 1_000, max: 432_000_000 },
 } as const satisfies Readonly<Record<string, Range>>;

@@ -2,6 +2,7 @@
  * The schema of perfgate.yml: kebab-case keys as users write them in, `Config` (camelCase, ms,
  * fractions) out. Unknown keys are errors at every level, so a typo never silently means "default".
  */
+import { formatDurationMs } from './durations.js';
 import { z } from 'zod';
 import { HTTP_METRICS } from '../model/metrics.js';
 import { DEFAULTS, HTTP_METHODS, LIMITS } from './defaults.js';
@@ -147,36 +148,63 @@ export const CONFIG_KEYS: Readonly<Record<'' | 'server' | 'http[]' | 'gate', rea
  * The perfgate.yml schema: parses the YAML's JS value into a `Config`. Parse with
  * `{ reportInput: true }` so issues carry the received value for `formatIssues`.
  */
-export const configSchema = z.strictObject(topShape).transform(({ build, server, http, gate }): Config => ({
-  build,
-  server: {
-    command: server.command,
-    ready: server.ready,
-    env: server.env,
-    cwd: server.cwd,
-    startupTimeoutMs: server['startup-timeout'],
-    restart: server.restart,
-  },
-  http: http.map((scenario): HttpScenario => ({
-    name: scenario.name,
-    path: scenario.path,
-    method: scenario.method,
-    ...encodeBody(scenario.body, scenario.headers),
-    connections: scenario.connections,
-    durationMs: scenario.duration,
-    warmupMs: scenario.warmup,
-    pipelining: scenario.pipelining,
-  })),
-  gate: {
-    threshold: gate.threshold,
-    alpha: gate.alpha,
-    metrics: gate.metrics,
-    trials: gate.trials,
-    minTrials: gate['min-trials'] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
-    // Each scenario gets the default share, so adding a scenario does not starve the others.
-    budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
-  },
-}));
+export const configSchema = z
+  .strictObject(topShape)
+  .check(z.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx)))
+  .transform(({ build, server, http, gate }): Config => ({
+    build,
+    server: {
+      command: server.command,
+      ready: server.ready,
+      env: server.env,
+      cwd: server.cwd,
+      startupTimeoutMs: server['startup-timeout'],
+      restart: server.restart,
+    },
+    http: http.map((scenario): HttpScenario => ({
+      name: scenario.name,
+      path: scenario.path,
+      method: scenario.method,
+      ...encodeBody(scenario.body, scenario.headers),
+      connections: scenario.connections,
+      durationMs: scenario.duration,
+      warmupMs: scenario.warmup,
+      pipelining: scenario.pipelining,
+    })),
+    gate: {
+      threshold: gate.threshold,
+      alpha: gate.alpha,
+      metrics: gate.metrics,
+      trials: gate.trials,
+      minTrials: gate['min-trials'] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
+      // Each scenario gets the default share, so adding a scenario does not starve the others.
+      budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
+    },
+  }));
+
+/**
+ * Refuses a budget that cannot hold even one pair of trials of every scenario (each side warmed up and
+ * measured once: 2 × (warmup + duration) per scenario, ms), which would otherwise run its minimum
+ * pairs regardless, far past the budget (`duration: 10h` with `budget: 1s` ran for about 40 hours).
+ */
+function checkOnePairFits(
+  http: readonly { readonly duration: number; readonly warmup: number }[],
+  budget: number | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
+  const onePairMs = http.reduce((sum, scenario) => sum + 2 * (scenario.warmup + scenario.duration), 0);
+  if (onePairMs <= budgetMs) return;
+  const given = budget === undefined ? `the default budget (${formatDurationMs(budgetMs)})` : `\`budget\``;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} ` +
+      `(2 × (warmup + duration) per scenario), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
+    input: budget ?? budgetMs,
+    path: ['gate', 'budget'],
+  });
+}
 
 /** A body given as a mapping or list is sent as JSON, with a JSON content type unless one is set. */
 function encodeBody(

@@ -93,6 +93,11 @@ describe('perfgate run (CLI) failures', () => {
   it('usage errors: exit 2', () => {
     expect(runCli(repoRoot, 'run').code).toBe(2);
     expect(runCli(repoRoot, 'frobnicate', '--base', 'x').code).toBe(2);
-    expect(runCli(repoRoot, 'run', '--base', 'x', '--bogus').code).toBe(2);
+    const bogus = runCli(repoRoot, 'run', '--base', 'x', '--bogus');
+    expect(bogus.code).toBe(2);
+    // The flag is named with a hint, and no stack trace reaches the user.
+    expect(bogus.stderr).toMatch(/perfgate: .*'--bogus'/);
+    expect(bogus.stderr).toContain('perfgate --help');
+    expect(bogus.stderr).not.toMatch(/TypeError|\n\s+at /);
   });
 });

@@ -256,6 +256,34 @@ describe('parseConfig: budget', () => {
     expect(parseConfig(two, 'perfgate.yml').gate.budgetMs).toBe(320_000);
     expect(parseConfig(`${two}gate: { budget: 1m }\n`, 'perfgate.yml').gate.budgetMs).toBe(60_000);
   });
+
+  it('refuses a budget that cannot hold one pair of trials, naming gate.budget', () => {
+    const error = configErrorOf(
+      'server: { command: x }\nhttp: [{ name: a, path: /, duration: 50m }]\ngate: { budget: 1s }\n',
+    );
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/gate\.budget/);
+    expect(error.message).toMatch(/one pair of every scenario takes 1h40m2s/);
+    // The default budget is checked too, and one that fits is accepted.
+    expect(
+      configErrorOf('server: { command: x }\nhttp: [{ name: a, path: /, duration: 2m }]\n').message,
+    ).toMatch(/default budget \(2m40s\)/);
+    expect(
+      parseConfig('server: { command: x }\nhttp: [{ name: a, path: /, duration: 1m }]\n', FILE).http,
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ['http[0].duration', 'http: [{ name: a, path: /, duration: 1000h }]'],
+    ['http[0].warmup', 'http: [{ name: a, path: /, warmup: 2h }]'],
+    ['server.startup-timeout', 'http: [{ name: a, path: / }]\nserver: { command: x, startup-timeout: 30d }'],
+    ['gate.budget', 'http: [{ name: a, path: / }]\ngate: { budget: 1000h }'],
+    ['http[0].duration', 'http: [{ name: a, path: /, duration: 10h }]\ngate: { budget: 1s }'],
+  ])('refuses %s beyond what a timer can wait, naming the key', (key, text) => {
+    const yaml = text.includes('server:') ? text : `server: { command: x }\n${text}`;
+    const error = configErrorOf(yaml);
+    expect(error.message).toContain(key);
+  });
 });
 
 describe('parseConfig: invalid files', () => {
@@ -360,14 +388,14 @@ describe('parseConfig: invalid files', () => {
     [
       'too short a duration',
       withScenarioKeys('duration: 500ms'),
-      ['perfgate.yml: http[0].duration: expected a duration of at least 1s, got "500ms"'],
+      ['perfgate.yml: http[0].duration: expected a duration from 1s to 1h, got "500ms"'],
     ],
     [
       'too few trials and a tiny budget',
       withGate('trials: 1\nbudget: 0.5'),
       [
         'perfgate.yml: gate.trials: expected a whole number from 2 to 200, got 1',
-        'perfgate.yml: gate.budget: expected a duration of at least 1s, got 0.5',
+        'perfgate.yml: gate.budget: expected a duration from 1s to 120h, got 0.5',
       ],
     ],
     [
