@@ -37992,13 +37992,15 @@ var DEFAULTS = {
   }
 };
 var LIMITS = {
-  startupTimeoutMs: { min: 1e3 },
+  // Upper bounds keep every wait far below Node's longest timer (2^31 - 1 ms, about 24.8 days): an
+  // hour for one server start, warm-up or trial, and 5 days (GitHub's self-hosted job limit) for a gate.
+  startupTimeoutMs: { min: 1e3, max: 36e5 },
   connections: { min: 1, max: 1e3 },
-  durationMs: { min: 1e3 },
-  warmupMs: { min: 0 },
+  durationMs: { min: 1e3, max: 36e5 },
+  warmupMs: { min: 0, max: 36e5 },
   pipelining: { min: 1, max: 100 },
   trials: { min: 2, max: 200 },
-  budgetMs: { min: 1e3 }
+  budgetMs: { min: 1e3, max: 432e6 }
 };
 
 // src/config/durations.ts
@@ -59288,7 +59290,7 @@ var CONFIG_KEYS = {
   "http[]": Object.keys(scenarioShape),
   gate: Object.keys(gateShape)
 };
-var configSchema = external_exports.strictObject(topShape).transform(({ build: build2, server, http, gate }) => ({
+var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx))).transform(({ build: build2, server, http, gate }) => ({
   build: build2,
   server: {
     command: server.command,
@@ -59318,6 +59320,18 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length
   }
 }));
+function checkOnePairFits(http, budget, ctx) {
+  const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
+  const onePairMs = http.reduce((sum, scenario) => sum + 2 * (scenario.warmup + scenario.duration), 0);
+  if (onePairMs <= budgetMs) return;
+  const given = budget === void 0 ? `the default budget (${formatDurationMs(budgetMs)})` : `\`budget\``;
+  ctx.addIssue({
+    code: "custom",
+    message: `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} (2 \xD7 (warmup + duration) per scenario), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
+    input: budget ?? budgetMs,
+    path: ["gate", "budget"]
+  });
+}
 function encodeBody(body, headers) {
   if (body === void 0) return { headers };
   if (typeof body === "string") return { headers, body };
@@ -60713,11 +60727,15 @@ async function main(argv) {
     return report.verdict === "regression" ? 1 : 0;
   } catch (thrown) {
     const error62 = thrown instanceof GateFailure ? thrown.cause : thrown;
+    if (error62 instanceof TypeError && "code" in error62 && String(error62.code).startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`perfgate: ${error62.message}
+Hint: see \`perfgate --help\` for the options.
+`);
+      return 2;
+    }
     process.stderr.write(`perfgate: ${describeError(error62)}
 `);
     if (error62 instanceof PerfgateError) return error62.exitCode;
-    if (error62 instanceof TypeError && "code" in error62 && String(error62.code).startsWith("ERR_PARSE_ARGS"))
-      return 2;
     return 3;
   }
 }

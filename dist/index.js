@@ -61777,7 +61777,7 @@ Hint: ${error63.hint}${tail}`;
 // src/config/action-inputs.ts
 var COMMENT_POLICIES = ["always", "on-regression", "never"];
 function parseActionInputs(read) {
-  const comment = read("comment").trim() || "always";
+  const comment = read("comment").trim().toLowerCase() || "always";
   if (!isCommentPolicy(comment)) {
     throw new ConfigError(
       `input \`comment\`: expected one of ${COMMENT_POLICIES.join(", ")}, got "${comment}"`,
@@ -61796,8 +61796,13 @@ function parseActionInputs(read) {
     githubToken: read("github-token").trim(),
     comment,
     failOnRegression: failRaw === "true",
-    workingDirectory: read("working-directory").trim() || "."
+    workingDirectory: read("working-directory").trim() || ".",
+    ...optional("base", read("base").trim()),
+    ...optional("head", read("head").trim())
   };
+}
+function optional(key, value) {
+  return value === "" ? {} : { [key]: value };
 }
 function isCommentPolicy(value) {
   return COMMENT_POLICIES.includes(value);
@@ -61998,7 +62003,7 @@ __export(external_exports, {
   nullish: () => nullish2,
   number: () => number2,
   object: () => object,
-  optional: () => optional,
+  optional: () => optional2,
   output: () => output,
   overwrite: () => _overwrite,
   parse: () => parse4,
@@ -78365,8 +78370,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -78918,7 +78923,7 @@ __export(schemas_exports2, {
   nullish: () => nullish2,
   number: () => number2,
   object: () => object,
-  optional: () => optional,
+  optional: () => optional2,
   partialRecord: () => partialRecord,
   pipe: () => pipe,
   prefault: () => prefault,
@@ -79097,7 +79102,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return this.check(_overwrite(fn));
   },
   optional() {
-    return optional(this);
+    return optional2(this);
   },
   exactOptional() {
     return exactOptional(this);
@@ -79106,7 +79111,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     return nullable(this);
   },
   nullish() {
-    return optional(nullable(this));
+    return optional2(nullable(this));
   },
   nonoptional(params) {
     return nonoptional(this, params);
@@ -80229,7 +80234,7 @@ var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
   inst.unwrap = () => inst._zod.def.innerType;
 });
-function optional(innerType) {
+function optional2(innerType) {
   return new ZodOptional({
     type: "optional",
     innerType
@@ -80260,7 +80265,7 @@ function nullable(innerType) {
   });
 }
 function nullish2(innerType) {
-  return optional(nullable(innerType));
+  return optional2(nullable(innerType));
 }
 var ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
   $ZodDefault.init(inst, def);
@@ -81482,7 +81487,7 @@ function input(schema) {
   return visit(schema, {
     pipe: (s) => inSide(s._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
-    default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
+    default: (s, rewritten) => rewritten ? optional2(s._zod.def.innerType) : s,
     // A catch value is output-side too, but `.catch()` leaves the declared input type alone, so the inner schema stands on its own.
     catch: (s, rewritten) => rewritten ? s._zod.def.innerType : s
   });
@@ -82452,13 +82457,15 @@ var DEFAULTS2 = {
   }
 };
 var LIMITS = {
-  startupTimeoutMs: { min: 1e3 },
+  // Upper bounds keep every wait far below Node's longest timer (2^31 - 1 ms, about 24.8 days): an
+  // hour for one server start, warm-up or trial, and 5 days (GitHub's self-hosted job limit) for a gate.
+  startupTimeoutMs: { min: 1e3, max: 36e5 },
   connections: { min: 1, max: 1e3 },
-  durationMs: { min: 1e3 },
-  warmupMs: { min: 0 },
+  durationMs: { min: 1e3, max: 36e5 },
+  warmupMs: { min: 0, max: 36e5 },
   pipelining: { min: 1, max: 100 },
   trials: { min: 2, max: 200 },
-  budgetMs: { min: 1e3 }
+  budgetMs: { min: 1e3, max: 432e6 }
 };
 
 // src/config/durations.ts
@@ -84029,7 +84036,7 @@ var CONFIG_KEYS = {
   "http[]": Object.keys(scenarioShape),
   gate: Object.keys(gateShape)
 };
-var configSchema = external_exports.strictObject(topShape).transform(({ build: build2, server, http, gate }) => ({
+var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx))).transform(({ build: build2, server, http, gate }) => ({
   build: build2,
   server: {
     command: server.command,
@@ -84059,6 +84066,18 @@ var configSchema = external_exports.strictObject(topShape).transform(({ build: b
     budgetMs: gate.budget ?? DEFAULTS2.gate.budgetMs * http.length
   }
 }));
+function checkOnePairFits(http, budget, ctx) {
+  const budgetMs = budget ?? DEFAULTS2.gate.budgetMs * http.length;
+  const onePairMs = http.reduce((sum, scenario) => sum + 2 * (scenario.warmup + scenario.duration), 0);
+  if (onePairMs <= budgetMs) return;
+  const given = budget === void 0 ? `the default budget (${formatDurationMs(budgetMs)})` : `\`budget\``;
+  ctx.addIssue({
+    code: "custom",
+    message: `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} (2 \xD7 (warmup + duration) per scenario), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
+    input: budget ?? budgetMs,
+    path: ["gate", "budget"]
+  });
+}
 function encodeBody(body, headers) {
   if (body === void 0) return { headers };
   if (typeof body === "string") return { headers, body };
@@ -85475,7 +85494,7 @@ function hintFor(status) {
     case 401:
       return "The token was rejected: pass a valid `github-token` (the default `${{ github.token }}` works).";
     case 403:
-      return "Give the job `permissions: pull-requests: write`; a pull request from a fork only gets a read-only token, so comment from a separate `workflow_run` workflow instead.";
+      return "Give the job `permissions: pull-requests: write`. A pull request from a fork only ever gets a read-only token: there the comment is skipped and the report is in the job summary and this log.";
     case 404:
       return "Check that the token can read this repository and that the pull request number is right.";
   }
@@ -85495,7 +85514,13 @@ async function main() {
     const inputs = parseActionInputs((name) => getInput(name));
     const cwd = path3.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
     const { context: context3 } = github_exports;
-    const plan = planFromEvent(context3.eventName, context3.payload, {}, { sha: process.env.GITHUB_SHA });
+    const overrides = {
+      ...inputs.base === void 0 ? {} : { base: inputs.base },
+      ...inputs.head === void 0 ? {} : { head: inputs.head }
+    };
+    const plan = planFromEvent(context3.eventName, context3.payload, overrides, {
+      sha: process.env.GITHUB_SHA
+    });
     const loaded = await loadConfigFile(inputs.config, cwd);
     const outDir = path3.join(process.env.RUNNER_TEMP ?? cwd, "perfgate-results");
     const deps = createDeps(loaded.repoRoot, outDir, log);
