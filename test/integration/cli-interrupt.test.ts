@@ -1,13 +1,41 @@
 // Ctrl-C (SIGINT) or a cancelled job (SIGTERM) in the middle of the trials: perfgate stops both
 // servers' whole process groups and removes its worktrees before it exits.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeRepo, processesWith, repoRoot, type TempRepo } from '../e2e/make-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.remove());
+
+/**
+ * Starts `perfgate run --base HEAD~1` (dist/cli.js) in `from` and resolves once the first pair has
+ * been measured: both servers are then up and under load. Rejects after 60 s without one.
+ */
+async function startUntilFirstPair(
+  from: TempRepo,
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', path.join(from.dir, 'out')],
+    { cwd: from.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no trial within 60 s:\n${stderr}`)), 60_000);
+    const poll = setInterval(() => {
+      if (/pair 1\/\d+/.test(stderr)) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+  });
+  return { child, exited };
+}
 
 describe.each([
   ['SIGINT', 130],
@@ -17,28 +45,7 @@ describe.each([
     const marker = `interrupt-${signal}-${process.pid}-${Date.now()}`;
     const config = `server:\n  command: MARKER=${marker} python3 app.py\n  ready: /healthz\nhttp:\n  - name: search\n    path: /search?tag=garden&q=lamp\n    connections: 4\n    duration: 2s\n    warmup: 0s\n`;
     repo = makeRepo('stdlib', {}, { 'perfgate.yml': config });
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', path.join(repo.dir, 'out')],
-      {
-        cwd: repo.dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Interrupt once the first trial has been measured: both servers are up and under load.
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no trial within 60 s:\n${stderr}`)), 60_000);
-      const poll = setInterval(() => {
-        if (/pair 1\/\d+/.test(stderr)) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve();
-        }
-      }, 100);
-    });
+    const { child, exited } = await startUntilFirstPair(repo);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
     child.kill(signal);
     expect(await exited).toBe(expectedCode);
@@ -69,24 +76,7 @@ describe.each([
     // The server ignores SIGTERM, so the first signal's graceful stop is still waiting when the second comes.
     const config = `server:\n  command: MARKER=${marker} bash -c "trap '' TERM; exec python3 app.py"\n  ready: /healthz\nhttp:\n  - name: search\n    path: /search?tag=garden&q=lamp\n    connections: 4\n    duration: 2s\n    warmup: 0s\n`;
     repo = makeRepo('stdlib', {}, { 'perfgate.yml': config });
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', path.join(repo.dir, 'out')],
-      { cwd: repo.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no trial within 60 s:\n${stderr}`)), 60_000);
-      const poll = setInterval(() => {
-        if (/pair 1\/\d+/.test(stderr)) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve();
-        }
-      }, 100);
-    });
+    const { child, exited } = await startUntilFirstPair(repo);
     const dirs = worktreeDirs(repo);
     expect(dirs).toHaveLength(2);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
