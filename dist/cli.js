@@ -37767,6 +37767,7 @@ function compareGate(input2) {
   for (const scenario of scenarios) {
     const collected = collectPairs(trials, scenario);
     warnings.push(...collected.warnings.map((w) => `${scenario}: ${w}`));
+    warnings.push(...describeConnectionClose(trials, scenario));
     if (collected.pairs.length === 0) {
       incomplete = true;
       warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
@@ -37900,6 +37901,18 @@ function finish2(draft, adjusted, gate, level, familySize) {
     ...ruling === void 0 ? {} : { errors: ruling },
     warnings
   };
+}
+function describeConnectionClose(trials, scenario) {
+  const lines = [];
+  for (const side of ["base", "head"]) {
+    const measured = trials.filter((t) => t.scenario === scenario && t.side === side);
+    const closing = measured.filter((t) => t.connectionClose === true).length;
+    if (closing === 0) continue;
+    lines.push(
+      `${scenario}: the ${side} server answered \`Connection: close\` to keep-alive requests in ${closing} of ${measured.length} trials: the load generator reconnected after its responses, so latency and CPU per request include connection set-up; serve with a keep-alive worker (gunicorn -k gthread, uvicorn) or set HTTP/1.1 keep-alive in the server.`
+    );
+  }
+  return lines;
 }
 
 // src/compare/sequential.ts
@@ -38084,6 +38097,7 @@ function toReading(context, load, window2) {
     position: context.position,
     startedAt: context.startedAt,
     durationMs: load.durationMs,
+    ...load.connectionClose ? { connectionClose: true } : {},
     metrics,
     responses: load.responses,
     errors: failed,
@@ -39289,6 +39303,7 @@ async function runGate(deps, request) {
     reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings()
   });
+  await store.open();
   try {
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
@@ -39340,6 +39355,7 @@ async function runGate(deps, request) {
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();
+    await store.close();
   }
 }
 var SIDES2 = ["base", "head"];
@@ -59419,7 +59435,7 @@ function describeValue(value) {
 }
 
 // src/config/parse-config.ts
-var SCHEMA_HINT = `Fix the keys listed above; the README's "perfgate.yml reference" lists every key, its default and accepted values.`;
+var SCHEMA_HINT = 'Fix the keys listed above; the README section "Configure: perfgate.yml" lists every key, its default and accepted values.';
 var SYNTAX_HINT = 'Fix the YAML at the line and column shown: indent with spaces, and quote values that contain ": " or " #".';
 var EMPTY_HINT = 'Start from the smallest valid config: `server: { command: "gunicorn -b 127.0.0.1:$PORT app:app" }` and `http: [{ name: home, path: / }]`.';
 function parseConfig(yamlText, file2) {
@@ -59495,7 +59511,7 @@ async function loadConfigFile(configPath, cwd) {
   } catch {
     throw new ConfigError(
       `config file not found: ${absolute}`,
-      "create perfgate.yml (see the README) or point `config` / --config at it"
+      'create perfgate.yml (the README section "Configure: perfgate.yml" has a minimal one) or point `config` / --config at it'
     );
   }
   const config2 = parseConfig(text, configPath);
@@ -60555,8 +60571,10 @@ function createHttpSampler() {
 
 // src/adapters/result-store.ts
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm as rm2, writeFile } from "node:fs/promises";
+import { rmSync as rmSync2 } from "node:fs";
+import { mkdir, readFile as readFile2, rename, rm as rm2, writeFile } from "node:fs/promises";
 import { dirname as dirname3, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
+var LOCK_FILE = ".perfgate.lock";
 function inside(dir, name) {
   const target = resolve(dir, name);
   const rel = relative(dir, target);
@@ -60567,8 +60585,45 @@ function inside(dir, name) {
 }
 function createResultStore(dir) {
   const root = resolve(dir);
+  const lockPath = join2(root, LOCK_FILE);
+  const logsHandedOut = /* @__PURE__ */ new Set();
+  let locked = false;
   return {
     dir: root,
+    async open() {
+      try {
+        await mkdir(root, { recursive: true });
+      } catch (error62) {
+        throw unwritable(root, error62);
+      }
+      const lock = JSON.stringify({ pid: process.pid, startedAt: (/* @__PURE__ */ new Date()).toISOString() });
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        try {
+          await writeFile(lockPath, lock, { flag: "wx" });
+          locked = true;
+          return;
+        } catch (error62) {
+          if (codeOf(error62) !== "EEXIST") throw unwritable(root, error62);
+        }
+        const holder = await lockHolder(lockPath);
+        if (holder !== void 0 && holder.pid !== process.pid && isAlive(holder.pid)) {
+          throw new ConfigError(
+            `the results folder ${root} is in use by another perfgate run (PID ${holder.pid}, started ${holder.startedAt}).`,
+            `give each run its own folder (--out), or wait for that run to finish; if no perfgate runs, delete ${lockPath}.`
+          );
+        }
+        await rm2(lockPath, { force: true });
+      }
+      throw new ConfigError(
+        `could not take the lock ${lockPath}: another run keeps creating it.`,
+        "give each run its own results folder (--out)."
+      );
+    },
+    async close() {
+      if (!locked) return;
+      locked = false;
+      await rm2(lockPath, { force: true }).catch(() => void 0);
+    },
     async write(name, content) {
       const target = inside(root, name);
       await mkdir(dirname3(target), { recursive: true });
@@ -60583,9 +60638,43 @@ function createResultStore(dir) {
       return target;
     },
     logPath(name) {
-      return inside(join2(root, "logs"), name);
+      const target = inside(join2(root, "logs"), name);
+      if (!logsHandedOut.has(target)) {
+        logsHandedOut.add(target);
+        rmSync2(target, { force: true });
+      }
+      return target;
     }
   };
+}
+function unwritable(root, error62) {
+  return new ConfigError(
+    `cannot write the results folder ${root} (${codeOf(error62) ?? String(error62)}).`,
+    "choose a folder this user can write (the CLI: --out DIR), or fix its permissions."
+  );
+}
+async function lockHolder(lockPath) {
+  try {
+    const parsed = JSON.parse(await readFile2(lockPath, "utf8"));
+    if (typeof parsed.pid !== "number" || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return void 0;
+    return {
+      pid: parsed.pid,
+      startedAt: typeof parsed.startedAt === "string" ? parsed.startedAt : "at an unknown time"
+    };
+  } catch {
+    return void 0;
+  }
+}
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error62) {
+    return codeOf(error62) === "EPERM";
+  }
+}
+function codeOf(error62) {
+  return error62 instanceof Error && "code" in error62 && typeof error62.code === "string" ? error62.code : void 0;
 }
 
 // src/adapters/signal-cleanup.ts

@@ -1,75 +1,109 @@
 /**
  * The action's composition root: reads inputs and the event, runs the gate with the real adapters,
  * publishes, and maps the verdict to outputs and exit status. The only place that calls setFailed.
+ *
+ * Every outcome is published: a finished report; a failed one (the `run failed` report with its log
+ * tail, through the same summary, comment and outputs, `verdict=error`); and an error before the gate
+ * started (bad input, config or event file: a short summary, `verdict=error`).
  */
 import path from 'node:path';
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { parseActionInputs } from './config/action-inputs.js';
 import { planFromEvent } from './plan/event.js';
 import { GateFailure, runGate } from './run.js';
-import { renderMarkdown } from './report/index.js';
-import { commentMarker, publishReport } from './publish/index.js';
+import { renderMarkdown, renderSetupError } from './report/index.js';
+import { commentMarker, configKey, publishReport, resultsFolderName } from './publish/index.js';
 import { describeError } from './errors.js';
+import type { GateReport } from './model/results.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { createDeps } from './adapters/create-deps.js';
 import { createActionsLog } from './adapters/actions-log.js';
 import { createActionsSummary } from './adapters/actions-summary.js';
 import { createActionsOutputs } from './adapters/actions-outputs.js';
-import { createGitHubComments } from './adapters/github-comments.js';
+import { readWorkflowEvent } from './adapters/event-file.js';
 
 async function main(): Promise<void> {
   const log = createActionsLog();
   const outputs = createActionsOutputs();
+  const summary = createActionsSummary();
   try {
     const inputs = parseActionInputs((name) => core.getInput(name));
-    const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
-    const { context } = github;
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const cwd = path.resolve(workspace, inputs.workingDirectory);
+    const event = await readWorkflowEvent(process.env);
     const overrides = {
       ...(inputs.base === undefined ? {} : { base: inputs.base }),
       ...(inputs.head === undefined ? {} : { head: inputs.head }),
     };
-    const plan = planFromEvent(context.eventName, context.payload, overrides, {
-      sha: process.env.GITHUB_SHA,
-    });
+    const plan = planFromEvent(event.name, event.payload, overrides, { sha: process.env.GITHUB_SHA });
     const loaded = await loadConfigFile(inputs.config, cwd);
-    const outDir = path.join(process.env.RUNNER_TEMP ?? cwd, 'perfgate-results');
+    // One folder and one comment per config: two perfgate steps in a job never overwrite each other.
+    const key = configKey(inputs.workingDirectory, inputs.config);
+    const outDir = path.join(process.env.RUNNER_TEMP ?? cwd, 'perfgate-results', resultsFolderName(key));
     const deps = createDeps(loaded.repoRoot, outDir, log);
-    const report = await runGate(deps, {
-      config: loaded.config,
-      configPath: inputs.config,
-      configHash: loaded.hash,
-      configDirInRepo: loaded.dirInRepo,
-      base: plan.base,
-      head: plan.head,
-      basis: plan.basis,
-      ...(plan.baseBranch === undefined ? {} : { baseBranch: plan.baseBranch }),
-      ...(plan.pullRequest === undefined ? {} : { pullRequest: plan.pullRequest }),
-    }).finally(() => deps.dispose());
+    let report: GateReport;
+    let failure: unknown;
+    try {
+      report = await runGate(deps, {
+        config: loaded.config,
+        configPath: key,
+        configHash: loaded.hash,
+        configDirInRepo: loaded.dirInRepo,
+        base: plan.base,
+        head: plan.head,
+        basis: plan.basis,
+        ...(plan.baseBranch === undefined ? {} : { baseBranch: plan.baseBranch }),
+        ...(plan.pullRequest === undefined ? {} : { pullRequest: plan.pullRequest }),
+      });
+    } catch (thrown) {
+      // A GateFailure carries the failed report, already written to the results folder: publish it.
+      if (!(thrown instanceof GateFailure)) throw thrown;
+      report = thrown.report;
+      failure = thrown.cause;
+    } finally {
+      deps.dispose();
+    }
 
-    const marker = commentMarker(inputs.config);
+    const marker = commentMarker(key);
     const comments =
-      plan.pullRequest !== undefined && inputs.githubToken
-        ? createGitHubComments({
+      plan.pullRequest !== undefined && inputs.githubToken && event.repository !== undefined
+        ? // Loaded only now: @actions/github parses the event file when first imported.
+          (await import('./adapters/github-comments.js')).createGitHubComments({
             token: inputs.githubToken,
-            owner: context.repo.owner,
-            repo: context.repo.repo,
+            owner: event.repository.owner,
+            repo: event.repository.repo,
             issueNumber: plan.pullRequest,
           })
         : undefined;
-    await publishReport(
+    const published = publishReport(
       report,
       renderMarkdown(report, { marker }),
-      { summary: createActionsSummary(), ...(comments ? { comments } : {}), outputs, log },
+      { summary, ...(comments ? { comments } : {}), outputs, log },
       { comment: inputs.comment, marker, reportJsonPath: path.join(outDir, 'report.json') },
     );
+    if (failure !== undefined) {
+      // The gate's own error is the one to fail with; a publishing error on top is only logged.
+      await published.catch((error: unknown) => log.error(describeError(error)));
+      core.setFailed(describeError(failure));
+      return;
+    }
+    try {
+      await published;
+    } catch (error) {
+      core.setFailed(describeError(error)); // the report was written before publishing: nothing is lost
+      return;
+    }
     if (report.verdict === 'regression' && inputs.failOnRegression) {
       core.setFailed(`perfgate: ${report.regressions} performance regression(s) found; see the job summary`);
     }
-  } catch (thrown) {
-    // A GateFailure carries the failed report, already written to the results folder.
-    const error = thrown instanceof GateFailure ? thrown.cause : thrown;
+  } catch (error) {
+    // Only errors before the gate started reach here: the gate's own and publishing's are handled above.
     outputs.set('verdict', 'error');
+    await summary
+      .append(renderSetupError(describeError(error)))
+      .catch((summaryError: unknown) =>
+        log.warn(`could not write the job summary: ${describeError(summaryError)}`),
+      );
     core.setFailed(describeError(error));
   }
 }

@@ -195,9 +195,22 @@ export interface ProcessStats {
 export interface ResultStore {
   /** Absolute path of the output folder. */
   readonly dir: string;
+  /**
+   * Claims the folder for this run before anything is built or served: creates it, proves it is
+   * writable, and takes its lock, so a second run sharing the folder is refused instead of mixing its
+   * logs and reports into this one's.
+   * @throws ConfigError naming the folder when it cannot be created or written, or another live run
+   *   holds it.
+   */
+  open(): Promise<void>;
+  /** Releases the lock taken by `open` (idempotent; never throws). */
+  close(): Promise<void>;
   /** Writes `name` (relative) with `content`, creating folders; returns the absolute path. */
   write(name: string, content: string): Promise<string>;
-  /** Absolute path for a log file `name` inside the output folder's `logs/`. */
+  /**
+   * Absolute path for a log file `name` inside the output folder's `logs/`. The first call for a name
+   * in a run removes that file as an earlier run left it, so every log holds this run's output only.
+   */
   logPath(name: string): string;
 }
 

@@ -87,6 +87,8 @@ export interface GateRequest {
 /**
  * Runs one gate and writes `report.json`, `report.md` and `trials.jsonl` to the store.
  * @returns the complete report (its verdict decides the exit status).
+ * @throws ConfigError (from `store.open`, before anything runs) when the results folder cannot be
+ *   written or another run holds it.
  * @throws GateFailure when the gate could not finish (an unknown revision, a build, server or load
  *   failure): it carries the `failed` report holding every trial measured so far, already written to
  *   the store, and the original error as `cause` (a RevisionError, RunError, ...).
@@ -164,6 +166,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     timings: phaseTimings(),
   });
 
+  // Before anything is built or served: an unwritable or busy results folder is bad input (exit 2),
+  // not a failed run, and there would be nowhere to write its report.
+  await store.open();
   try {
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
@@ -218,6 +223,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();
+    await store.close();
   }
 }
 

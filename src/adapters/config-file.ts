@@ -29,7 +29,7 @@ export async function loadConfigFile(configPath: string, cwd: string): Promise<L
   } catch {
     throw new ConfigError(
       `config file not found: ${absolute}`,
-      'create perfgate.yml (see the README) or point `config` / --config at it',
+      'create perfgate.yml (the README section "Configure: perfgate.yml" has a minimal one) or point `config` / --config at it',
     );
   }
   const config = parseConfig(text, configPath);

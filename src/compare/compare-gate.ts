@@ -95,6 +95,7 @@ export function compareGate(input: CompareGateInput): GateOutcome {
   for (const scenario of scenarios) {
     const collected = collectPairs(trials, scenario);
     warnings.push(...collected.warnings.map((w) => `${scenario}: ${w}`));
+    warnings.push(...describeConnectionClose(trials, scenario));
     if (collected.pairs.length === 0) {
       incomplete = true;
       warnings.push(`${scenario}: no complete base/head pair was measured, so nothing was compared`);
@@ -253,4 +254,25 @@ function finish(
     ...(ruling === undefined ? {} : { errors: ruling }),
     warnings,
   };
+}
+
+/**
+ * A gate-level warning per side whose server closed keep-alive connections in any trial of
+ * `scenario` (`TrialReading.connectionClose`), so it is read in the report's warnings and not only
+ * in the folded per-trial readings: every reconnect adds a TCP handshake to the latencies and to the
+ * CPU per request the gate compares.
+ */
+function describeConnectionClose(trials: readonly TrialReading[], scenario: string): string[] {
+  const lines: string[] = [];
+  for (const side of ['base', 'head'] as const) {
+    const measured = trials.filter((t) => t.scenario === scenario && t.side === side);
+    const closing = measured.filter((t) => t.connectionClose === true).length;
+    if (closing === 0) continue;
+    lines.push(
+      `${scenario}: the ${side} server answered \`Connection: close\` to keep-alive requests in ${closing} of ${measured.length} trials: ` +
+        'the load generator reconnected after its responses, so latency and CPU per request include connection set-up; ' +
+        'serve with a keep-alive worker (gunicorn -k gthread, uvicorn) or set HTTP/1.1 keep-alive in the server.',
+    );
+  }
+  return lines;
 }

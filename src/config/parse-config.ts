@@ -6,7 +6,7 @@ import { configSchema } from './schema.js';
 import type { Config } from './types.js';
 
 const SCHEMA_HINT =
-  'Fix the keys listed above; the README\'s "perfgate.yml reference" lists every key, its default and accepted values.';
+  'Fix the keys listed above; the README section "Configure: perfgate.yml" lists every key, its default and accepted values.';
 const SYNTAX_HINT =
   'Fix the YAML at the line and column shown: indent with spaces, and quote values that contain ": " or " #".';
 const EMPTY_HINT =

@@ -77,6 +77,7 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     position: context.position,
     startedAt: context.startedAt,
     durationMs: load.durationMs,
+    ...(load.connectionClose ? { connectionClose: true as const } : {}),
     metrics,
     responses: load.responses,
     errors: failed,

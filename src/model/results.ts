@@ -48,6 +48,12 @@ export interface TrialReading {
   /** Things a reader should know about this trial (e.g. an idle worker, Connection: close). */
   readonly warnings: readonly string[];
   /**
+   * True when the server answered `Connection: close` (or HTTP/1.0 without keep-alive) to keep-alive
+   * requests in this trial, so the load generator reconnected after responses. Absent when it did not
+   * (and in reports written before this field existed).
+   */
+  readonly connectionClose?: true;
+  /**
    * Why this reading was set aside and its pair measured again (a worker left idle, errors,
    * extreme steal). Set-aside readings stay in the report but are never compared.
    */

@@ -9,3 +9,4 @@ export { publishReport } from './publish-report.js';
 export type { CommentPolicy, PublishDeps, PublishOptions } from './publish-report.js';
 export { sizeIn, truncateMarkdown } from './truncate-markdown.js';
 export type { SizeLimit } from './truncate-markdown.js';
+export { configKey, resultsFolderName } from './config-key.js';

@@ -24,7 +24,8 @@ export interface PublishOptions {
 }
 
 /**
- * Publishes a finished report: sets the outputs `verdict`, `regressions` and `report-json`, appends
+ * Publishes a report: sets the outputs `verdict` (`error` when the report's status is not `complete`),
+ * `regressions` and `report-json`, appends
  * `markdown` to the job summary, and creates or edits the sticky comment as `options.comment` says.
  *
  * Comment policy: `always` writes it whatever the verdict; `never` never touches it; `on-regression`
@@ -54,7 +55,8 @@ export async function publishReport(
   };
 
   await attempt('outputs', () => {
-    deps.outputs.set('verdict', report.verdict);
+    // A run that did not finish has no verdict to act on, whatever its partial trials suggest.
+    deps.outputs.set('verdict', report.status === 'complete' ? report.verdict : 'error');
     deps.outputs.set('regressions', String(report.regressions));
     deps.outputs.set('report-json', options.reportJsonPath);
   });

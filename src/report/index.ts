@@ -18,3 +18,4 @@ export {
   groupThousands,
 } from './format-number.js';
 export { escapeMarkdown, markdownCode } from './escape-markdown.js';
+export { renderSetupError } from './render-setup-error.js';

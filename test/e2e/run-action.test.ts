@@ -24,7 +24,7 @@ import { createGitHubComments } from './src/adapters/github-comments.js';
 try {
   const plan = planFromEvent(github.context.eventName, github.context.payload);
   const marker = commentMarker(core.getInput('config'));
-  const report = { verdict: core.getInput('verdict'), regressions: Number(core.getInput('regressions')) };
+  const report = { status: 'complete', verdict: core.getInput('verdict'), regressions: Number(core.getInput('regressions')) };
   const comments = createGitHubComments({
     token: core.getInput('github-token', { required: true }),
     owner: github.context.repo.owner,

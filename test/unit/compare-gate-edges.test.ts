@@ -142,3 +142,27 @@ describe('compareGate edge cases', () => {
     expect(find(outcome.comparisons, 'cpu_per_request', 'a').verdict).not.toBe('regression');
   });
 });
+
+describe('compareGate warnings about the server', () => {
+  const trials = simulate({ pairs: 6, noise: 0.03, effects: {}, seed: 5 });
+
+  it('lifts a head server that closes keep-alive connections into the gate warnings, with its trial count', () => {
+    const closing = trials.map((t, i): TrialReading =>
+      t.side === 'head' && i % 4 === 1 ? { ...t, connectionClose: true } : t,
+    );
+    const headClosing = closing.filter((t) => t.side === 'head' && t.connectionClose).length;
+    expect(headClosing).toBeGreaterThan(0);
+    const { warnings } = compareGate({ trials: closing, scenarios: ['list-items'], gate: GATE });
+    const lines = warnings.filter((w) => w.includes('Connection: close'));
+    expect(lines).toEqual([
+      expect.stringContaining(
+        `list-items: the head server answered \`Connection: close\` to keep-alive requests in ${headClosing} of 6 trials`,
+      ),
+    ]);
+  });
+
+  it('says nothing when every connection was kept alive', () => {
+    const { warnings } = compareGate({ trials, scenarios: ['list-items'], gate: GATE });
+    expect(warnings.filter((w) => w.includes('Connection: close'))).toEqual([]);
+  });
+});

@@ -451,7 +451,7 @@ describe('parseConfig: invalid files', () => {
   ])('reports %s', (_label, text, lines) => {
     const error = configErrorOf(text);
     expect(error.message.split('\n')).toEqual(lines);
-    expect(error.hint).toMatch(/perfgate\.yml reference/);
+    expect(error.hint).toContain('README section "Configure: perfgate.yml"');
     expect(error.exitCode).toBe(2);
   });
 

@@ -95,6 +95,23 @@ describe('publishReport', () => {
     expect(ports.lines).toContain('info: Pull request comment created.');
   });
 
+  it('publishes a failed run with verdict error, and edits (never creates) an on-regression comment with it', async () => {
+    const ports = new Ports();
+    await publishReport(report('regression', 1), markdown, ports.deps(), options('on-regression'));
+    const failed: GateReport = { ...report('inconclusive', 0), status: 'failed', error: 'build failed' };
+    const failedMarkdown = `${marker}\n## perfgate: run failed\n`;
+    await publishReport(failed, failedMarkdown, ports.deps(), options('on-regression'));
+    expect(ports.outputs.get('verdict')).toBe('error');
+    expect(ports.outputs.get('report-json')).toBe('/tmp/out/report.json');
+    expect(ports.summaries.at(-1)).toBe(failedMarkdown);
+    // The stale regression comment now shows the failure.
+    expect(ports.comments).toEqual([{ marker, body: failedMarkdown }]);
+
+    const fresh = new Ports();
+    await publishReport(failed, failedMarkdown, fresh.deps(), options('on-regression'));
+    expect(fresh.comments).toEqual([]);
+  });
+
   it('edits the same comment on the next run and keeps a marker already in the body', async () => {
     const ports = new Ports();
     await publishReport(report('regression', 1), markdown, ports.deps(), options('always'));

@@ -135,6 +135,8 @@ function fakeWorld(idle: (rootPid: number) => boolean = () => false): {
     },
     store: {
       dir: '/results',
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
       write(name: string, content: string) {
         world.writes.push({ name, content });
         return Promise.resolve(`/results/${name}`);

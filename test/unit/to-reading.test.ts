@@ -75,6 +75,9 @@ describe('toReading', () => {
     expect(reading.metrics.error_rate).toBe(1);
     expect(reading.warnings.join('\n')).toMatch(/Connection: close/);
     expect(reading.warnings.join('\n')).toMatch(/no responses/);
+    // The flag the gate lifts into the report's warnings.
+    expect(reading.connectionClose).toBe(true);
+    expect(toReading(where, load, window).connectionClose).toBeUndefined();
   });
 
   it('flags a worker left idle, naming the connections to raise', () => {
