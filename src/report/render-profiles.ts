@@ -1,0 +1,97 @@
+/**
+ * Markdown tables of profiles: the differential hot-function table (head against base) and the top
+ * functions of one side. Every name and path comes from user code and is escaped. Pure.
+ */
+import type { FunctionChange, FunctionShare, ProfileFrame } from '../profile/index.js';
+import { escapeMarkdown, markdownCode } from './escape-markdown.js';
+import { markdownTable } from './markdown-table.js';
+
+/** Options of the profile tables. */
+export interface ProfileTableOptions {
+  /** Rows shown at most; default 10. */
+  readonly top?: number;
+  /** Longest function name shown (characters; longer ones keep their end, after `…`); default 48. */
+  readonly maxName?: number;
+  /** Longest `file:line` shown (longer ones keep the file name and line); default 48. */
+  readonly maxLocation?: number;
+}
+
+/**
+ * The differential table: function, `file:line`, self share in base and head, and the change in
+ * percentage points, largest growth first (as diffFunctions sorts them); changes within the noise
+ * mark read `~ +0.4 pp`. Functions that grew by noise only are still listed when among the top rows,
+ * so an A/A pair shows a table of `~`.
+ * @returns '' when there are no rows.
+ */
+export function renderFunctionDiff(
+  rows: readonly FunctionChange[],
+  options: ProfileTableOptions = {},
+): string {
+  const shown = rows.slice(0, options.top ?? 10);
+  if (shown.length === 0) return '';
+  return markdownTable(
+    ['function', 'where', 'base (self)', 'head (self)', 'change'],
+    shown.map((row) => [
+      functionName(row.frame, options),
+      location(row.frame, options),
+      percent(row.base.self),
+      percent(row.head.self),
+      `${row.noise ? '~ ' : ''}${points(row.selfChangePp)}`,
+    ]),
+    [false, false, true, true, true],
+  );
+}
+
+/**
+ * One side's top functions by self share, with their total share (callees included).
+ * @returns '' when there are no rows.
+ */
+export function renderHotFunctions(
+  rows: readonly FunctionShare[],
+  options: ProfileTableOptions = {},
+): string {
+  const shown = rows.slice(0, options.top ?? 10);
+  if (shown.length === 0) return '';
+  return markdownTable(
+    ['function', 'where', 'self', 'total'],
+    shown.map((row) => [
+      functionName(row.frame, options),
+      location(row.frame, options),
+      percent(row.self),
+      percent(row.total),
+    ]),
+    [false, false, true, true],
+  );
+}
+
+function functionName(frame: ProfileFrame, options: ProfileTableOptions): string {
+  return markdownCode(shortenStart(frame.name, options.maxName ?? 48));
+}
+
+function location(frame: ProfileFrame, options: ProfileTableOptions): string {
+  if (frame.file === undefined) return '';
+  const line = frame.line === undefined ? '' : `:${frame.line}`;
+  const max = Math.max(8, (options.maxLocation ?? 48) - line.length);
+  let file = frame.file;
+  if (file.length > max) {
+    // Keep the file name whole and as much of its folder as fits, from the right.
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    file = base.length + 2 >= max ? `…/${base}` : `…${file.slice(file.length - (max - 1))}`;
+  }
+  return escapeMarkdown(`${file}${line}`);
+}
+
+/** `text` cut to `max` characters, keeping its end (the most specific part of a qualified name). */
+function shortenStart(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `…${chars.slice(chars.length - (max - 1)).join('')}`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function points(pp: number): string {
+  const rounded = Math.abs(pp) < 0.05 ? 0 : pp;
+  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded).toFixed(1)} pp`;
+}

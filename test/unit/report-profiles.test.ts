@@ -1,0 +1,73 @@
+// The profile tables of the report, on real py-spy recordings of the stdlib example.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  buildProfile,
+  diffFunctions,
+  fromSpeedscope,
+  relativizeFrames,
+  summarizeFunctions,
+} from '../../src/profile/index.js';
+import { renderFunctionDiff, renderHotFunctions } from '../../src/report/index.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/profiles');
+const load = (name: string, root: string) =>
+  relativizeFrames(fromSpeedscope(JSON.parse(readFileSync(path.join(fixtures, name), 'utf8'))), [root]);
+const base = load('stdlib-base.py-spy.speedscope.json', '/work/main/examples/stdlib');
+const again = load('stdlib-base-again.py-spy.speedscope.json', '/work/main/examples/stdlib');
+const head = load('stdlib-regressed.py-spy.speedscope.json', '/work/main/examples/stdlib/variants/regressed');
+
+describe('renderFunctionDiff', () => {
+  it('names the slower function in the first row with both shares and the growth in points', () => {
+    const table = renderFunctionDiff(diffFunctions(base, head), { top: 5 });
+    const lines = table.split('\n');
+    expect(lines[0]).toBe('| function | where | base (self) | head (self) | change |');
+    expect(lines).toHaveLength(2 + 5);
+    expect(lines[2]).toMatch(
+      /^\| <code>score<\/code> \| app\.py:67 \| 3\d\.\d% \| 5\d\.\d% \| \+2\d\.\d pp \|$/,
+    );
+    // No worktree or installation path leaks into the table.
+    expect(table).not.toMatch(/\/work\/|\/root\/|\/tmp\//);
+  });
+
+  it('marks every change of an A/A pair as noise', () => {
+    const rows = renderFunctionDiff(diffFunctions(base, again)).split('\n').slice(2);
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) expect(row).toMatch(/\| ~ [+−±]\d+\.\d pp \|$/);
+  });
+
+  it('escapes names from user code and shortens long ones, keeping file name and line', () => {
+    const hostile = {
+      name: `render_<script>alert(1)</script>_|_${'x'.repeat(80)}`,
+      file: `src/${'deeply/'.repeat(12)}views|admin.py`,
+      line: 1234,
+    };
+    const profile = (weight: number) =>
+      buildProfile('none', [
+        { frames: [{ name: 'main' }, hostile], weight },
+        { frames: [{ name: 'main' }], weight: 100 - weight },
+      ]);
+    const table = renderFunctionDiff(diffFunctions(profile(10), profile(40)));
+    const row = table.split('\n')[2] ?? '';
+    expect(row).not.toContain('<script>');
+    expect(row).toContain('…');
+    expect(row).toContain('views\\|admin.py:1234');
+    // The pipe inside the name cannot split the row: five cells exactly.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(5);
+  });
+
+  it('gives nothing for no rows', () => {
+    expect(renderFunctionDiff([])).toBe('');
+  });
+});
+
+describe('renderHotFunctions', () => {
+  it('lists one side’s top functions by self share with their total share', () => {
+    const table = renderHotFunctions(summarizeFunctions(head), { top: 3 });
+    const lines = table.split('\n');
+    expect(lines[0]).toBe('| function | where | self | total |');
+    expect(lines[2]).toMatch(/^\| <code>score<\/code> \| app\.py:67 \| 5\d\.\d% \| \d+\.\d% \|$/);
+    expect(lines).toHaveLength(5);
+  });
+});
