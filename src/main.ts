@@ -55,6 +55,7 @@ async function main(): Promise<void> {
             owner: context.repo.owner,
             repo: context.repo.repo,
             issueNumber: plan.pullRequest,
+            log,
           })
         : undefined;
     await publishReport(
