@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { parseActionInputs } from './config/action-inputs.js';
-import { planFromEvent } from './plan/event.js';
+import { assertEventMayRunPullRequestCode, planFromEvent } from './plan/event.js';
 import { GateFailure, runGate } from './run.js';
 import { renderMarkdown } from './report/index.js';
 import { commentMarker, publishReport } from './publish/index.js';
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   const outputs = createActionsOutputs();
   try {
     const inputs = parseActionInputs((name) => core.getInput(name));
+    // Before anything is read from the checkout or built: the pull request's code may be a stranger's.
+    assertEventMayRunPullRequestCode(github.context.eventName, inputs);
     const cwd = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
     const { context } = github;
     const overrides = {
