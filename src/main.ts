@@ -9,7 +9,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import { parseActionInputs } from './config/action-inputs.js';
-import { planFromEvent } from './plan/event.js';
+import { assertEventMayRunPullRequestCode, planFromEvent } from './plan/event.js';
 import { GateFailure, runGate } from './run.js';
 import { renderMarkdown, renderSetupError } from './report/index.js';
 import { commentMarker, configKey, publishReport, resultsFolderName } from './publish/index.js';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const cwd = path.resolve(workspace, inputs.workingDirectory);
     const event = await readWorkflowEvent(process.env);
+    // Before anything is read from the checkout or built: the pull request's code may be a stranger's.
+    assertEventMayRunPullRequestCode(event.name, inputs);
     const overrides = {
       ...(inputs.base === undefined ? {} : { base: inputs.base }),
       ...(inputs.head === undefined ? {} : { head: inputs.head }),
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
             owner: event.repository.owner,
             repo: event.repository.repo,
             issueNumber: plan.pullRequest,
+            log,
           })
         : undefined;
     const published = publishReport(

@@ -1,9 +1,12 @@
 /**
  * The sticky pull-request comment through GitHub's REST API (Octokit from @actions/github): list the
- * issue's comments, find the one carrying the hidden marker, edit it or create one.
+ * issue's comments, find the one carrying the hidden marker that the token itself wrote, edit it or
+ * create one.
  */
 import { getOctokit } from '@actions/github';
-import type { PullRequestComments } from '../ports.js';
+import { z } from 'zod';
+import type { Log, PullRequestComments } from '../ports.js';
+import { ACTIONS_BOT_LOGIN, isAuthoredBy, type TokenIdentity } from '../publish/comment-author.js';
 import { CommentPermissionError } from '../publish/comment-permission-error.js';
 import { truncateMarkdown } from '../publish/truncate-markdown.js';
 
@@ -22,19 +25,33 @@ export interface GitHubCommentsOptions {
    * read from GITHUB_API_URL when it was first imported (https://api.github.com outside Actions).
    */
   readonly baseUrl?: string;
+  /** Where to say that comments carrying the marker were left alone, or that the token's identity is unknown. */
+  readonly log: Pick<Log, 'info' | 'warn'>;
 }
+
+type Octokit = ReturnType<typeof getOctokit>;
 
 /**
  * Creates the comments port for one pull request.
  *
- * `upsert` lists every comment (paginated, 100 a page), picks those whose body contains the marker,
- * prefers one written by a bot (the GITHUB_TOKEN's github-actions[bot]) over a user's (a PAT's), then
- * PATCHes it, or POSTs a new comment when none carries the marker (unless `createIfMissing` is false). The body is cut to 65,536 characters
- * with a note, keeping the marker, so the next run finds the comment again.
+ * `upsert` lists every comment (paginated, 100 a page) and picks the first whose body contains the
+ * marker and whose author is the token's own identity, as sticky-pull-request-comment does
+ * (marocchino/sticky-pull-request-comment, src/comment.ts `findPreviousComment`: marker in the body
+ * and `author.login` equal to GraphQL `viewer.login` without `[bot]`; see `isAuthoredBy`). A comment
+ * carrying the marker that someone else wrote (another tool, a person quoting ours) is never edited:
+ * perfgate posts its own. It then PATCHes that comment, or POSTs a new one when it has none (unless
+ * `createIfMissing` is false). The body is cut to 65,536 characters with a note, keeping the marker,
+ * so the next run finds the comment again.
+ *
+ * The identity is learned once per port, and only when some comment carries the marker: GraphQL
+ * `query { viewer { login } }` (answers for the GITHUB_TOKEN, app tokens and PATs), else REST
+ * `GET /user` (PATs), else, with a warning in `log`, the GITHUB_TOKEN's `github-actions[bot]` is
+ * assumed.
  *
  * @throws CommentPermissionError (from `upsert`) when GitHub answers 401, 403 (e.g. "Resource not
  *   accessible by integration" for a fork's read-only token) or 404 (the token cannot see the
- *   repository or pull request); other HTTP errors propagate unchanged.
+ *   repository or pull request) to listing, editing or creating; other HTTP errors propagate
+ *   unchanged. A failed identity look-up never throws: it falls back as above.
  */
 export function createGitHubComments(options: GitHubCommentsOptions): PullRequestComments {
   const octokit = getOctokit(
@@ -43,6 +60,7 @@ export function createGitHubComments(options: GitHubCommentsOptions): PullReques
   );
   const where = { owner: options.owner, repo: options.repo };
   const pr = `${options.owner}/${options.repo}#${options.issueNumber}`;
+  let identity: Promise<TokenIdentity> | undefined;
 
   return {
     async upsert(marker, body, upsertOptions) {
@@ -55,7 +73,17 @@ export function createGitHubComments(options: GitHubCommentsOptions): PullReques
         }),
       );
       const marked = comments.filter((comment) => comment.body?.includes(marker) === true);
-      const existing = marked.find((comment) => comment.user?.type === 'Bot') ?? marked[0];
+      let existing: (typeof marked)[number] | undefined;
+      if (marked.length > 0) {
+        const self = await (identity ??= learnIdentity(octokit, options.log));
+        existing = marked.find((comment) => isAuthoredBy(self, comment.user));
+        const others = marked.length - (existing === undefined ? 0 : 1);
+        if (others > 0) {
+          options.log.info(
+            `Left alone ${others} comment(s) on ${pr} carrying perfgate's marker but not written by ${self.login}, this token's identity.`,
+          );
+        }
+      }
       if (existing !== undefined) {
         await asPermissionError(`edit comment ${existing.id} on ${pr}`, () =>
           octokit.rest.issues.updateComment({ ...where, comment_id: existing.id, body: text }),
@@ -69,6 +97,45 @@ export function createGitHubComments(options: GitHubCommentsOptions): PullReques
       return 'created';
     },
   };
+}
+
+/**
+ * Who the token writes as: GraphQL `viewer`, else REST `GET /user`, else the GITHUB_TOKEN's bot,
+ * assumed with a warning. Never throws.
+ */
+async function learnIdentity(octokit: Octokit, log: Pick<Log, 'warn'>): Promise<TokenIdentity> {
+  const failures: string[] = [];
+  try {
+    const answer = viewerAnswer.safeParse(await octokit.graphql<unknown>('query { viewer { login } }'));
+    const login = answer.data?.viewer.login;
+    if (login !== undefined) return { login, assumed: false };
+    failures.push('GraphQL `viewer` answered no login');
+  } catch (error) {
+    failures.push(`GraphQL \`viewer\`: ${reasonOf(error)}`);
+  }
+  try {
+    const answer = userAnswer.safeParse(await octokit.rest.users.getAuthenticated());
+    const login = answer.data?.data.login;
+    if (login !== undefined) return { login, assumed: false };
+    failures.push('REST `GET /user` answered no login');
+  } catch (error) {
+    failures.push(`REST \`GET /user\`: ${reasonOf(error)}`);
+  }
+  log.warn(
+    `Could not learn whose token this is (${failures.join('; ')}). perfgate will edit only a comment ` +
+      `carrying its marker written by ${ACTIONS_BOT_LOGIN} (the GITHUB_TOKEN's identity); with another ` +
+      'token it posts a new comment on each run.',
+  );
+  return { login: ACTIONS_BOT_LOGIN, assumed: true };
+}
+
+const viewerAnswer = z.object({ viewer: z.object({ login: z.string().min(1) }) });
+const userAnswer = z.object({ data: z.object({ login: z.string().min(1) }) });
+
+function reasonOf(error: unknown): string {
+  const status = httpStatus(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return status === undefined ? message : `HTTP ${status}: ${message}`;
 }
 
 /** The body to send: within GitHub's limit and still carrying the marker. */

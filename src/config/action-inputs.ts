@@ -20,13 +20,23 @@ export interface ActionInputs {
   readonly base?: string;
   /** Head revision the user named, replacing the event's; absent when unset. */
   readonly head?: string;
+  /**
+   * `allow-pull-request-target-untrusted-code`: the user accepts that under `pull_request_target`
+   * perfgate builds and serves the pull request's code while the job holds a write token and the
+   * workflow's secrets. Default false: perfgate refuses that event.
+   */
+  readonly allowPullRequestTargetUntrustedCode: boolean;
 }
+
+/** The input that opts in to running a pull request's code under `pull_request_target`. */
+export const ALLOW_PULL_REQUEST_TARGET_INPUT = 'allow-pull-request-target-untrusted-code';
 
 const COMMENT_POLICIES: readonly CommentPolicy[] = ['always', 'on-regression', 'never'];
 
 /**
- * Every choice input (`comment`, `fail-on-regression`) follows one rule: surrounding blanks and
- * letter case are ignored (`Always`, ` TRUE `), and anything else is refused.
+ * Every choice input (`comment`, `fail-on-regression`, `allow-pull-request-target-untrusted-code`)
+ * follows one rule: surrounding blanks and letter case are ignored (`Always`, ` TRUE `), and anything
+ * else is refused.
  * @param read returns the raw input ('' when unset), like core.getInput.
  * @throws ConfigError naming the input, the value received and what is accepted.
  */
@@ -38,22 +48,37 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
       'set `comment:` in the workflow step to always, on-regression or never',
     );
   }
-  const failRaw = read('fail-on-regression').trim().toLowerCase() || 'true';
-  if (failRaw !== 'true' && failRaw !== 'false') {
-    throw new ConfigError(
-      `input \`fail-on-regression\`: expected true or false, got "${failRaw}"`,
-      'set `fail-on-regression: true` (fail the check on a regression) or `false` (report only)',
-    );
-  }
+  const failOnRegression = readBoolean(
+    read,
+    'fail-on-regression',
+    true,
+    'set `fail-on-regression: true` (fail the check on a regression) or `false` (report only)',
+  );
+  const allowPullRequestTargetUntrustedCode = readBoolean(
+    read,
+    ALLOW_PULL_REQUEST_TARGET_INPUT,
+    false,
+    `leave \`${ALLOW_PULL_REQUEST_TARGET_INPUT}\` unset (false), or set it to true only when every pull request author is trusted`,
+  );
   return {
     config: read('config').trim() || 'perfgate.yml',
     githubToken: read('github-token').trim(),
     comment,
-    failOnRegression: failRaw === 'true',
+    failOnRegression,
     workingDirectory: read('working-directory').trim() || '.',
     ...optional('base', read('base').trim()),
     ...optional('head', read('head').trim()),
+    allowPullRequestTargetUntrustedCode,
   };
+}
+
+/** A true/false input under the one rule for choice inputs; `fallback` when unset. */
+function readBoolean(read: (name: string) => string, name: string, fallback: boolean, hint: string): boolean {
+  const raw = read(name).trim().toLowerCase() || String(fallback);
+  if (raw !== 'true' && raw !== 'false') {
+    throw new ConfigError(`input \`${name}\`: expected true or false, got "${raw}"`, hint);
+  }
+  return raw === 'true';
 }
 
 function optional<K extends 'base' | 'head'>(key: K, value: string): Partial<Record<K, string>> {

@@ -139,6 +139,40 @@ export function planFromEvent(
   }
 }
 
+/** What the user accepted about running code the event brings in. */
+export interface EventTrust {
+  /**
+   * The `allow-pull-request-target-untrusted-code` input: build and serve a pull request's code under
+   * `pull_request_target` although the job's token can write and the workflow's secrets are there.
+   */
+  readonly allowPullRequestTargetUntrustedCode: boolean;
+}
+
+/**
+ * Refuses to gate a `pull_request_target` event unless the user opted in. Under that event the job
+ * runs with the base repository's write-scoped GITHUB_TOKEN and its secrets, while perfgate builds
+ * and starts the pull request's code (its `build` and `server` commands, and any file they run): a
+ * pull request from anyone, a fork's included, could then push to the repository or read the secrets.
+ * GitHub's own guidance: never check out and run the pull request's code under `pull_request_target`
+ * ("Keeping your GitHub Actions and workflows secure: Preventing pwn requests", GitHub Security Lab).
+ * Call it before anything is checked out or built.
+ *
+ * @param eventName GITHUB_EVENT_NAME.
+ * @throws ConfigError naming the opt-in input and the risk, on `pull_request_target` without it.
+ */
+export function assertEventMayRunPullRequestCode(eventName: string, trust: EventTrust): void {
+  if (eventName !== 'pull_request_target' || trust.allowPullRequestTargetUntrustedCode) return;
+  throw new ConfigError(
+    "perfgate refuses to build and run the pull request's code under `pull_request_target`: there the " +
+      "job's token has write access to the repository and the workflow's secrets are available while " +
+      "the pull request's build and server commands would run, and anyone who can open a pull request (from a " +
+      'fork too) writes that code. Nothing was built.',
+    'Trigger the gate with `on: pull_request` (a fork then gets a read-only token and no secrets). Only ' +
+      'if every pull request author is trusted, or each run waits for approval, set ' +
+      '`allow-pull-request-target-untrusted-code: true` on the perfgate step.',
+  );
+}
+
 function isSupportedEvent(name: string): name is (typeof SUPPORTED_EVENTS)[number] {
   return SUPPORTED_EVENTS.some((supported) => supported === name);
 }

@@ -1,7 +1,8 @@
 // The bundled action (dist/index.js) in a simulated GitHub runner: real git repo, real Python
 // server, real load; only GitHub's REST API is a loopback stand-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeRepo, repoRoot, type TempRepo } from './make-repo.js';
 import { startGitHubStandIn } from './github-stand-in.js';
@@ -181,6 +182,40 @@ describe('the action on a pull_request', () => {
       expect(result.summary).toContain(baseTip.slice(0, 7));
     } finally {
       repo.remove();
+    }
+  });
+
+  it('refuses pull_request_target without the opt-in input, before building anything', async () => {
+    const sentinelDir = mkdtempSync(path.join(tmpdir(), 'perfgate-sentinel-'));
+    const built = path.join(sentinelDir, 'built');
+    const config = `build: touch '${built}'\n${fastConfig}`;
+    const repo = makeRepo('stdlib', { 'NOTES.md': "a stranger's change\n" }, { 'perfgate.yml': config });
+    const requestsBefore = standIn.requests.length;
+    try {
+      const result = await track({
+        cwd: repo.dir,
+        eventName: 'pull_request_target',
+        event: pullRequestEvent(repo, 45),
+        inputs: { config: 'perfgate.yml', 'github-token': 'ghs_write', comment: 'always' },
+        apiUrl: standIn.url,
+        env: { GITHUB_SHA: repo.git('rev-parse', 'HEAD~1') },
+        timeoutMs: 30_000,
+      });
+      const log = result.stdout + result.stderr;
+      expect(result.exitCode, log).not.toBe(0);
+      expect(result.outputs.verdict).toBe('error');
+      expect(log).toMatch(
+        /::error::.*refuses to build and run the pull request's code under `pull_request_target`/,
+      );
+      expect(log).toMatch(/write access.*secrets are available/);
+      expect(log).toContain('allow-pull-request-target-untrusted-code: true');
+      expect(existsSync(built)).toBe(false);
+      // No worktree was added and GitHub was not called.
+      expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+      expect(standIn.requests.length).toBe(requestsBefore);
+    } finally {
+      repo.remove();
+      rmSync(sentinelDir, { recursive: true, force: true });
     }
   });
 

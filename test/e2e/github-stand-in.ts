@@ -1,6 +1,7 @@
 // A loopback stand-in for the part of GitHub's REST API that the sticky comment uses, answering as
 // api.github.com does (status codes, JSON bodies, `link` pagination headers), so the real Octokit
-// client can be pointed at it with GITHUB_API_URL or `baseUrl`.
+// client can be pointed at it with GITHUB_API_URL or `baseUrl`. It also answers the token's identity:
+// GraphQL `viewer { login }` (POST /graphql) and REST GET /user.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** A user as the API reports it (`type` is `Bot` for github-actions[bot]). */
@@ -37,6 +38,16 @@ export interface GitHubStandIn {
   readonly requests: StandInRequest[];
   /** When set, comment writes (POST, PATCH) answer this status; 403 with GitHub's fork-token message. */
   failCommentsWith: number | undefined;
+  /**
+   * Whom the token belongs to (default github-actions[bot], the GITHUB_TOKEN): GraphQL `viewer.login`
+   * answers its login, and comments created through the API are written by it. GET /user answers it
+   * for a `User` and, as GitHub does for an installation token, 403 for a `Bot`.
+   */
+  identity: StandInUser;
+  /** When set, POST /graphql (the `viewer` look-up) answers this status. */
+  failGraphqlWith: number | undefined;
+  /** When set, GET /user answers this status. */
+  failUserWith: number | undefined;
   /** Adds a comment as if written earlier (default author: a human `octocat`). */
   addComment(issue: number, body: string, user?: StandInUser): StandInComment;
   close(): Promise<void>;
@@ -80,6 +91,12 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   function route(method: string, url: URL, body: unknown, res: ServerResponse): void {
     const list = LIST_OR_CREATE.exec(url.pathname);
     const edit = EDIT.exec(url.pathname);
+    if (url.pathname === '/graphql' && method === 'POST') return answerGraphql(body, res);
+    if (url.pathname === '/user' && method === 'GET') {
+      if (standIn.failUserWith !== undefined) return sendFailure(res, standIn.failUserWith);
+      if (standIn.identity.type === 'Bot') return sendFailure(res, 403);
+      return send(res, 200, { ...standIn.identity, node_id: `U_${standIn.identity.id}`, site_admin: false });
+    }
     if (list && method === 'GET') return listComments(Number(list[3]), url, res);
     if ((list && method === 'POST') || (edit && method === 'PATCH')) {
       if (standIn.failCommentsWith !== undefined) return sendFailure(res, standIn.failCommentsWith);
@@ -93,13 +110,26 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
           validationFailed('body', 'custom', `body is too long (maximum is ${MAX_COMMENT_CHARS} characters)`),
         );
       }
-      if (list) return send(res, 201, toJson(standIn.addComment(Number(list[3]), text, ACTIONS_BOT)));
+      if (list) return send(res, 201, toJson(standIn.addComment(Number(list[3]), text, standIn.identity)));
       const comment = comments.find((candidate) => candidate.id === Number(edit?.[3]));
       if (comment === undefined) return send(res, 404, notFound);
       comment.body = text;
       return send(res, 200, toJson(comment));
     }
     send(res, 404, notFound);
+  }
+
+  /** Only `viewer { login }` is known; anything else gets GitHub's 200-with-errors answer. */
+  function answerGraphql(body: unknown, res: ServerResponse): void {
+    if (standIn.failGraphqlWith !== undefined) return sendFailure(res, standIn.failGraphqlWith);
+    const query =
+      typeof body === 'object' && body !== null && 'query' in body && typeof body.query === 'string'
+        ? body.query
+        : '';
+    if (/\bviewer\s*\{\s*login\s*\}/.test(query)) {
+      return send(res, 200, { data: { viewer: { login: standIn.identity.login } } });
+    }
+    send(res, 200, { errors: [{ type: 'UNKNOWN', message: `the stand-in cannot answer ${query}` }] });
   }
 
   function listComments(issue: number, url: URL, res: ServerResponse): void {
@@ -151,6 +181,9 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
     comments,
     requests,
     failCommentsWith: undefined,
+    identity: ACTIONS_BOT,
+    failGraphqlWith: undefined,
+    failUserWith: undefined,
     addComment(issue, body, user = OCTOCAT) {
       const comment = { id: nextId++, issue, body, user };
       comments.push(comment);

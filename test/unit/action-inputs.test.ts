@@ -3,7 +3,7 @@ import { parseActionInputs } from '../../src/config/action-inputs.js';
 import { ConfigError } from '../../src/errors.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { planFromEvent } from '../../src/plan/event.js';
+import { assertEventMayRunPullRequestCode, planFromEvent } from '../../src/plan/event.js';
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 
@@ -15,6 +15,7 @@ describe('parseActionInputs', () => {
       comment: 'always',
       failOnRegression: true,
       workingDirectory: '.',
+      allowPullRequestTargetUntrustedCode: false,
     });
   });
 
@@ -27,6 +28,7 @@ describe('parseActionInputs', () => {
       'working-directory': 'svc',
       base: ' main ',
       head: 'HEAD',
+      'allow-pull-request-target-untrusted-code': 'True',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -36,6 +38,7 @@ describe('parseActionInputs', () => {
       workingDirectory: 'svc',
       base: 'main',
       head: 'HEAD',
+      allowPullRequestTargetUntrustedCode: true,
     });
   });
 
@@ -55,6 +58,10 @@ describe('parseActionInputs', () => {
       /input `comment`: expected one of always, on-regression, never, got "sometimes"/,
     ],
     [{ 'fail-on-regression': 'yes' }, /input `fail-on-regression`: expected true or false, got "yes"/],
+    [
+      { 'allow-pull-request-target-untrusted-code': 'yes' },
+      /input `allow-pull-request-target-untrusted-code`: expected true or false, got "yes"/,
+    ],
   ])('rejects %j naming the input and the accepted values', (inputs, message) => {
     expect(() => parseActionInputs(reader(inputs))).toThrow(ConfigError);
     expect(() => parseActionInputs(reader(inputs))).toThrow(message);
@@ -77,5 +84,30 @@ describe('parseActionInputs', () => {
     const named = /set the `([a-z-]+)` input/.exec(hint)?.[1];
     expect(named).toBe('base');
     expect(Object.keys(action.inputs)).toContain(named);
+  });
+
+  it('refuses pull_request_target naming a declared input that opts in, and only that event', () => {
+    const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    const refuse = () =>
+      assertEventMayRunPullRequestCode('pull_request_target', parseActionInputs(reader({})));
+    expect(refuse).toThrow(ConfigError);
+    expect(refuse).toThrow(/refuses to build and run the pull request's code under `pull_request_target`/);
+    expect(refuse).toThrow(/write access .* secrets are available/);
+    let hint = '';
+    try {
+      refuse();
+    } catch (error) {
+      hint = (error as ConfigError).hint;
+    }
+    const named = /set `([a-z-]+): true`/.exec(hint)?.[1];
+    expect(named).toBe('allow-pull-request-target-untrusted-code');
+    expect(action.inputs[named ?? '']?.default).toBe('false');
+    const optedIn = parseActionInputs(reader({ [named ?? '']: 'true' }));
+    expect(() => assertEventMayRunPullRequestCode('pull_request_target', optedIn)).not.toThrow();
+    for (const eventName of ['pull_request', 'push']) {
+      expect(() => assertEventMayRunPullRequestCode(eventName, parseActionInputs(reader({})))).not.toThrow();
+    }
   });
 });

@@ -15,6 +15,16 @@ const actionInputs = Object.keys(
 const step = z.object({ uses: z.string().optional(), with: z.record(z.string(), z.unknown()).optional() });
 const workflow = z.object({ jobs: z.record(z.string(), z.object({ steps: z.array(step) })) });
 
+/** Every YAML block in a Markdown file that is a workflow (has `jobs:`). */
+function workflowBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
+    .map((match) => match[1] ?? '')
+    .filter((text) => /^jobs:/m.test(text));
+}
+const workflowFiles = readdirSync(path.join(root, 'examples/workflows'))
+  .filter((name) => /\.ya?ml$/.test(name))
+  .map((name) => `examples/workflows/${name}`);
+
 function perfgateSteps(yamlText: string) {
   const steps = Object.values(workflow.parse(parse(yamlText)).jobs).flatMap((job) => job.steps);
   return steps.filter((s) => s.uses?.includes('perfgate'));
@@ -45,5 +55,24 @@ describe('examples', () => {
     expect(steps).toHaveLength(1);
     for (const input of Object.keys(steps[0]?.with ?? {})) expect(actionInputs).toContain(input);
     expect(text).toMatch(/fetch-depth: 0/);
+  });
+
+  it('every workflow checks out with persist-credentials: false (the worktrees share .git/config)', () => {
+    const texts = [
+      ...workflowFiles.map((file) => ({ where: file, text: read(file) })),
+      ...workflowBlocks(read('README.md')).map((text) => ({ where: 'README.md', text })),
+    ];
+    expect(texts.map((t) => t.where)).toEqual(
+      expect.arrayContaining(['examples/workflows/perf.yml', 'README.md']),
+    );
+    const checkouts = texts.flatMap(({ where, text }) =>
+      Object.values(workflow.parse(parse(text)).jobs)
+        .flatMap((job) => job.steps)
+        .filter((s) => s.uses?.startsWith('actions/checkout@'))
+        .map((s) => ({ where, persistCredentials: s.with?.['persist-credentials'] })),
+    );
+    expect(checkouts.length).toBeGreaterThanOrEqual(texts.length);
+    for (const checkout of checkouts)
+      expect(checkout).toEqual({ where: checkout.where, persistCredentials: false });
   });
 });
