@@ -1,4 +1,4 @@
-// `npm run check:dist`: fails when the committed dist/ is not what the current src/ and
+// `npm run check:dist [-- distdir]`: fails when the committed dist/ is not what the current src/ and
 // node_modules build (the action runs dist/, so a stale dist/ ships old code).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +31,16 @@ export async function findStaleDistFiles(distDir = path.join(root, 'dist')) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const stale = await findStaleDistFiles();
+  const distDir = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+  const relative = path.relative(root, distDir);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? distDir : relative;
+  const stale = await findStaleDistFiles(distDir);
   if (stale.length > 0) {
     console.error(
-      `dist/ is out of date with src/: ${stale.map((f) => `dist/${f}`).join(', ')} ` +
+      `${shown}/ is out of date with src/: ${stale.map((f) => `${shown}/${f}`).join(', ')} ` +
         'differ from a fresh build. Run `npm run build` and commit dist/.',
     );
     process.exit(1);
   }
-  console.log('dist/ is in sync with src/.');
+  console.log(`${shown}/ is in sync with src/.`);
 }

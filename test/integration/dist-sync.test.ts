@@ -1,7 +1,8 @@
 // The action runs dist/, not src/: a commit whose dist/ was not rebuilt would ship old code.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { VERSION } from '../../src/version.js';
@@ -16,6 +17,34 @@ describe('dist/', () => {
     expect(distFiles).toEqual(['index.js', 'cli.js', 'licenses.txt']);
     const stale = await findStaleDistFiles();
     expect(stale, `out of date in dist/: ${stale.join(', ')}; run npm run build`).toEqual([]);
+  });
+
+  it('`npm run check:dist` fails on a stale dist/, naming the file and what to run', () => {
+    const stale = mkdtempSync(path.join(tmpdir(), 'perfgate-stale-dist-'));
+    try {
+      cpSync(path.join(root, 'dist'), stale, { recursive: true });
+      appendFileSync(path.join(stale, 'cli.js'), '// edited by hand\n');
+      const run = spawnSync(process.execPath, [path.join(root, 'scripts/check-dist.mjs'), stale], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`${stale}/cli.js`);
+      expect(run.stderr).not.toContain('index.js');
+      expect(run.stderr).toContain('Run `npm run build` and commit dist/');
+    } finally {
+      rmSync(stale, { recursive: true, force: true });
+    }
+  });
+
+  it('`npm run all` checks dist/ before it rebuilds dist/', () => {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({
+      scripts: { all: expect.any(String), 'check:dist': 'node scripts/check-dist.mjs' },
+    });
+    const steps = (pkg as { scripts: { all: string } }).scripts.all.split('&&').map((s) => s.trim());
+    expect(steps).toContain('npm run check:dist');
+    expect(steps.indexOf('npm run check:dist')).toBeLessThan(steps.indexOf('npm run build'));
   });
 
   it('the CLI bundle runs and reports the package version', () => {
