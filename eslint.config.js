@@ -1,8 +1,10 @@
 import tseslint from 'typescript-eslint';
 
-// The pure core must not reach for I/O: these folders may import only each other and pure libraries.
-const coreFolders = ['config', 'model', 'plan', 'stats', 'compare', 'profile', 'report'];
-const impureImports = {
+// The pure core must not reach for I/O: these folders may import only each other, src/ports.ts
+// (types), src/errors.ts and pure libraries. test/unit/core-purity-lint.test.ts lints probes.
+const coreFolders = ['config', 'model', 'plan', 'stats', 'compare', 'profile', 'report', 'publish'];
+/** @param {boolean} forbidPublish publish/ sits above the rest of the core: the rest may not import it */
+const coreImports = (forbidPublish) => ({
   patterns: [
     {
       group: ['node:*', 'fs', 'child_process', 'http', 'https', 'os', 'net', 'path'],
@@ -13,11 +15,14 @@ const impureImports = {
       message: 'Pure core: side-effecting libraries live in src/adapters.',
     },
     {
-      group: ['**/adapters/**', '**/publish/**', '**/measure/**'],
-      message: 'Pure core may not import the edges.',
+      group: ['**/adapters/**', '**/measure/**', '**/targets/**', '**/run.js', '**/main.js', '**/cli.js'],
+      message: 'Pure core may not import the edges (adapters, measure, targets, run.ts, the roots).',
     },
+    ...(forbidPublish
+      ? [{ group: ['**/publish/**'], message: 'Only run.ts and the roots publish; the core renders.' }]
+      : []),
   ],
-};
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'perfgate-results/**', 'coverage/**'] },
@@ -55,8 +60,12 @@ export default tseslint.config(
   },
   // After the block above: for the core folders this rule replaces it (the patterns include adapters).
   {
-    files: coreFolders.map((f) => `src/${f}/**/*.ts`),
-    rules: { 'no-restricted-imports': ['error', impureImports] },
+    files: coreFolders.filter((f) => f !== 'publish').map((f) => `src/${f}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', coreImports(true)] },
+  },
+  {
+    files: ['src/publish/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreImports(false)] },
   },
   {
     files: ['scripts/**', 'bench/**', 'eslint.config.js', 'test/**'],

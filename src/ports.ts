@@ -1,8 +1,12 @@
 /**
  * The small interfaces the pipeline (src/run.ts) needs from the outside world, named for what it
  * needs rather than for the library behind them. Implementations live in src/adapters/ and are
- * wired up only by the composition roots (src/main.ts, src/cli.ts).
+ * wired up only by the composition roots (src/main.ts, src/cli.ts); the trial phase's view of the
+ * servers (`PairServers`) is implemented by src/targets/ and used by src/measure/, so neither of
+ * the two imports the other's types.
  */
+import type { HttpScenario } from './config/types.js';
+import type { Side } from './model/results.js';
 
 /** A checked-out commit in its own directory (a git worktree). */
 export interface Checkout {
@@ -269,4 +273,50 @@ export interface ResponseSample {
 export interface ResponseSampler {
   /** Never rejects: a failure to get any response is described in `error`. */
   sample(spec: LoadSpec): Promise<ResponseSample>;
+}
+
+/** The ports a trial needs. */
+export interface TrialDeps {
+  readonly load: LoadGenerator;
+  /** Fetches a sample response when a side fails most of its requests (optional: tests may omit it). */
+  readonly sampler?: ResponseSampler;
+  readonly stats: ProcessStats;
+  readonly clock: Clock;
+}
+
+/** What a warm-up saw and did. */
+export interface WarmUpOutcome {
+  /** Extra short warm-ups run on fresh connections because a worker took no load (0: none needed). */
+  readonly redeals: number;
+  /** Workers that took no load in the last warm-up window (empty when every worker took some). */
+  readonly idlePids: readonly number[];
+}
+
+/** The two servers of one pair. */
+export type ServerPair = Readonly<Record<Side, RunningServer>>;
+
+/** What the trial phase needs from the servers. */
+export interface PairServers {
+  /**
+   * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
+   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped by the time they are returned.
+   * @throws RunError with the log tail when a server fails to start.
+   */
+  forPair(pairsDone: number): Promise<ServerPair>;
+  /**
+   * The servers to measure a set-aside pair again on (the pair after `pairsDone` complete pairs):
+   * fresh base and head servers, the old ones stopped by the time they are returned, so whatever
+   * made the pair unfair (a worker dealt no connection, a process that started badly) is dealt
+   * anew; with restart `never` the current ones, since the user asked for one process per side.
+   * @throws RunError with the log tail when a server fails to start.
+   */
+  forRerun(pairsDone: number): Promise<ServerPair>;
+  /**
+   * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
+   * trial of that scenario since it started (later calls return at once, with no re-deals). Each
+   * side is warmed just before it is measured, so neither side idles longer between its warm-up
+   * and its trial.
+   * @throws RunError with the log tail when the server dies during the warm-up.
+   */
+  warmUpBefore(side: Side, scenario: HttpScenario): Promise<WarmUpOutcome>;
 }

@@ -3,28 +3,12 @@
  */
 import type { HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
-import type {
-  Clock,
-  LoadGenerator,
-  LoadSpec,
-  ProcessStats,
-  ResponseSampler,
-  RunningServer,
-} from '../ports.js';
+import type { LoadSpec, RunningServer, TrialDeps, WarmUpOutcome } from '../ports.js';
 import { RunError } from '../errors.js';
 import { toReading } from './to-reading.js';
 import { findIdleWorkers, findWorkers } from './find-idle-workers.js';
 import type { TreeWindow } from '../ports.js';
 import { assertMostlyAnswered } from './assert-mostly-answered.js';
-
-/** The ports a trial needs. */
-export interface TrialDeps {
-  readonly load: LoadGenerator;
-  /** Fetches a sample response when a side fails most of its requests (optional: tests may omit it). */
-  readonly sampler?: ResponseSampler;
-  readonly stats: ProcessStats;
-  readonly clock: Clock;
-}
 
 /** Builds the load spec for a scenario against a server. */
 export function loadSpecFor(server: RunningServer, scenario: HttpScenario, durationMs: number): LoadSpec {
@@ -71,14 +55,6 @@ export async function measureTrial(
     loadSpecFor(server, scenario, scenario.durationMs),
   );
   return reading;
-}
-
-/** What a warm-up saw and did. */
-export interface WarmUpOutcome {
-  /** Extra short warm-ups run on fresh connections because a worker took no load (0: none needed). */
-  readonly redeals: number;
-  /** Workers that took no load in the last warm-up window (empty when every worker took some). */
-  readonly idlePids: readonly number[];
 }
 
 /** Extra warm-ups at most, each on fresh connections, while a worker takes no load. */

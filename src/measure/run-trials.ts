@@ -4,8 +4,8 @@
  * reading written as it is measured. Why the re-runs cannot bias the verdict: docs/reruns.md.
  */
 import type { Config, GateConfig, HttpScenario } from '../config/types.js';
-import type { Side, TrialReading } from '../model/results.js';
-import type { Log, ResultStore, RunningServer } from '../ports.js';
+import type { TrialReading } from '../model/results.js';
+import type { Log, PairServers, ResultStore, ServerPair, TrialDeps } from '../ports.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
 import {
   evaluateLook,
@@ -14,38 +14,11 @@ import {
   type LookResult,
   type SequentialDesign,
 } from '../compare/index.js';
-import { measureTrial, type TrialDeps, type WarmUpOutcome } from './measure-trial.js';
+import { measureTrial } from './measure-trial.js';
 import { whyRerun } from './why-rerun.js';
 import { describeProgress } from './describe-progress.js';
 
-/** The two servers of one pair. */
-export type ServerPair = Readonly<Record<Side, RunningServer>>;
-
-/** What the trial phase needs from the servers. */
-export interface PairServers {
-  /**
-   * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
-   * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped by the time they are returned.
-   * @throws RunError with the log tail when a server fails to start.
-   */
-  forPair(pairsDone: number): Promise<ServerPair>;
-  /**
-   * The servers to measure a set-aside pair again on (the pair after `pairsDone` complete pairs):
-   * fresh base and head servers, the old ones stopped by the time they are returned, so whatever
-   * made the pair unfair (a worker dealt no connection, a process that started badly) is dealt
-   * anew; with restart `never` the current ones, since the user asked for one process per side.
-   * @throws RunError with the log tail when a server fails to start.
-   */
-  forRerun(pairsDone: number): Promise<ServerPair>;
-  /**
-   * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
-   * trial of that scenario since it started (later calls return at once, with no re-deals). Each
-   * side is warmed just before it is measured, so neither side idles longer between its warm-up
-   * and its trial.
-   * @throws RunError with the log tail when the server dies during the warm-up.
-   */
-  warmUpBefore(side: Side, scenario: HttpScenario): Promise<WarmUpOutcome>;
-}
+export type { PairServers, ServerPair } from '../ports.js';
 
 /** The ports the trial phase needs. */
 export interface TrialsDeps extends TrialDeps {

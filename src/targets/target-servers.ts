@@ -14,9 +14,8 @@
  */
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
-import type { Checkout, Clock } from '../ports.js';
-import { warmUp, type TrialDeps } from '../measure/measure-trial.js';
-import type { PairServers, ServerPair } from '../measure/run-trials.js';
+import type { Checkout, Clock, PairServers, ServerPair, TrialDeps } from '../ports.js';
+import { warmUp } from '../measure/measure-trial.js';
 import { startServer, type TargetDeps } from './prepare-targets.js';
 
 /** The ports serving needs. */
