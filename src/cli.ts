@@ -1,12 +1,13 @@
 /**
  * The CLI's composition root: `perfgate run --config perfgate.yml --base <rev> [--head <rev>] [--out DIR]`.
- * Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed.
+ * Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed, 130/143
+ * interrupted by SIGINT/SIGTERM (the report, status `interrupted`, is written first).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GateFailure, runGate } from './run.js';
 import { renderTerminal } from './report/index.js';
-import { ConfigError, describeError, PerfgateError } from './errors.js';
+import { ConfigError, describeError, InterruptedError, PerfgateError } from './errors.js';
 import { VERSION } from './version.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { createDeps } from './adapters/create-deps.js';
@@ -26,7 +27,8 @@ Options:
   -h, --help            this text
   -v, --version         print the version
 
-Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed.`;
+Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed,
+130/143 interrupted by SIGINT/SIGTERM (the trials measured so far are written first).`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const log = createConsoleLog();
@@ -75,6 +77,13 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (thrown) {
     // The failed report is already written (report.md and report.json in --out).
     const error = thrown instanceof GateFailure ? thrown.cause : thrown;
+    if (error instanceof InterruptedError) {
+      const pairs = thrown instanceof GateFailure ? (thrown.report.interruption?.pairs ?? 0) : 0;
+      process.stderr.write(
+        `perfgate: ${error.message} after ${pairs} pair${pairs === 1 ? '' : 's'}; the trials measured so far are in report.md and report.json\n`,
+      );
+      return error.exitCode;
+    }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       // node:util parseArgs: an unknown flag or a missing value. Its message names the flag; no stack.
       process.stderr.write(`perfgate: ${error.message}\nHint: see \`perfgate --help\` for the options.\n`);

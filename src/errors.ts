@@ -48,3 +48,41 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);
 }
+
+/** The signals that interrupt a gate (Ctrl-C, a cancelled job). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/**
+ * perfgate itself was told to stop (SIGINT from Ctrl-C, SIGTERM from a cancelled job): the reason of
+ * the gate's AbortSignal. Not a failure of the run: the report says `interrupted` and nothing is
+ * blamed. `exitCode` follows shell convention, 128 + the signal's number.
+ */
+export class InterruptedError extends Error {
+  readonly exitCode: 130 | 143;
+  constructor(readonly signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+    this.name = 'InterruptedError';
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/**
+ * Throws the abort reason when `signal` has been aborted, as an {@link InterruptedError} (a reason of
+ * another kind is wrapped as SIGINT's). Lets a loop stop at its next step once perfgate is told to.
+ * @throws InterruptedError when aborted.
+ */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interruptionOf(signal);
+}
+
+/** The reason `signal` was aborted with, as an Error to throw or reject with. */
+export function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`);
+}
+
+/** The abort reason of an aborted `signal` as an {@link InterruptedError}. */
+export function interruptionOf(signal: AbortSignal): InterruptedError {
+  const reason: unknown = signal.reason;
+  return reason instanceof InterruptedError ? reason : new InterruptedError('SIGINT');
+}

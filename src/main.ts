@@ -13,7 +13,7 @@ import { assertEventMayRunPullRequestCode, planFromEvent } from './plan/event.js
 import { GateFailure, runGate } from './run.js';
 import { renderMarkdown, renderSetupError } from './report/index.js';
 import { commentMarker, configKey, publishReport, resultsFolderName } from './publish/index.js';
-import { describeError } from './errors.js';
+import { describeError, InterruptedError } from './errors.js';
 import type { GateReport } from './model/results.js';
 import { loadConfigFile } from './adapters/config-file.js';
 import { createDeps } from './adapters/create-deps.js';
@@ -88,6 +88,8 @@ async function main(): Promise<void> {
       // The gate's own error is the one to fail with; a publishing error on top is only logged.
       await published.catch((error: unknown) => log.error(describeError(error)));
       core.setFailed(describeError(failure));
+      // Interrupted (a cancelled job): exit as a shell would, 130 for SIGINT, 143 for SIGTERM.
+      if (failure instanceof InterruptedError) process.exitCode = failure.exitCode;
       return;
     }
     try {

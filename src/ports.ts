@@ -53,10 +53,12 @@ export interface Shell {
   /**
    * Runs `command` with `sh -c` in `cwd`, appending combined output to `logFile`.
    * Resolves with the exit code (never rejects on a non-zero exit; rejects only if it cannot spawn).
+   * When `signal` aborts, the command's process group is stopped and the promise rejects with the
+   * abort reason.
    */
   run(
     command: string,
-    options: { cwd: string; env?: Record<string, string>; logFile: string },
+    options: { cwd: string; env?: Record<string, string>; logFile: string; signal?: AbortSignal },
   ): Promise<CommandResult>;
 }
 
@@ -76,6 +78,8 @@ export interface ServerSpec {
   readonly startupTimeoutMs: number;
   /** File receiving the server's stdout and stderr. */
   readonly logFile: string;
+  /** Aborts the wait for readiness: the server is stopped and `start` rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** A started, ready server. */
@@ -119,6 +123,8 @@ export interface LoadSpec {
   readonly pipelining: number;
   /** Length of the load in ms. */
   readonly durationMs: number;
+  /** Ends the load early: `run` rejects with the abort reason and keeps no result. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a load run observed. Latencies are decimal ms from per-response times. */
@@ -282,6 +288,8 @@ export interface TrialDeps {
   readonly sampler?: ResponseSampler;
   readonly stats: ProcessStats;
   readonly clock: Clock;
+  /** Aborted when perfgate is told to stop: a load under way ends at once and nothing is kept. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a warm-up saw and did. */

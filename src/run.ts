@@ -8,7 +8,9 @@ import type { Config } from './config/types.js';
 import type {
   CommitRef,
   ComparisonBasis,
+  GatePhase,
   GateReport,
+  Interruption,
   RunnerFacts,
   SequentialSummary,
   Side,
@@ -34,7 +36,7 @@ import { buildCheckout } from './targets/prepare-targets.js';
 import { targetServers, type TargetServers } from './targets/target-servers.js';
 import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
-import { describeError } from './errors.js';
+import { describeError, interruptionOf, throwIfInterrupted } from './errors.js';
 import { VERSION } from './version.js';
 
 /**
@@ -64,6 +66,12 @@ export interface Deps {
   readonly store: ResultStore;
   readonly log: Log;
   readonly clock: Clock;
+  /**
+   * Aborted when perfgate is told to stop (SIGINT, SIGTERM), with an InterruptedError as reason: the
+   * gate stops at its next step (a load, build step or server start under way at once), writes what
+   * it measured with status `interrupted`, stops the servers and removes the worktrees.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What to gate. */
@@ -91,7 +99,9 @@ export interface GateRequest {
  *   written or another run holds it.
  * @throws GateFailure when the gate could not finish (an unknown revision, a build, server or load
  *   failure): it carries the `failed` report holding every trial measured so far, already written to
- *   the store, and the original error as `cause` (a RevisionError, RunError, ...).
+ *   the store, and the original error as `cause` (a RevisionError, RunError, ...). When
+ *   `deps.signal` was aborted, whatever the error (a server stopping as perfgate stops is no crash),
+ *   the report is `interrupted` and `cause` the InterruptedError (exit 130 or 143).
  */
 export async function runGate(deps: Deps, request: GateRequest): Promise<GateReport> {
   const { log, clock, store } = deps;
@@ -108,13 +118,17 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let sequential: SequentialSummary | undefined;
   let serving: TargetServers | undefined;
   let servedBeforeTrialsMs = 0;
+  let phase: GatePhase = 'resolve';
 
-  const timed = async <T>(phase: string, title: string, fn: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(name: GatePhase, title: string, fn: () => Promise<T>): Promise<T> => {
+    // Once the trials are done, a late signal still gets the complete report.
+    if (name !== 'report') throwIfInterrupted(deps.signal);
+    phase = name;
     const t0 = clock.now();
     try {
       return await log.group(title, fn);
     } finally {
-      timings[phase] = clock.now() - t0;
+      timings[name] = clock.now() - t0;
     }
   };
   // Restarts and warm-ups run inside the trial phase; their time is booked under stop, start and
@@ -132,11 +146,16 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       total: clock.now() - startedMs,
     };
   };
-  const assemble = (outcome: GateOutcome | undefined, error?: string): GateReport => ({
+  const assemble = (
+    outcome: GateOutcome | undefined,
+    error?: string,
+    interruption?: Interruption,
+  ): GateReport => ({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
-    status: outcome ? 'complete' : 'failed',
+    status: interruption ? 'interrupted' : outcome ? 'complete' : 'failed',
     ...(error === undefined ? {} : { error }),
+    ...(interruption === undefined ? {} : { interruption }),
     configPath: request.configPath,
     configHash: request.configHash,
     base,
@@ -170,6 +189,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   // not a failed run, and there would be nowhere to write its report.
   await store.open();
   try {
+    throwIfInterrupted(deps.signal);
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
     const baseSha = base.sha;
@@ -196,6 +216,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     });
     serving = targetServers(deps, config, checkouts, request.configDirInRepo);
     const served = serving;
+    throwIfInterrupted(deps.signal);
+    phase = 'start';
     await log.group('Start servers', () => served.startFirst());
     servedBeforeTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
     const look = await timed(
@@ -215,6 +237,21 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     await timed('report', 'Write results', () => writeResults(store, report));
     return report;
   } catch (error) {
+    if (deps.signal?.aborted) {
+      const interrupted = interruptionOf(deps.signal);
+      // What failed once the abort came (a load cut short, a server stopping) is its consequence.
+      if (error !== interrupted) log.info(`after the interruption: ${describeError(error)}`);
+      const pairs = completePairs(
+        trials,
+        config.http.map((scenario) => scenario.name),
+      );
+      const report = assemble(undefined, undefined, { signal: interrupted.signal, phase, pairs });
+      log.warn(`perfgate: interrupted by ${interrupted.signal} during ${phase} after ${pairs} pairs`);
+      await writeResults(store, report).catch((writeError: unknown) =>
+        log.error(`could not write results: ${describeError(writeError)}`),
+      );
+      throw new GateFailure(report, interrupted);
+    }
     const report = assemble(undefined, describeError(error));
     await writeResults(store, report).catch((writeError: unknown) =>
       log.error(`could not write results: ${describeError(writeError)}`),
@@ -228,6 +265,22 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
 }
 
 const SIDES: readonly Side[] = ['base', 'head'];
+
+/** Pairs measured for every scenario on both sides (readings set aside not counted). */
+function completePairs(trials: readonly TrialReading[], scenarios: readonly string[]): number {
+  const sidesByPair = new Map<string, Set<Side>>();
+  for (const trial of trials) {
+    if (trial.discarded !== undefined) continue;
+    const key = `${trial.scenario}\u0000${trial.pair}`;
+    const sides = sidesByPair.get(key) ?? new Set<Side>();
+    sides.add(trial.side);
+    sidesByPair.set(key, sides);
+  }
+  const pairs = new Set(trials.map((trial) => trial.pair));
+  return [...pairs].filter((pair) =>
+    scenarios.every((scenario) => sidesByPair.get(`${scenario}\u0000${pair}`)?.size === SIDES.length),
+  ).length;
+}
 
 async function writeResults(store: ResultStore, report: GateReport): Promise<void> {
   await store.write('report.json', renderJson(report));

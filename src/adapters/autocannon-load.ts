@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import { HTTP_METHODS, type HttpMethod } from '../config/defaults.js';
-import { RunError } from '../errors.js';
+import { abortReason, RunError } from '../errors.js';
 import type { LoadGenerator, LoadResult, LoadSpec } from '../ports.js';
 import { closesConnection } from './autocannon-connection-close.js';
 import { createLatencyRecorder } from './autocannon-latency.js';
@@ -131,7 +131,14 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
       if (settled) return;
       settled = true;
       clearTimeout(watchdog);
+      spec.signal?.removeEventListener('abort', onAbort);
       outcome();
+    };
+    const onAbort = (): void => {
+      // Stopping a client before it connected fails in autocannon's destroy: stop once the ramp is over.
+      const rampLeftMs = Math.max(0, startedAt + rampMs + SAMPLE_INTERVAL_MS - performance.now());
+      setTimeout(() => instance?.stop(), rampLeftMs);
+      settle(() => reject(abortReason(spec.signal)));
     };
     const fail = (reason: string): void =>
       settle(() => reject(new RunError(`autocannon could not load ${spec.url}: ${reason}`, HINT_RUN)));
@@ -145,6 +152,11 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
     );
 
     const startedAt = performance.now();
+    if (spec.signal?.aborted) {
+      settle(() => reject(abortReason(spec.signal)));
+      return;
+    }
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       instance = autocannon(
         {
@@ -221,6 +233,9 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
  * A server that refuses every connection is still a result (all errors, no responses): the caller
  * decides. Nothing is left running when the promise settles (autocannon destroys its sockets and
  * timers on its final tick).
+ *
+ * When `spec.signal` aborts, the promise rejects at once with the abort reason and autocannon is
+ * stopped (right after the connect ramp if it is still ramping up); no result is kept.
  *
  * @throws RunError (as a rejection) when the spec is invalid (bad URL, method, connections, duration),
  *   when autocannon reports an error, or when it gives no result 40 s after the planned end.

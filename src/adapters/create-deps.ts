@@ -13,16 +13,16 @@ import { onTerminationSignal } from './signal-cleanup.js';
 /**
  * @param repoRoot the git repository to gate (worktrees are created from it).
  * @param outDir the results folder (report.json, report.md, logs/).
- * @returns the ports, plus `dispose` to remove the signal handlers once the gate is over.
+ * @returns the ports (`signal` aborted on perfgate's first SIGINT or SIGTERM), plus `dispose` to
+ *   remove the signal handlers once the gate is over.
  */
 export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & { dispose(): void } {
   const workspace = createGitWorkspace(repoRoot);
   const launcher = createServerLauncher();
+  // The first SIGINT/SIGTERM aborts the gate, which then writes its report and cleans up itself.
+  const stop = new AbortController();
   const dispose = onTerminationSignal(
-    async () => {
-      await launcher.stopAll();
-      await workspace.cleanup();
-    },
+    (reason) => stop.abort(reason),
     () => workspace.cleanupSync(),
   );
   return {
@@ -35,6 +35,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     store: createResultStore(outDir),
     log,
     clock: { now: () => Date.now() },
+    signal: stop.signal,
     dispose,
   };
 }

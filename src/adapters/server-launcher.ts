@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
-import { RunError } from '../errors.js';
+import { abortReason, RunError } from '../errors.js';
 import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
 import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
@@ -65,16 +65,39 @@ function spawnServer(spec: ServerSpec): { child: ChildProcess; exited: Promise<E
 
 type Readiness =
   | { readonly kind: 'ready' }
+  | { readonly kind: 'aborted' }
   | { readonly kind: 'exited'; readonly exit: Exit }
   | { readonly kind: 'timeout'; readonly lastReason: string };
 
-/** Probes `spec.readyUrl` until 2xx, the process exits, or `spec.startupTimeoutMs` passes. */
+/** Probes `spec.readyUrl` until 2xx, the process exits, `spec.signal` aborts, or `spec.startupTimeoutMs` passes. */
 async function waitUntilReady(
   spec: ServerSpec,
   exited: Promise<Exit>,
   pollIntervalMs: number,
 ): Promise<Readiness> {
-  const ended = exited.then((exit): Readiness => ({ kind: 'exited', exit }));
+  const { signal } = spec;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<Readiness>((resolve) => {
+    onAbort = () => resolve({ kind: 'aborted' });
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await probeUntilReady(
+      spec,
+      Promise.race([exited.then((exit): Readiness => ({ kind: 'exited', exit })), aborted]),
+      pollIntervalMs,
+    );
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function probeUntilReady(
+  spec: ServerSpec,
+  ended: Promise<Readiness>,
+  pollIntervalMs: number,
+): Promise<Readiness> {
   const deadline = Date.now() + spec.startupTimeoutMs;
   let lastReason = 'no probe answered yet';
   for (;;) {
@@ -104,6 +127,8 @@ async function waitUntilReady(
  * `stopAll` then stops whatever still carries this run's `PERFGATE_RUN_ID` (a server that
  * daemonized). If perfgate exits with servers still running, they and every tagged process are
  * SIGKILLed on the way out.
+ * When `spec.signal` aborts while `start` waits for readiness, the group is stopped and `start`
+ * rejects with the abort reason.
  * @throws RunError from `start` (after stopping the group) when the process exits before it is ready
  *   or does not answer 2xx within `spec.startupTimeoutMs`; `logTail` holds the last 30 log lines.
  */
@@ -147,6 +172,7 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     const outcome = await waitUntilReady(spec, exited, pollIntervalMs);
     if (outcome.kind === 'ready') return server;
     await server.stop();
+    if (outcome.kind === 'aborted') throw abortReason(spec.signal);
     const logTail = await server.logTail(SERVER_TAIL_LINES);
     if (outcome.kind === 'exited') {
       const hint =

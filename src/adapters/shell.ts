@@ -8,6 +8,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CommandResult, Shell } from '../ports.js';
+import { abortReason } from '../errors.js';
 import { childEnvironment } from './child-environment.js';
 import { fileSize, readLogTail } from './log-tail.js';
 import { terminateGroup, trackGroup } from './process-group.js';
@@ -41,11 +42,14 @@ function exitStatus({ code, signal }: Exit): number {
  * (or the shell is killed by a signal) the whole group is stopped, and so is anything the step left
  * running in the background when it finished, because a stray build process would load the machine
  * while trials are measured. Exit status follows shell convention: 128 + N when killed by signal N.
- * @throws Error (rejection) only when the shell cannot be spawned, e.g. `cwd` does not exist.
+ * When `signal` aborts, the step's group is stopped (SIGTERM, SIGKILL after 1 s) and the promise
+ * rejects with the abort reason.
+ * @throws Error (rejection) when the shell cannot be spawned, e.g. `cwd` does not exist, and the
+ *   abort reason when `signal` aborted.
  */
 export function createShell(): Shell {
   return {
-    async run(command, { cwd, env, logFile }): Promise<CommandResult> {
+    async run(command, { cwd, env, logFile, signal }): Promise<CommandResult> {
       mkdirSync(dirname(logFile), { recursive: true });
       const fd = openSync(logFile, 'a');
       let offset: number;
@@ -58,6 +62,10 @@ export function createShell(): Shell {
       }
       const startedMs = performance.now();
       let pid: number | undefined;
+      // perfgate was told to stop: the step's whole group goes, then the abort reason is thrown.
+      const onAbort = (): void => {
+        if (pid !== undefined) void terminateGroup(pid, LEFTOVER_GRACE_MS);
+      };
       const exit = await new Promise<Exit>((resolve, reject) => {
         const child = spawn('sh', ['-c', command], {
           cwd,
@@ -67,12 +75,18 @@ export function createShell(): Shell {
         });
         pid = child.pid;
         if (pid !== undefined) trackGroup(pid);
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
         child.once('error', reject);
         child.once('exit', (code, signal) => resolve({ code, signal }));
-      }).finally(() => closeSync(fd));
+      }).finally(() => {
+        closeSync(fd);
+        signal?.removeEventListener('abort', onAbort);
+      });
       const durationMs = performance.now() - startedMs;
       // The exit hook stays armed for this group until its leftovers are gone.
       if (pid !== undefined) await terminateGroup(pid, LEFTOVER_GRACE_MS);
+      if (signal?.aborted) throw abortReason(signal);
       return {
         exitCode: exitStatus(exit),
         durationMs,

@@ -4,14 +4,19 @@
 import type { HttpScenario } from '../config/types.js';
 import type { Side, TrialReading } from '../model/results.js';
 import type { LoadSpec, RunningServer, TrialDeps, WarmUpOutcome } from '../ports.js';
-import { RunError } from '../errors.js';
+import { RunError, throwIfInterrupted } from '../errors.js';
 import { toReading } from './to-reading.js';
 import { findIdleWorkers, findWorkers } from './find-idle-workers.js';
 import type { TreeWindow } from '../ports.js';
 import { assertMostlyAnswered } from './assert-mostly-answered.js';
 
-/** Builds the load spec for a scenario against a server. */
-export function loadSpecFor(server: RunningServer, scenario: HttpScenario, durationMs: number): LoadSpec {
+/** Builds the load spec for a scenario against a server (ended early when `signal` aborts). */
+export function loadSpecFor(
+  server: RunningServer,
+  scenario: HttpScenario,
+  durationMs: number,
+  signal?: AbortSignal,
+): LoadSpec {
   return {
     url: server.baseUrl + scenario.path,
     method: scenario.method,
@@ -20,6 +25,7 @@ export function loadSpecFor(server: RunningServer, scenario: HttpScenario, durat
     connections: scenario.connections,
     pipelining: scenario.pipelining,
     durationMs,
+    ...(signal === undefined ? {} : { signal }),
   };
 }
 
@@ -29,6 +35,7 @@ export function loadSpecFor(server: RunningServer, scenario: HttpScenario, durat
  * @throws RunError with the server's log tail when the server is no longer running afterwards, or
  *   when it failed most of the trial's requests (with a sample response too): that measures a
  *   broken benchmark, not a speed.
+ * @throws InterruptedError when `deps.signal` aborts (the load stops at once; no reading).
  */
 export async function measureTrial(
   deps: TrialDeps,
@@ -40,12 +47,14 @@ export async function measureTrial(
   const watch = await deps.stats.watch(server.pid);
   // Close the window even when the load fails, so its sampling timer never outlives the trial.
   const load = await deps.load
-    .run(loadSpecFor(server, scenario, scenario.durationMs))
+    .run(loadSpecFor(server, scenario, scenario.durationMs, deps.signal))
     .catch(async (error: unknown) => {
       await watch.stop();
       throw error;
     });
   const window = await watch.stop();
+  // A load cut short by the abort is no reading, and a server stopped meanwhile is no crash.
+  throwIfInterrupted(deps.signal);
   await assertAlive(server, `while measuring \`${scenario.name}\``);
   const reading = toReading({ scenario, ...where, startedAt }, load, window);
   await assertMostlyAnswered(
@@ -69,6 +78,7 @@ const REDEAL_MS = 500;
  * connections as workers, up to MAX_REDEALS more warm-ups of REDEAL_MS run on fresh connections,
  * since one short warm-up costs less than a measured trial set aside for an idle worker.
  * @throws RunError when the server dies during the warm-up.
+ * @throws InterruptedError when `deps.signal` aborts (the warm-up stops at once).
  */
 export async function warmUp(
   deps: TrialDeps,
@@ -94,11 +104,14 @@ async function warmUpWindow(
   durationMs: number,
 ): Promise<TreeWindow> {
   const watch = await deps.stats.watch(server.pid);
-  await deps.load.run(loadSpecFor(server, scenario, durationMs)).catch(async (error: unknown) => {
-    await watch.stop();
-    throw error;
-  });
+  await deps.load
+    .run(loadSpecFor(server, scenario, durationMs, deps.signal))
+    .catch(async (error: unknown) => {
+      await watch.stop();
+      throw error;
+    });
   const window = await watch.stop();
+  throwIfInterrupted(deps.signal);
   await assertAlive(server, `during the warm-up of \`${scenario.name}\``);
   return window;
 }

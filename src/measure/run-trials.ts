@@ -17,6 +17,7 @@ import {
 import { measureTrial } from './measure-trial.js';
 import { whyRerun } from './why-rerun.js';
 import { describeProgress } from './describe-progress.js';
+import { throwIfInterrupted } from '../errors.js';
 
 export type { PairServers, ServerPair } from '../ports.js';
 
@@ -103,6 +104,8 @@ interface Phase {
  * `trials` (set-aside ones marked `discarded`) and rewrites trials.jsonl after each attempt.
  * @throws RunError when a server fails to start or dies, or a load cannot run (what was measured
  *   so far stays in `trials`, `warnings` and `reruns`).
+ * @throws InterruptedError when `deps.signal` aborts: before the next pair or trial, or at once
+ *   during a load (the complete pairs stay in `trials`; a pair cut short is not kept).
  */
 export async function runTrials(
   deps: TrialsDeps,
@@ -145,6 +148,7 @@ export async function runTrials(
       );
       break;
     }
+    throwIfInterrupted(deps.signal);
     const pairStartMs = clock.now();
     const rerunMsBefore = reruns.spentMs;
     let servers = await serving.forPair(pairs);
@@ -219,6 +223,7 @@ async function measurePair(
     const attemptStartMs = clock.now();
     const readings: TrialReading[] = [];
     for (const [position, side] of order.entries()) {
+      throwIfInterrupted(deps.signal);
       const warm = await phase.serving.warmUpBefore(side, scenario);
       reruns.redeals += warm.redeals;
       const reading = await measureTrial(deps, servers[side], scenario, {
@@ -258,6 +263,7 @@ async function measurePair(
     reruns.count += 1;
     reruns.reasons.push(`pair ${pair + 1} ${scenario.name}: ${why}`);
     log.info(`pair ${pair + 1} ${scenario.name} set aside (${why}): measuring it again`);
+    throwIfInterrupted(deps.signal);
     rerunStartMs = clock.now();
     servers = await phase.serving.forRerun(pairsDone);
     if (phase.config.server.restart === 'pair') phase.restartMs = clock.now() - rerunStartMs;

@@ -202,6 +202,19 @@ export interface SequentialSummary {
   readonly level: number;
 }
 
+/** Phases of a gate, in order, as named in `GateReport.timings` and `Interruption.phase`. */
+export type GatePhase = 'resolve' | 'checkout' | 'build' | 'start' | 'trials' | 'report';
+
+/** How a gate was interrupted (`GateReport.status` `interrupted`). */
+export interface Interruption {
+  /** The signal perfgate received: SIGINT (Ctrl-C, exit 130) or SIGTERM (a cancelled job, exit 143). */
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  /** The phase it arrived in. */
+  readonly phase: GatePhase;
+  /** Complete pairs measured by then (every scenario, both sides, not set aside). */
+  readonly pairs: number;
+}
+
 /** Current version of the report.json schema. Bump on any breaking change. */
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -209,9 +222,15 @@ export const REPORT_SCHEMA_VERSION = 2;
 export interface GateReport {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly tool: { readonly name: 'perfgate'; readonly version: string };
-  /** `complete` when every planned phase ran; `failed` when the run stopped early (see `error`). */
-  readonly status: 'complete' | 'failed';
+  /**
+   * `complete` when every planned phase ran; `failed` when the run stopped early (see `error`);
+   * `interrupted` when perfgate was told to stop (Ctrl-C, a cancelled job: see `interruption`), with
+   * the trials of the pairs measured by then and nothing gated.
+   */
+  readonly status: 'complete' | 'failed' | 'interrupted';
   readonly error?: string;
+  /** Set when `status` is `interrupted`: which signal, in which phase, after how many pairs. */
+  readonly interruption?: Interruption;
   /** Config file path as given, and a hash of its normalized content. */
   readonly configPath: string;
   readonly configHash: string;

@@ -1,4 +1,4 @@
-import type { Comparison, CommitRef, GateReport } from '../model/results.js';
+import type { Comparison, CommitRef, GatePhase, GateReport } from '../model/results.js';
 import { confidenceLabel, formatChange, formatInterval } from './format-change.js';
 import { formatPercentShort } from './format-number.js';
 import { metricLabel, type InlineFormat } from './inline-format.js';
@@ -21,6 +21,16 @@ const TITLES: Readonly<Record<Headline, string>> = {
   unchanged: 'no regression',
   inconclusive: 'inconclusive',
   failed: 'run failed',
+  interrupted: 'interrupted',
+};
+
+const PHASE_WORDS: Readonly<Record<GatePhase, string>> = {
+  resolve: 'the revision lookup',
+  checkout: 'the checkout',
+  build: 'the build',
+  start: 'the server start',
+  trials: 'the trials',
+  report: 'the report',
 };
 
 /** How many highlighted comparisons the summary names before "and N more". */
@@ -47,6 +57,14 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
     case 'failed': {
       const readings = report.trials.length;
       return `The run stopped before it finished, so nothing was gated (${readings} trial reading${plural(readings)} taken).`;
+    }
+    case 'interrupted': {
+      const readings = report.trials.length;
+      const how = report.interruption;
+      const when = how
+        ? `by ${how.signal} during ${PHASE_WORDS[how.phase]} after ${how.pairs} pair${plural(how.pairs)}`
+        : 'before it finished';
+      return `Interrupted ${when}, so nothing was gated (${readings} trial reading${plural(readings)} kept).`;
     }
     case 'regression': {
       const byErrors = outline.highlights.find((c) => c.errors?.effect === 'fails');

@@ -1,8 +1,11 @@
 import { HTTP_METRICS } from '../model/metrics.js';
 import type { Comparison, GateReport, ScenarioSummary, TrialReading, Verdict } from '../model/results.js';
 
-/** What the report leads with: the gate's verdict, or `failed` when the run stopped early. */
-export type Headline = Verdict | 'failed';
+/**
+ * What the report leads with: the gate's verdict, `failed` when the run stopped early, or
+ * `interrupted` when perfgate was told to stop.
+ */
+export type Headline = Verdict | 'failed' | 'interrupted';
 
 /** One scenario's part of the report, ordered for reading. */
 export interface ScenarioOutline {
@@ -31,7 +34,7 @@ export interface ReportOutline {
 
 /** Arranges a report for rendering: headline, highlights, and scenarios in the order they were listed. */
 export function outlineReport(report: GateReport): ReportOutline {
-  const headline: Headline = report.status === 'failed' ? 'failed' : report.verdict;
+  const headline: Headline = report.status === 'complete' ? report.verdict : report.status;
   const gated = report.comparisons.filter((comparison) => comparison.gated);
   const highlights = gated
     .filter((comparison) => comparison.verdict === headline && headline !== 'unchanged')

@@ -30,6 +30,7 @@ const HEADLINE_EMOJI: Readonly<Record<Headline, string>> = {
   unchanged: '✅',
   inconclusive: '⚠️',
   failed: '💥',
+  interrupted: '⏹️',
 };
 
 const VERDICT_CELL: Readonly<Record<Verdict, string>> = {
@@ -61,9 +62,9 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
     headline.summary,
     headline.commits,
     ...(report.status === 'failed' ? [renderError(report.error, maxChars)] : []),
-    // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
+    // A stopped run's scenarios without comparisons have nothing to tabulate: their trials are below.
     ...outline.scenarios
-      .filter((scenario) => report.status !== 'failed' || scenario.comparisons.length > 0)
+      .filter((scenario) => report.status === 'complete' || scenario.comparisons.length > 0)
       .map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
     renderConditions(report, outline),

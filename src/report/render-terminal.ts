@@ -30,6 +30,7 @@ const HEADLINE_LOOK: Readonly<Record<Headline, { readonly symbol: string; readon
   unchanged: { symbol: '✓', style: 'green' },
   inconclusive: { symbol: '?', style: 'yellow' },
   failed: { symbol: '✗', style: 'red' },
+  interrupted: { symbol: '■', style: 'yellow' },
 };
 
 const VERDICT_STYLE: Readonly<Record<Verdict, Style>> = {
@@ -68,8 +69,8 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
     );
   }
   for (const scenario of outline.scenarios) {
-    // A failed run's scenarios without comparisons have nothing to tabulate: their trials are below.
-    if (report.status === 'failed' && scenario.comparisons.length === 0) continue;
+    // A stopped run's scenarios without comparisons have nothing to tabulate: their trials are below.
+    if (report.status !== 'complete' && scenario.comparisons.length === 0) continue;
     lines.push('', ...renderScenario(scenario, paint));
   }
   if (report.warnings.length > 0) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
 import type { Checkout, Log, ResultStore, RunningServer, ServerLauncher, Shell } from '../ports.js';
-import { RunError } from '../errors.js';
+import { RunError, throwIfInterrupted } from '../errors.js';
 
 /** The ports preparing a target needs. */
 export interface TargetDeps {
@@ -14,11 +14,14 @@ export interface TargetDeps {
   readonly launcher: ServerLauncher;
   readonly store: ResultStore;
   readonly log: Log;
+  /** Aborted when perfgate is told to stop: a build step or a server start under way is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs every build command in the checkout's config folder, output to logs/build-<side>.log.
  * @throws RunError naming the command and exit code, with the log tail.
+ * @throws InterruptedError when `deps.signal` aborts (the step under way is stopped).
  */
 export async function buildCheckout(
   deps: TargetDeps,
@@ -30,7 +33,12 @@ export async function buildCheckout(
   const logFile = deps.store.logPath(`build-${side}.log`);
   for (const command of config.build) {
     deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
-    const result = await deps.shell.run(command, { cwd: path.join(checkout.dir, configDir), logFile });
+    throwIfInterrupted(deps.signal);
+    const result = await deps.shell.run(command, {
+      cwd: path.join(checkout.dir, configDir),
+      logFile,
+      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+    });
     if (result.exitCode !== 0) {
       throw new RunError(
         `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
@@ -71,6 +79,7 @@ export async function startServer(
     readyUrl,
     startupTimeoutMs: server.startupTimeoutMs,
     logFile: deps.store.logPath(`server-${side}.log`),
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
   });
   return started;
 }

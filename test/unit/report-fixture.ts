@@ -24,7 +24,8 @@ import {
 } from '../../src/model/results.js';
 
 /** Which story the report tells. */
-export type FixtureKind = 'regression' | 'improvement' | 'unchanged' | 'inconclusive' | 'failed';
+export type FixtureKind =
+  'regression' | 'improvement' | 'unchanged' | 'inconclusive' | 'failed' | 'interrupted';
 
 const SCENARIOS: readonly ScenarioSummary[] = [
   {
@@ -107,6 +108,7 @@ const STORY: Readonly<Record<FixtureKind, Story>> = {
   },
   inconclusive: { changed: { pool: 'slowdown-10', from: 20 }, unchanged: 20, pairs: 3, gate: {} },
   failed: { changed: { pool: 'slowdown-10', from: 0 }, unchanged: 0, pairs: 2, gate: {} },
+  interrupted: { changed: { pool: 'slowdown-10', from: 0 }, unchanged: 0, pairs: 3, gate: {} },
 };
 
 function gateOf(kind: FixtureKind): GateConfig {
@@ -134,7 +136,8 @@ function gate(kind: FixtureKind): Gated {
     (a, b) => a.pair - b.pair || Date.parse(a.startedAt) - Date.parse(b.startedAt),
   );
   const scenarios = SCENARIOS.map((s) => s.name);
-  if (kind === 'failed') return { trials: all, outcome: undefined, sequential: undefined };
+  if (kind === 'failed' || kind === 'interrupted')
+    return { trials: all, outcome: undefined, sequential: undefined };
   const design = planSequentialDesign(gateConfig, FIT_PAIRS);
   for (let look = 0; look < design.looks.length; look += 1) {
     const lookPairs = design.looks[look] ?? 0;
@@ -175,7 +178,10 @@ export function makeReport(kind: FixtureKind, overrides: Partial<GateReport> = {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: '0.1.0' },
-    status: failed ? 'failed' : 'complete',
+    status: failed ? 'failed' : kind === 'interrupted' ? 'interrupted' : 'complete',
+    ...(kind === 'interrupted'
+      ? { interruption: { signal: 'SIGINT', phase: 'trials', pairs: STORY[kind].pairs } }
+      : {}),
     ...(failed
       ? {
           error:
@@ -219,7 +225,9 @@ export function makeReport(kind: FixtureKind, overrides: Partial<GateReport> = {
     servers: kind === 'improvement' ? { restart: 'never', starts: 1 } : { restart: 'pair', starts: pairs },
     timings: failed
       ? { build: 35_210, start: 61_000, total: 121_400 }
-      : { build: 35_210, start: 4_120, warmup: 12_000, trials: 198_400, total: 251_300 },
+      : kind === 'interrupted'
+        ? { build: 35_210, start: 4_120, warmup: 3_000, trials: 49_600, total: 93_100 }
+        : { build: 35_210, start: 4_120, warmup: 12_000, trials: 198_400, total: 251_300 },
     ...overrides,
   };
 }

@@ -11,6 +11,17 @@ describe('renderJson', () => {
     expect(json.split('\n')[1]).toBe('  "schemaVersion": 2,');
   });
 
+  it('writes an interrupted report with its signal, phase and pairs, and its trials', () => {
+    const parsed: unknown = JSON.parse(renderJson(makeReport('interrupted')));
+    expect(parsed).toMatchObject({
+      status: 'interrupted',
+      interruption: { signal: 'SIGINT', phase: 'trials', pairs: 3 },
+      verdict: 'inconclusive',
+      comparisons: [],
+    });
+    expect((parsed as { trials: unknown[] }).trials).toHaveLength(12);
+  });
+
   it('keeps the keys in the order of the object', () => {
     const report = makeReport('failed');
     const parsed: unknown = JSON.parse(renderJson(report));

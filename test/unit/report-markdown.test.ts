@@ -4,7 +4,14 @@ import { renderMarkdown } from '../../src/report/index.js';
 import { makeReport, type FixtureKind } from './report-fixture.js';
 
 const MARKER = '<!-- perfgate:perfgate.yml -->';
-const KINDS: readonly FixtureKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'failed'];
+const KINDS: readonly FixtureKind[] = [
+  'regression',
+  'improvement',
+  'unchanged',
+  'inconclusive',
+  'failed',
+  'interrupted',
+];
 
 /** Pipes that split a table cell (not escaped with a backslash). */
 function countCellPipes(line: string): number {
@@ -36,6 +43,7 @@ describe('renderMarkdown verdict', () => {
     ['unchanged', '### ✅ perfgate: no regression'],
     ['inconclusive', '### ⚠️ perfgate: inconclusive'],
     ['failed', '### 💥 perfgate: run failed'],
+    ['interrupted', '### ⏹️ perfgate: interrupted'],
   ] as const)('leads a %s report with its verdict, right after the marker', (kind, heading) => {
     const lines = renderMarkdown(makeReport(kind), { marker: MARKER }).split('\n');
     expect(lines[0]).toBe(MARKER);
@@ -151,6 +159,18 @@ describe('renderMarkdown failed runs', () => {
     expect(markdown).toContain('```text\nno error recorded\n```');
     expect(markdown).toContain('(0 trial readings taken)');
     expect(markdown).not.toContain('<details>');
+  });
+});
+
+describe('renderMarkdown interrupted runs', () => {
+  it('says which signal stopped the gate after how many pairs, and keeps the trials measured', () => {
+    const markdown = renderMarkdown(makeReport('interrupted'));
+    expect(markdown).toContain(
+      'Interrupted by SIGINT during the trials after 3 pairs, so nothing was gated (12 trial readings kept).',
+    );
+    expect(markdown).toContain('<details><summary>Per-trial readings (12 trials)</summary>');
+    expect(markdown).not.toContain('**Error**');
+    expect(markdown).not.toContain('| metric | base | head |');
   });
 });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../src/report/index.js';
 import { makeReport, type FixtureKind } from './report-fixture.js';
 
-const KINDS: readonly FixtureKind[] = ['regression', 'improvement', 'unchanged', 'inconclusive', 'failed'];
+const KINDS: readonly FixtureKind[] = [
+  'regression',
+  'improvement',
+  'unchanged',
+  'inconclusive',
+  'failed',
+  'interrupted',
+];
 const ESC = '\u001b';
 const stripAnsi = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -20,6 +27,7 @@ describe('renderTerminal', () => {
     ['unchanged', '✓ perfgate: no regression'],
     ['inconclusive', '? perfgate: inconclusive'],
     ['failed', '✗ perfgate: run failed'],
+    ['interrupted', '■ perfgate: interrupted'],
   ] as const)('puts the %s verdict on the first line', (kind, line) => {
     expect(renderTerminal(makeReport(kind)).split('\n')[0]).toBe(line);
   });
