@@ -1,21 +1,29 @@
-// Ctrl-C (SIGINT) or a cancelled job (SIGTERM) in the middle of the trials: perfgate stops both
-// servers' whole process groups and removes its worktrees before it exits.
+// Ctrl-C (SIGINT) or a cancelled job (SIGTERM) in the middle of the trials: perfgate writes what it
+// measured (status `interrupted`), stops both servers' whole process groups and removes its
+// worktrees before it exits 130 or 143.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { GateReport } from '../../src/model/results.js';
 import { makeRepo, processesWith, repoRoot, type TempRepo } from '../e2e/make-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.remove());
 
+/** A started `perfgate run`, its stderr so far, and its exit code once it exits. */
+interface Started {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stderr(): string;
+}
+
 /**
- * Starts `perfgate run --base HEAD~1` (dist/cli.js) in `from` and resolves once the first pair has
- * been measured: both servers are then up and under load. Rejects after 60 s without one.
+ * Starts `perfgate run --base HEAD~1` (dist/cli.js) in `from` and resolves once its stderr matches
+ * `until` (default: the first pair has been measured, so both servers are up and under load).
+ * Rejects after 60 s without a match.
  */
-async function startUntilFirstPair(
-  from: TempRepo,
-): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+async function startPerfgate(from: TempRepo, until: RegExp = /pair 1\/\d+/): Promise<Started> {
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'dist/cli.js'), 'run', '--base', 'HEAD~1', '--out', path.join(from.dir, 'out')],
@@ -25,32 +33,109 @@ async function startUntilFirstPair(
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no trial within 60 s:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no ${String(until)} within 60 s:\n${stderr}`)), 60_000);
     const poll = setInterval(() => {
-      if (/pair 1\/\d+/.test(stderr)) {
+      if (until.test(stderr)) {
         clearInterval(poll);
         clearTimeout(timer);
         resolve();
       }
-    }, 100);
+    }, 50);
   });
-  return { child, exited };
+  return { child, exited, stderr: () => stderr };
+}
+
+/** The report.json perfgate wrote into `from`'s out/ folder. */
+function readReport(from: TempRepo): GateReport {
+  return JSON.parse(readFileSync(path.join(from.dir, 'out', 'report.json'), 'utf8')) as GateReport;
+}
+
+/** A perfgate.yml whose server command carries `marker` and whose one scenario warms up for `warmup`. */
+function configWith(command: string, warmup = '0s'): string {
+  return `server:\n  command: ${command}\n  ready: /healthz\nhttp:\n  - name: search\n    path: /search?tag=garden&q=lamp\n    connections: 4\n    duration: 2s\n    warmup: ${warmup}\n`;
 }
 
 describe.each([
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const)('perfgate run interrupted by %s', (signal, expectedCode) => {
-  it(`stops every server process, removes the worktrees, exits ${expectedCode}`, async () => {
+  it(`writes an interrupted report with the pairs measured, stops every server process, removes the worktrees, exits ${expectedCode}`, async () => {
     const marker = `interrupt-${signal}-${process.pid}-${Date.now()}`;
-    const config = `server:\n  command: MARKER=${marker} python3 app.py\n  ready: /healthz\nhttp:\n  - name: search\n    path: /search?tag=garden&q=lamp\n    connections: 4\n    duration: 2s\n    warmup: 0s\n`;
-    repo = makeRepo('stdlib', {}, { 'perfgate.yml': config });
-    const { child, exited } = await startUntilFirstPair(repo);
+    repo = makeRepo('stdlib', {}, { 'perfgate.yml': configWith(`MARKER=${marker} python3 app.py`) });
+    // Both readings of pair 1 are in: one complete pair, and the signal comes during pair 2.
+    const { child, exited, stderr } = await startPerfgate(repo, /(pair 1\/\d+[\s\S]*){2}/);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
     child.kill(signal);
     expect(await exited).toBe(expectedCode);
     expect(processesWith(marker)).toEqual([]);
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    const report = readReport(repo);
+    expect(report.status).toBe('interrupted');
+    expect(report.error).toBeUndefined();
+    expect(report.interruption?.signal).toBe(signal);
+    expect(report.interruption?.phase).toBe('trials');
+    const pairs = report.interruption?.pairs ?? 0;
+    expect(pairs).toBeGreaterThanOrEqual(1);
+    // The complete pairs are kept (a trial cut short by the signal is not).
+    expect(report.trials.filter((trial) => trial.discarded === undefined).length).toBeGreaterThanOrEqual(
+      2 * pairs,
+    );
+    const markdown = readFileSync(path.join(repo.dir, 'out', 'report.md'), 'utf8');
+    expect(markdown).toContain(
+      `Interrupted by ${signal} during the trials after ${pairs} pair${pairs === 1 ? '' : 's'}, so nothing was gated`,
+    );
+    expect(stderr()).not.toMatch(/server exited/);
+  });
+});
+
+// A cancelled job during the warm-up: the warm-up stops at once, and the server perfgate is about
+// to stop is not blamed for stopping (it used to fail the run with exit 3 in 2 of 9 tries).
+describe('perfgate run sent SIGTERM during the warm-up', () => {
+  it.each([1, 2, 3])('exits 143 with an interrupted report, not 3 (try %i)', async () => {
+    const marker = `interrupt-warmup-${process.pid}-${Date.now()}`;
+    repo = makeRepo('stdlib', {}, { 'perfgate.yml': configWith(`MARKER=${marker} python3 app.py`, '30s') });
+    const { child, exited, stderr } = await startPerfgate(repo, /warm-up (base|head) search/);
+    // Some of the warm-up load has run (the connect ramp is over), none of the 30 s is left to wait for.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalledMs = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(Date.now() - signalledMs).toBeLessThan(10_000);
+    expect(processesWith(marker)).toEqual([]);
+    expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    const report = readReport(repo);
+    expect(report.status).toBe('interrupted');
+    expect(report.interruption).toEqual({ signal: 'SIGTERM', phase: 'trials', pairs: 0 });
+    expect(report.error).toBeUndefined();
+    expect(stderr()).not.toMatch(/exited during the warm-up/);
+  });
+});
+
+// One Ctrl-C to a server that ignores SIGTERM: the gate stops with its report, the server gets
+// SIGKILL after the stop grace period, and nothing blames the server.
+describe('perfgate run with a server that ignores SIGTERM, interrupted once', () => {
+  it('exits 130, reports the interruption, and leaves no server process', async () => {
+    const marker = `interrupt-stubborn-${process.pid}-${Date.now()}`;
+    repo = makeRepo(
+      'stdlib',
+      {},
+      {
+        'perfgate.yml': configWith(`MARKER=${marker} bash -c "trap '' TERM; exec python3 app.py"`),
+      },
+    );
+    const { child, exited, stderr } = await startPerfgate(repo);
+    expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(processesWith(marker)).toEqual([]);
+    expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    const report = readReport(repo);
+    expect(report.status).toBe('interrupted');
+    expect(report.error).toBeUndefined();
+    const markdown = readFileSync(path.join(repo.dir, 'out', 'report.md'), 'utf8');
+    expect(markdown).toContain('Interrupted by SIGINT');
+    expect(markdown).not.toMatch(/server exited|run failed/);
+    expect(stderr()).not.toMatch(/server exited/);
   });
 });
 
@@ -74,9 +159,9 @@ describe.each([
   it(`leaves no server process and no worktree, exits ${expectedCode}`, async () => {
     const marker = `interrupt2-${first}-${second}-${process.pid}-${Date.now()}`;
     // The server ignores SIGTERM, so the first signal's graceful stop is still waiting when the second comes.
-    const config = `server:\n  command: MARKER=${marker} bash -c "trap '' TERM; exec python3 app.py"\n  ready: /healthz\nhttp:\n  - name: search\n    path: /search?tag=garden&q=lamp\n    connections: 4\n    duration: 2s\n    warmup: 0s\n`;
+    const config = configWith(`MARKER=${marker} bash -c "trap '' TERM; exec python3 app.py"`);
     repo = makeRepo('stdlib', {}, { 'perfgate.yml': config });
-    const { child, exited } = await startUntilFirstPair(repo);
+    const { child, exited } = await startPerfgate(repo);
     const dirs = worktreeDirs(repo);
     expect(dirs).toHaveLength(2);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
