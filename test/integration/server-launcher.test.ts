@@ -97,6 +97,17 @@ describe('createServerLauncher', () => {
     expect(markedProcesses(spec.marker)).toEqual([]);
   });
 
+  it('stops waiting for readiness when the signal aborts: rejects with the reason, leaves no process', async () => {
+    const from = launcher();
+    const stop = new AbortController();
+    const spec = await specFor(from, 'echo "booting slowly"; sleep 30', { signal: stop.signal });
+    const startedMs = Date.now();
+    setTimeout(() => stop.abort(new Error('told to stop')), 300);
+    await expect(from.start(spec)).rejects.toThrow('told to stop');
+    expect(Date.now() - startedMs).toBeLessThan(3_000);
+    expect(markedProcesses(spec.marker)).toEqual([]);
+  });
+
   it('reports a server that exits at once, with its exit code and message, within a second', async () => {
     const from = launcher();
     const spec = await specFor(from, `echo "ModuleNotFoundError: No module named 'app'" >&2; exit 3`);

@@ -82,4 +82,20 @@ describe('createShell', () => {
       shell.run('true', { cwd: join(work, 'missing'), logFile: join(work, 'logs', 'missing.log') }),
     ).rejects.toThrow(/ENOENT/);
   });
+
+  it('stops a step under way when its signal aborts, leaving no process, and rejects with the reason', async () => {
+    const marker = `perfgate-marker-${randomUUID()}`;
+    const stop = new AbortController();
+    const startedMs = Date.now();
+    setTimeout(() => stop.abort(new Error('told to stop')), 300);
+    const running = shell.run(`sleep 60 & sleep 61; echo never`, {
+      cwd: work,
+      env: { PERFGATE_TEST_MARKER: marker },
+      logFile: join(work, 'logs', 'aborted.log'),
+      signal: stop.signal,
+    });
+    await expect(running).rejects.toThrow('told to stop');
+    expect(Date.now() - startedMs).toBeLessThan(3_000);
+    expect(markedProcesses(marker)).toEqual([]);
+  });
 });
