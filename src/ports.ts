@@ -98,6 +98,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Processes of one server that had left its process group (a daemonizing server: `--daemon`,
+ * `setsid … &`), found by the server's environment tag when it was stopped, and stopped too.
+ */
+export interface DetachedStop {
+  /** The server's label (`base`, `head`), or `run` for a process only the run's tag named. */
+  readonly label: string;
+  readonly pids: readonly number[];
+  /** Their command lines as read before they were stopped, one per PID. */
+  readonly commands: readonly string[];
+}
+
 /** Starts servers and hands out free ports. */
 export interface ServerLauncher {
   /** A free loopback TCP port. */
@@ -108,8 +120,10 @@ export interface ServerLauncher {
    *   (the process group is stopped before throwing).
    */
   start(spec: ServerSpec): Promise<RunningServer>;
-  /** Stops every server started by this launcher (used on SIGINT/SIGTERM and in finally). */
+  /** Stops every server started by this launcher, then whatever still carries the run's tag. */
   stopAll(): Promise<void>;
+  /** Every stop so far that had to hunt down detached processes, in order. */
+  detachedStops(): readonly DetachedStop[];
 }
 
 /** One HTTP load run. */

@@ -34,6 +34,7 @@ import { seedFromCommits } from './plan/schedule.js';
 import { createRerunLog, runTrials } from './measure/run-trials.js';
 import { buildCheckout } from './targets/prepare-targets.js';
 import { targetServers, type TargetServers } from './targets/target-servers.js';
+import { describeDetachedStops } from './targets/describe-detached-stops.js';
 import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
 import { describeError, interruptionOf, throwIfInterrupted } from './errors.js';
@@ -188,6 +189,14 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   // Before anything is built or served: an unwritable or busy results folder is bad input (exit 2),
   // not a failed run, and there would be nowhere to write its report.
   await store.open();
+
+  // Servers stop before the report is assembled, so that the report can say when some of their
+  // processes had detached and had to be hunted down by their environment tag.
+  const stopServers = async (): Promise<void> => {
+    await deps.launcher.stopAll();
+    warnings.push(...describeDetachedStops(deps.launcher.detachedStops()));
+  };
+
   try {
     throwIfInterrupted(deps.signal);
     const resolved = await resolveComparison(deps.workspace, request);
@@ -233,10 +242,12 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       reason: look.result.reason,
       level: look.result.significanceLevel,
     };
+    await stopServers();
     const report = assemble(outcome);
     await timed('report', 'Write results', () => writeResults(store, report));
     return report;
   } catch (error) {
+    await stopServers();
     if (deps.signal?.aborted) {
       const interrupted = interruptionOf(deps.signal);
       // What failed once the abort came (a load cut short, a server stopping) is its consequence.

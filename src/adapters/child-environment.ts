@@ -8,6 +8,13 @@ import { randomUUID } from 'node:crypto';
 export const RUN_ID_VARIABLE = 'PERFGATE_RUN_ID';
 
 /**
+ * Name of the variable each server command (and whatever it starts) carries besides
+ * {@link RUN_ID_VARIABLE}: a random id per start, so that stopping one side's server finds that
+ * server's detached processes without touching the other side's.
+ */
+export const SERVER_ID_VARIABLE = 'PERFGATE_SERVER_ID';
+
+/**
  * A random id for this perfgate process, set as `PERFGATE_RUN_ID` in every child's environment so that
  * a process a build step or server started can be recognised however it detached (new session,
  * re-parented to PID 1): environments are inherited across fork/exec and setsid.

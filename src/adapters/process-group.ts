@@ -7,6 +7,8 @@ import {
   listProcesses,
   isRunning,
   processesWithVariable,
+  readCommandLine,
+  readProcess,
   selectTree,
   type ProcessEntry,
 } from './process-table.js';
@@ -138,15 +140,29 @@ export async function terminateGroup(leaderPid: number, graceMs: number, pollMs 
   return stubborn.map((entry) => entry.pid);
 }
 
+/** A process found by its environment tag and stopped. */
+export interface HuntedProcess {
+  readonly pid: number;
+  /** Its command line as read before it was stopped (see readCommandLine). */
+  readonly command: string;
+}
+
 /**
- * Stops every process still carrying this run's `PERFGATE_RUN_ID` once all groups are stopped:
- * SIGTERM, up to `graceMs` to exit, then SIGKILL. These are processes that detached from their
- * group and parent (setsid, `--daemon`), which {@link terminateGroup} cannot see.
- * @returns the PIDs found (empty when nothing had detached).
+ * Stops every process still carrying `name=value` in its environment (default: this run's
+ * `PERFGATE_RUN_ID`) once the groups are stopped: SIGTERM, up to `graceMs` to exit, then SIGKILL.
+ * These are processes that detached from their group and parent (setsid, `--daemon`), which
+ * {@link terminateGroup} cannot see.
+ * @returns the processes found (empty when nothing had detached).
  */
-export async function huntTagged(graceMs: number, pollMs = 50): Promise<number[]> {
-  const found = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+export async function huntTagged(
+  graceMs: number,
+  pollMs = 50,
+  name: string = RUN_ID_VARIABLE,
+  value: string = RUN_ID,
+): Promise<HuntedProcess[]> {
+  const found = processesWithVariable(name, value);
   if (found.length === 0) return [];
+  const hunted = found.map((pid) => ({ pid, command: readCommandLine(pid, readProcess(pid)?.comm ?? '?') }));
   const signalAll = (pids: readonly number[], signal: NodeJS.Signals): void => {
     for (const pid of pids) {
       try {
@@ -158,16 +174,16 @@ export async function huntTagged(graceMs: number, pollMs = 50): Promise<number[]
   };
   signalAll(found, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  let live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+  let live = processesWithVariable(name, value);
   while (live.length > 0 && Date.now() < deadline) {
     await sleep(pollMs);
-    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+    live = processesWithVariable(name, value);
   }
   const killDeadline = Date.now() + KILL_WAIT_MS;
   while (live.length > 0 && Date.now() < killDeadline) {
     signalAll(live, 'SIGKILL');
     await sleep(pollMs);
-    live = processesWithVariable(RUN_ID_VARIABLE, RUN_ID);
+    live = processesWithVariable(name, value);
   }
-  return found;
+  return hunted;
 }

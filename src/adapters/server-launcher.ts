@@ -3,12 +3,14 @@
  * whole group afterwards: master, workers, backgrounded jobs and re-parented grandchildren.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { abortReason, RunError } from '../errors.js';
-import type { RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
-import { childEnvironment } from './child-environment.js';
+import type { DetachedStop, RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
+import { childEnvironment, SERVER_ID_VARIABLE } from './child-environment.js';
+import { processesWithVariable, readProcess } from './process-table.js';
 import { fileSize, readLogTail } from './log-tail.js';
 import { huntTagged, terminateGroup, trackGroup } from './process-group.js';
 import { probeReady } from './ready-probe.js';
@@ -41,13 +43,16 @@ function describeExit({ code, signal, spawnError }: Exit): string {
   return code !== null ? `exited with code ${code}` : `was killed by ${signal ?? 'a signal'}`;
 }
 
-/** Spawns `sh -c command` leading a new session/group, output appended to the log; resolves on exit. */
-function spawnServer(spec: ServerSpec): { child: ChildProcess; exited: Promise<Exit> } {
+/**
+ * Spawns `sh -c command` leading a new session/group, output appended to the log, its environment
+ * tagged with `PERFGATE_SERVER_ID=serverId`; resolves on exit.
+ */
+function spawnServer(spec: ServerSpec, serverId: string): { child: ChildProcess; exited: Promise<Exit> } {
   const fd = openSync(spec.logFile, 'a');
   try {
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
-      env: childEnvironment(process.env, spec.env),
+      env: { ...childEnvironment(process.env, spec.env), [SERVER_ID_VARIABLE]: serverId },
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -74,6 +79,7 @@ async function waitUntilReady(
   spec: ServerSpec,
   exited: Promise<Exit>,
   pollIntervalMs: number,
+  deadline: number,
 ): Promise<Readiness> {
   const { signal } = spec;
   let onAbort = (): void => undefined;
@@ -87,6 +93,7 @@ async function waitUntilReady(
       spec,
       Promise.race([exited.then((exit): Readiness => ({ kind: 'exited', exit })), aborted]),
       pollIntervalMs,
+      deadline,
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -97,8 +104,8 @@ async function probeUntilReady(
   spec: ServerSpec,
   ended: Promise<Readiness>,
   pollIntervalMs: number,
+  deadline: number,
 ): Promise<Readiness> {
-  const deadline = Date.now() + spec.startupTimeoutMs;
   let lastReason = 'no probe answered yet';
   for (;;) {
     const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
@@ -136,6 +143,7 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
   const graceMs = options.graceMs ?? 5_000;
   const pollIntervalMs = options.pollIntervalMs ?? 150;
   const running = new Set<RunningServer>();
+  const stops: DetachedStop[] = [];
 
   async function start(spec: ServerSpec): Promise<RunningServer> {
     mkdirSync(dirname(spec.logFile), { recursive: true });
@@ -143,23 +151,43 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     writeSync(fd, `--- perfgate: starting ${spec.label} server: ${spec.command}\n`);
     closeSync(fd);
     const offset = await fileSize(spec.logFile);
-    const { child, exited } = spawnServer(spec);
+    const serverId = randomUUID();
+    const { child, exited } = spawnServer(spec, serverId);
     let exit: Exit | undefined;
     void exited.then((value) => (exit = value));
-    const pid = child.pid ?? -1;
-    if (pid > 0) trackGroup(pid);
+    const leaderPid = child.pid ?? -1;
+    if (leaderPid > 0) trackGroup(leaderPid);
+    const leaderAlive = (): boolean =>
+      exit === undefined && child.exitCode === null && child.signalCode === null;
+    /** The server's processes still running after its leader exited (it daemonized). */
+    const detached = (): number[] => processesWithVariable(SERVER_ID_VARIABLE, serverId);
+    /** Set when the command exited 0 before ready, leaving tagged processes to serve the port. */
+    let daemonized = false;
 
     let stopping: Promise<void> | undefined;
     const server: RunningServer = {
       label: spec.label,
-      pid,
+      // A daemonized server is the process its command left behind (the root of the tagged ones).
+      get pid() {
+        return daemonized ? (detachedRoot(detached()) ?? leaderPid) : leaderPid;
+      },
       baseUrl: `http://127.0.0.1:${spec.port}`,
       logFile: spec.logFile,
-      isAlive: () => exit === undefined && child.exitCode === null && child.signalCode === null,
+      isAlive: () => (daemonized ? detached().length > 0 : leaderAlive()),
       logTail: (lines = SERVER_TAIL_LINES) => readLogTail(spec.logFile, lines, offset),
       stop: () => {
         stopping ??= (async () => {
-          if (pid > 0) await terminateGroup(pid, graceMs);
+          if (leaderPid > 0) await terminateGroup(leaderPid, graceMs);
+          // What left the group (setsid, --daemon) is found by this server's own tag, so stopping
+          // one side never touches the other side's processes.
+          const hunted = await huntTagged(graceMs, 50, SERVER_ID_VARIABLE, serverId);
+          if (hunted.length > 0) {
+            stops.push({
+              label: spec.label,
+              pids: hunted.map((entry) => entry.pid),
+              commands: hunted.map((entry) => entry.command),
+            });
+          }
           // The leader is our child: wait (bounded) until node has reaped it so isAlive() is false.
           await Promise.race([exited, sleep(1_000)]);
           running.delete(server);
@@ -169,7 +197,16 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     };
     running.add(server);
 
-    const outcome = await waitUntilReady(spec, exited, pollIntervalMs);
+    const deadline = Date.now() + spec.startupTimeoutMs;
+    let outcome = await waitUntilReady(spec, exited, pollIntervalMs, deadline);
+    if (outcome.kind === 'exited' && outcome.exit.code === 0 && detached().length > 0) {
+      // The command daemonized (`--daemon`, `setsid … &`) and exited 0: its detached processes
+      // may still come to serve the port. Wait for them until they answer or all exit.
+      daemonized = true;
+      const gone = untilNoneLeft(detached, pollIntervalMs);
+      outcome = await waitUntilReady(spec, gone.exited, pollIntervalMs, deadline);
+      gone.cancel();
+    }
     if (outcome.kind === 'ready') return server;
     await server.stop();
     if (outcome.kind === 'aborted') throw abortReason(spec.signal);
@@ -198,8 +235,50 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     start,
     async stopAll() {
       await Promise.all([...running].map((server) => server.stop()));
-      // What detached from its group (setsid, --daemon) is found by the run's environment tag.
-      await huntTagged(graceMs);
+      // Whatever else a command of this run left running is found by the run's environment tag.
+      const hunted = await huntTagged(graceMs);
+      if (hunted.length > 0) {
+        stops.push({
+          label: 'run',
+          pids: hunted.map((entry) => entry.pid),
+          commands: hunted.map((entry) => entry.command),
+        });
+      }
+    },
+    detachedStops: () => [...stops],
+  };
+}
+
+/** The first of `pids` (a tagged group of processes) whose parent is not one of them: the daemon's master. */
+function detachedRoot(pids: readonly number[]): number | undefined {
+  const tagged = new Set(pids);
+  return pids.find((pid) => !tagged.has(readProcess(pid)?.ppid ?? -1));
+}
+
+/**
+ * `exited` resolves, as an exit with code 0, once `live()` lists no process (checked every
+ * `pollMs`): the end of a daemonized server whose command had already exited. `cancel` stops the
+ * checks (each one reads /proc, which must not go on during the trials).
+ */
+function untilNoneLeft(
+  live: () => readonly number[],
+  pollMs: number,
+): { exited: Promise<Exit>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const exited = new Promise<Exit>((resolve) => {
+    const check = (): void => {
+      if (cancelled) return;
+      if (live().length === 0) resolve({ code: 0, signal: null });
+      else timer = setTimeout(check, pollMs);
+    };
+    check();
+  });
+  return {
+    exited,
+    cancel: () => {
+      cancelled = true;
+      clearTimeout(timer);
     },
   };
 }

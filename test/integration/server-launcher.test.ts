@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,18 @@ async function load(url: string, connections: number, durationMs: number): Promi
     }),
   );
   return ok;
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
 }
 
 afterEach(async () => {
@@ -241,5 +253,67 @@ describe('createServerLauncher', () => {
     await from.stopAll();
     expect(servers.map((server) => server.isAlive())).toEqual([false, false]);
     expect(markers.flatMap((marker) => markedProcesses(marker))).toEqual([]);
+  });
+
+  it('serves, measures and stops a server that daemonizes (its command exits 0), and names what it hunted', async () => {
+    const from = launcher(2_000);
+    const spec = await specFor(
+      from,
+      'setsid -f /usr/bin/python3 -m http.server --bind 127.0.0.1 $PORT; echo "daemon started"',
+      {},
+      '/',
+    );
+    const server = await from.start(spec);
+    expect(server.isAlive()).toBe(true);
+    const daemonPid = server.pid;
+    expect(readFileSync(`/proc/${daemonPid}/cmdline`, 'utf8')).toContain('http.server');
+    const watch = await createProcStats().watch(server.pid);
+    expect(await load(`${server.baseUrl}/`, 2, 500)).toBeGreaterThan(5);
+    expect((await watch.stop()).cpuMs).toBeGreaterThan(0);
+    await server.stop();
+    expect(server.isAlive()).toBe(false);
+    expect(markedProcesses(spec.marker)).toEqual([]);
+    expect(await isListening(spec.port)).toBe(false);
+    expect(from.detachedStops()).toEqual([
+      { label: 'head', pids: [daemonPid], commands: [expect.stringContaining('http.server')] },
+    ]);
+  });
+
+  it('stopping one daemonized side leaves the other side serving (each is hunted by its own tag)', async () => {
+    const from = launcher(2_000);
+    const command = 'setsid -f /usr/bin/python3 -m http.server --bind 127.0.0.1 $PORT';
+    const baseSpec = await specFor(from, command, { label: 'base' }, '/');
+    const headSpec = await specFor(from, command, { label: 'head' }, '/');
+    const base = await from.start(baseSpec);
+    const head = await from.start(headSpec);
+    await head.stop();
+    expect(markedProcesses(headSpec.marker)).toEqual([]);
+    expect(await isListening(headSpec.port)).toBe(false);
+    expect(base.isAlive()).toBe(true);
+    expect((await fetch(`${base.baseUrl}/`)).ok).toBe(true);
+    await from.stopAll();
+    expect(markedProcesses(baseSpec.marker)).toEqual([]);
+    expect(await isListening(baseSpec.port)).toBe(false);
+    expect(from.detachedStops().map((stop) => stop.label)).toEqual(['head', 'base']);
+  });
+
+  it('stops gunicorn --daemon: its master and workers, none left listening', async () => {
+    const from = launcher(3_000);
+    const spec = await specFor(from, 'gunicorn --daemon -w 2 -b 127.0.0.1:$PORT flask_app:app');
+    const server = await from.start(spec);
+    expect(markedProcesses(spec.marker).length).toBeGreaterThanOrEqual(3);
+    expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8')).toContain('gunicorn');
+    await server.stop();
+    expect(markedProcesses(spec.marker)).toEqual([]);
+    expect(await isListening(spec.port)).toBe(false);
+    expect(from.detachedStops()[0]?.pids.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('still reports a daemonizing command whose daemon dies before it is ready', async () => {
+    const from = launcher(1_000);
+    const spec = await specFor(from, 'setsid -f sh -c "sleep 0.5; exit 4"', {}, '/');
+    const error = await startFailure(from, spec);
+    expect(error.message).toBe('head server exited with code 0 before it became ready');
+    expect(markedProcesses(spec.marker)).toEqual([]);
   });
 });
