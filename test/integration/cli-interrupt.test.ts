@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import type { GateReport } from '../../src/model/results.js';
 import { makeRepo, processesWith, repoRoot, type TempRepo } from '../e2e/make-repo.js';
@@ -62,8 +63,8 @@ describe.each([
   it(`writes an interrupted report with the pairs measured, stops every server process, removes the worktrees, exits ${expectedCode}`, async () => {
     const marker = `interrupt-${signal}-${process.pid}-${Date.now()}`;
     repo = makeRepo('stdlib', {}, { 'perfgate.yml': configWith(`MARKER=${marker} python3 app.py`) });
-    // Both readings of pair 1 are in: one complete pair, and the signal comes during pair 2.
-    const { child, exited, stderr } = await startPerfgate(repo, /(pair 1\/\d+[\s\S]*){2}/);
+    // Pair 1 is complete and pair 2's fresh servers are up: the signal comes during pair 2.
+    const { child, exited, stderr } = await startPerfgate(repo, /pair 2: fresh servers/);
     expect(processesWith(marker).length).toBeGreaterThanOrEqual(2);
     child.kill(signal);
     expect(await exited).toBe(expectedCode);
@@ -172,5 +173,51 @@ describe.each([
     expect(processesWith(marker)).toEqual([]);
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
     for (const dir of dirs) expect(existsSync(dir), dir).toBe(false);
+  });
+});
+
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+// A server command that daemonizes (`setsid -f`, like `gunicorn --daemon`) and exits 0: perfgate
+// measures the detached server, stops it by its PERFGATE_SERVER_ID tag, and says so in the report.
+describe('perfgate run with a daemonizing server, interrupted', () => {
+  it('leaves nothing listening and no tagged process, and names the hunted processes in the report', async () => {
+    const marker = `interrupt-daemon-${process.pid}-${Date.now()}`;
+    repo = makeRepo(
+      'stdlib',
+      {},
+      { 'perfgate.yml': configWith(`MARKER=${marker} setsid -f python3 app.py`) },
+    );
+    const { child, exited, stderr } = await startPerfgate(repo, /pair 2: fresh servers/);
+    const ports = [...stderr().matchAll(/server ready at http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(ports).toHaveLength(2);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(processesWith(marker)).toEqual([]);
+    for (const port of ports) expect(await isListening(port), `port ${port}`).toBe(false);
+    expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    const report = readReport(repo);
+    expect(report.status).toBe('interrupted');
+    expect(report.interruption?.pairs).toBeGreaterThanOrEqual(1);
+    for (const side of ['base', 'head'])
+      expect(report.warnings.join('\n')).toMatch(
+        new RegExp(
+          `stopped \\d+ detached process(es)? of the ${side} server \\(PIDs? [\\d, ]+: [^)]*app\\.py`,
+        ),
+      );
+    const markdown = readFileSync(path.join(repo.dir, 'out', 'report.md'), 'utf8');
+    expect(markdown).toContain('of the head server');
   });
 });
