@@ -14,6 +14,7 @@ import {
   type TrialsDeps,
 } from '../../src/measure/run-trials.js';
 import type { Side, TrialReading } from '../../src/model/results.js';
+import { InterruptedError } from '../../src/errors.js';
 import type { LoadSpec, ProcessWindowCpu, RunningServer, TreeWindow } from '../../src/ports.js';
 
 const EPOCH_MS = Date.parse('2026-12-02T08:00:00.000Z');
@@ -345,5 +346,47 @@ describe('warmUp', () => {
     if (!one) throw new Error('config has a scenario');
     const { deps } = fakeWorld(() => true);
     expect(await warmUp(deps, fakeServer('base', 1100), one)).toEqual({ redeals: 0, idlePids: [1102] });
+  });
+});
+
+describe('runTrials interrupted', () => {
+  const config = configFor('  trials: 20\n  min-trials: 20\n  budget: 10m');
+
+  it('stops before the next trial once the signal aborts between pairs, keeping the complete pair', async () => {
+    const { world, deps } = fakeWorld();
+    const stop = new AbortController();
+    const serving = scriptedServing(world, config);
+    // Perfgate is told to stop while pair 2's fresh servers start.
+    const aborting: PairServers = {
+      ...serving,
+      forPair(pairsDone) {
+        if (pairsDone === 1) stop.abort(new InterruptedError('SIGTERM'));
+        return serving.forPair(pairsDone);
+      },
+    };
+    const trials: TrialReading[] = [];
+    const running = runTrials({ ...deps, signal: stop.signal }, config, aborting, 11, trials, []);
+    await expect(running).rejects.toEqual(new InterruptedError('SIGTERM'));
+    expect(trials.map((t) => `${t.pair} ${t.side}`).sort()).toEqual(['0 base', '0 head']);
+  });
+
+  it('keeps no reading of a trial whose load the abort cut short', async () => {
+    const { world, deps } = fakeWorld();
+    const stop = new AbortController();
+    let loads = 0;
+    const load: TrialsDeps['load'] = {
+      async run(spec) {
+        loads += 1;
+        // The fourth load (pair 2's second trial) is under way when the signal comes.
+        if (loads === 4) stop.abort(new InterruptedError('SIGINT'));
+        return deps.load.run(spec);
+      },
+    };
+    const trials: TrialReading[] = [];
+    const serving = scriptedServing(world, config);
+    const running = runTrials({ ...deps, load, signal: stop.signal }, config, serving, 11, trials, []);
+    await expect(running).rejects.toBeInstanceOf(InterruptedError);
+    expect(loads).toBe(4);
+    expect(trials).toHaveLength(2);
   });
 });
