@@ -45,6 +45,8 @@ export function describeError(error: unknown): string {
     const tail = error instanceof RunError && error.logTail ? `\n--- log tail ---\n${error.logTail}` : '';
     return `${error.message}\nHint: ${error.hint}${tail}`;
   }
+  // Being told to stop is no bug: its message, without a stack.
+  if (error instanceof InterruptedError) return error.message;
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);
 }
