@@ -58,6 +58,32 @@ describe('the action on a pull_request', () => {
     for (const run of runs) removeRunnerDir(run);
   });
 
+  it('exits 143 when the job is cancelled during the trials, leaving an interrupted report', async () => {
+    const repo = makeRepo('stdlib', {}, { 'perfgate.yml': fastConfig });
+    try {
+      const run = await track({
+        cwd: repo.dir,
+        eventName: 'pull_request',
+        event: pullRequestEvent(repo, 9),
+        inputs: { 'github-token': 'test-token' },
+        apiUrl: standIn.url,
+        interrupt: { signal: 'SIGTERM', when: /pair 2\/\d+/ },
+      });
+      expect(run.exitCode).toBe(143);
+      expect(run.outputs.verdict).toBe('error');
+      expect(run.stdout).toContain('::error::interrupted by SIGTERM');
+      const report = JSON.parse(
+        readFileSync(path.join(run.runnerDir, 'temp', 'perfgate-results', 'report.json'), 'utf8'),
+      ) as { status: string; interruption?: { signal: string; pairs: number } };
+      expect(report.status).toBe('interrupted');
+      expect(report.interruption?.signal).toBe('SIGTERM');
+      expect(report.interruption?.pairs).toBeGreaterThanOrEqual(1);
+      expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
+    } finally {
+      repo.remove();
+    }
+  });
+
   it('fails on the known regression, with one sticky comment edited on the second run', async () => {
     const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
     const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': fastConfig });

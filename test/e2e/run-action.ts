@@ -29,6 +29,8 @@ export interface RunActionOptions {
   repository?: string;
   /** Extra environment, applied last. */
   env?: Record<string, string>;
+  /** Sends `signal` to the action (as a runner cancelling the job does) once its output matches `when`. */
+  interrupt?: { readonly signal: NodeJS.Signals; readonly when: RegExp };
 }
 
 export interface ActionRun {
@@ -108,6 +110,17 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const { interrupt } = options;
+  if (interrupt) {
+    let sent = false;
+    const watch = (): void => {
+      if (sent || !interrupt.when.test(Buffer.concat([...stdout, ...stderr]).toString('utf8'))) return;
+      sent = true;
+      child.kill(interrupt.signal);
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
+  }
 
   let timedOut = false;
   const timer = setTimeout(() => {
