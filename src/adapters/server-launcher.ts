@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { abortReason, RunError } from '../errors.js';
 import type { DetachedStop, RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
 import { childEnvironment, SERVER_ID_VARIABLE } from './child-environment.js';
-import { processesWithVariable, readProcess } from './process-table.js';
+import { isRunning, processesWithVariable, readProcess } from './process-table.js';
 import { fileSize, readLogTail } from './log-tail.js';
 import { huntTagged, terminateGroup, trackGroup } from './process-group.js';
 import { probeReady } from './ready-probe.js';
@@ -163,13 +163,17 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
     const detached = (): number[] => processesWithVariable(SERVER_ID_VARIABLE, serverId);
     /** Set when the command exited 0 before ready, leaving tagged processes to serve the port. */
     let daemonized = false;
+    let daemonRoot: number | undefined;
 
     let stopping: Promise<void> | undefined;
     const server: RunningServer = {
       label: spec.label,
       // A daemonized server is the process its command left behind (the root of the tagged ones).
       get pid() {
-        return daemonized ? (detachedRoot(detached()) ?? leaderPid) : leaderPid;
+        if (!daemonized) return leaderPid;
+        // Kept while it runs: a scan can miss a process in the instant it execs (empty environ).
+        if (daemonRoot === undefined || !isRunningPid(daemonRoot)) daemonRoot = detachedRoot(detached());
+        return daemonRoot ?? leaderPid;
       },
       baseUrl: `http://127.0.0.1:${spec.port}`,
       logFile: spec.logFile,
@@ -199,9 +203,9 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
 
     const deadline = Date.now() + spec.startupTimeoutMs;
     let outcome = await waitUntilReady(spec, exited, pollIntervalMs, deadline);
-    if (outcome.kind === 'exited' && outcome.exit.code === 0 && detached().length > 0) {
-      // The command daemonized (`--daemon`, `setsid … &`) and exited 0: its detached processes
-      // may still come to serve the port. Wait for them until they answer or all exit.
+    if (outcome.kind === 'exited' && outcome.exit.code === 0) {
+      // The command may have daemonized (`--daemon`, `setsid … &`) and exited 0: its detached
+      // processes may still come to serve the port. Wait for them until they answer or all exit.
       daemonized = true;
       const gone = untilNoneLeft(detached, pollIntervalMs);
       outcome = await waitUntilReady(spec, gone.exited, pollIntervalMs, deadline);
@@ -249,6 +253,11 @@ export function createServerLauncher(options: ServerLauncherOptions = {}): Serve
   };
 }
 
+function isRunningPid(pid: number): boolean {
+  const entry = readProcess(pid);
+  return entry !== undefined && isRunning(entry);
+}
+
 /** The first of `pids` (a tagged group of processes) whose parent is not one of them: the daemon's master. */
 function detachedRoot(pids: readonly number[]): number | undefined {
   const tagged = new Set(pids);
@@ -256,9 +265,15 @@ function detachedRoot(pids: readonly number[]): number | undefined {
 }
 
 /**
- * `exited` resolves, as an exit with code 0, once `live()` lists no process (checked every
- * `pollMs`): the end of a daemonized server whose command had already exited. `cancel` stops the
- * checks (each one reads /proc, which must not go on during the trials).
+ * How long `live()` must list no process before a daemonized server counts as gone: a scan of
+ * /proc/<pid>/environ misses a process in the instant it execs (its environ reads empty then).
+ */
+const NONE_LEFT_MS = 500;
+
+/**
+ * `exited` resolves, as an exit with code 0, once `live()` has listed no process for NONE_LEFT_MS
+ * (checked every `pollMs`, at most 50 ms): the end of a daemonized server whose command had
+ * already exited. `cancel` stops the checks (each reads /proc, which must not go on during trials).
  */
 function untilNoneLeft(
   live: () => readonly number[],
@@ -266,11 +281,17 @@ function untilNoneLeft(
 ): { exited: Promise<Exit>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   let cancelled = false;
+  let noneSince: number | undefined;
   const exited = new Promise<Exit>((resolve) => {
     const check = (): void => {
       if (cancelled) return;
-      if (live().length === 0) resolve({ code: 0, signal: null });
-      else timer = setTimeout(check, pollMs);
+      if (live().length > 0) noneSince = undefined;
+      else noneSince ??= Date.now();
+      if (noneSince !== undefined && Date.now() - noneSince >= NONE_LEFT_MS) {
+        resolve({ code: 0, signal: null });
+        return;
+      }
+      timer = setTimeout(check, Math.min(pollMs, 50));
     };
     check();
   });

@@ -42,6 +42,11 @@ async function startPerfgate(from: TempRepo, until: RegExp = /pair 1\/\d+/): Pro
         resolve();
       }
     }, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`perfgate exited (${code}) before ${String(until)}:\n${stderr}`));
+    });
   });
   return { child, exited, stderr: () => stderr };
 }
