@@ -1,7 +1,7 @@
 // The bundled action (dist/index.js) in a simulated GitHub runner: real git repo, real Python
 // server, real load; only GitHub's REST API is a loopback stand-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeRepo, repoRoot, type TempRepo } from './make-repo.js';
@@ -56,32 +56,6 @@ describe('the action on a pull_request', () => {
   afterAll(async () => {
     await standIn.close();
     for (const run of runs) removeRunnerDir(run);
-  });
-
-  it('exits 143 when the job is cancelled during the trials, leaving an interrupted report', async () => {
-    const repo = makeRepo('stdlib', {}, { 'perfgate.yml': fastConfig });
-    try {
-      const run = await track({
-        cwd: repo.dir,
-        eventName: 'pull_request',
-        event: pullRequestEvent(repo, 9),
-        inputs: { 'github-token': 'test-token' },
-        apiUrl: standIn.url,
-        interrupt: { signal: 'SIGTERM', when: /pair 2\/\d+/ },
-      });
-      expect(run.exitCode).toBe(143);
-      expect(run.outputs.verdict).toBe('error');
-      expect(run.stdout).toContain('::error::interrupted by SIGTERM');
-      const report = JSON.parse(
-        readFileSync(path.join(run.runnerDir, 'temp', 'perfgate-results', 'report.json'), 'utf8'),
-      ) as { status: string; interruption?: { signal: string; pairs: number } };
-      expect(report.status).toBe('interrupted');
-      expect(report.interruption?.signal).toBe('SIGTERM');
-      expect(report.interruption?.pairs).toBeGreaterThanOrEqual(1);
-      expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
-    } finally {
-      repo.remove();
-    }
   });
 
   it('fails on the known regression, with one sticky comment edited on the second run', async () => {
@@ -271,6 +245,49 @@ describe('the action on a pull_request', () => {
       expect(result.outputs.verdict).toBe('regression');
       expect(result.summary).toMatch(/regression/i);
       expect(standIn.requests.length).toBe(requestsBefore);
+    } finally {
+      repo.remove();
+    }
+  });
+});
+
+// A cancelled job: the runner sends SIGTERM. Its own stand-in, so its comment is counted nowhere else.
+describe('the action cancelled', () => {
+  let standIn: Awaited<ReturnType<typeof startGitHubStandIn>>;
+  beforeAll(async () => {
+    standIn = await startGitHubStandIn();
+  });
+  afterAll(async () => {
+    await standIn.close();
+    for (const run of runs) removeRunnerDir(run);
+  });
+
+  it('exits 143 when the job is cancelled during the trials, leaving an interrupted report', async () => {
+    const repo = makeRepo('stdlib', {}, { 'perfgate.yml': fastConfig });
+    try {
+      const run = await track({
+        cwd: repo.dir,
+        eventName: 'pull_request',
+        event: pullRequestEvent(repo, 9),
+        inputs: { 'github-token': 'test-token' },
+        apiUrl: standIn.url,
+        interrupt: { signal: 'SIGTERM', when: /pair 2\/\d+/ },
+      });
+      expect(run.exitCode).toBe(143);
+      expect(run.outputs.verdict).toBe('error');
+      expect(run.stdout).toContain('::error::interrupted by SIGTERM');
+      // One results folder per config under RUNNER_TEMP/perfgate-results.
+      const results = path.join(run.runnerDir, 'temp', 'perfgate-results');
+      const [folder] = readdirSync(results);
+      const report = JSON.parse(readFileSync(path.join(results, folder ?? '', 'report.json'), 'utf8')) as {
+        status: string;
+        interruption?: { signal: string; pairs: number };
+      };
+      expect(run.summary).toContain('Interrupted by SIGTERM during the trials');
+      expect(report.status).toBe('interrupted');
+      expect(report.interruption?.signal).toBe('SIGTERM');
+      expect(report.interruption?.pairs).toBeGreaterThanOrEqual(1);
+      expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
     } finally {
       repo.remove();
     }
