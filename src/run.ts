@@ -247,27 +247,35 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     await timed('report', 'Write results', () => writeResults(store, report));
     return report;
   } catch (error) {
-    await stopServers();
-    if (deps.signal?.aborted) {
-      const interrupted = interruptionOf(deps.signal);
-      // What failed once the abort came (a load cut short, a server stopping) is its consequence.
-      if (error !== interrupted) log.info(`after the interruption: ${describeError(error)}`);
-      const pairs = completePairs(
-        trials,
-        config.http.map((scenario) => scenario.name),
-      );
-      const report = assemble(undefined, undefined, { signal: interrupted.signal, phase, pairs });
-      log.warn(`perfgate: interrupted by ${interrupted.signal} during ${phase} after ${pairs} pairs`);
-      await writeResults(store, report).catch((writeError: unknown) =>
+    const interrupted = deps.signal?.aborted ? interruptionOf(deps.signal) : undefined;
+    const pairs = completePairs(
+      trials,
+      config.http.map((scenario) => scenario.name),
+    );
+    const build = (): GateReport =>
+      interrupted
+        ? assemble(undefined, undefined, { signal: interrupted.signal, phase, pairs })
+        : assemble(undefined, describeError(error));
+    const write = (report: GateReport): Promise<void> =>
+      writeResults(store, report).catch((writeError: unknown) =>
         log.error(`could not write results: ${describeError(writeError)}`),
       );
-      throw new GateFailure(report, interrupted);
+    if (interrupted) {
+      // What failed once the abort came (a load cut short, a server stopping) is its consequence.
+      if (error !== interrupted) log.info(`after the interruption: ${describeError(error)}`);
+      log.warn(`perfgate: interrupted by ${interrupted.signal} during ${phase} after ${pairs} pairs`);
     }
-    const report = assemble(undefined, describeError(error));
-    await writeResults(store, report).catch((writeError: unknown) =>
-      log.error(`could not write results: ${describeError(writeError)}`),
-    );
-    throw new GateFailure(report, error);
+    // Written before the servers stop too: a second signal (a runner's SIGTERM 7.5 s after its
+    // SIGINT) may end perfgate while a stubborn server is still being stopped.
+    let report = build();
+    await write(report);
+    const warningsBefore = warnings.length;
+    await stopServers();
+    if (warnings.length > warningsBefore) {
+      report = build();
+      await write(report);
+    }
+    throw new GateFailure(report, interrupted ?? error);
   } finally {
     await deps.launcher.stopAll();
     await deps.workspace.cleanup();

@@ -178,6 +178,8 @@ describe.each([
     expect(processesWith(marker)).toEqual([]);
     expect(repo.git('worktree', 'list').split('\n')).toHaveLength(1);
     for (const dir of dirs) expect(existsSync(dir), dir).toBe(false);
+    // The report was written before the stubborn servers were being stopped.
+    expect(readReport(repo).status).toBe('interrupted');
   });
 });
 
