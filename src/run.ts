@@ -4,11 +4,13 @@
  * its first trial on them) → compare → write results. Publishing is the caller's job, after the
  * results are on disk, so a failure to publish never loses a measurement.
  */
-import type { Config } from './config/types.js';
+import type { Config, ProfileConfig } from './config/types.js';
 import type {
   CommitRef,
   ComparisonBasis,
   GateReport,
+  GateVerdict,
+  ProfilesSummary,
   RunnerFacts,
   SequentialSummary,
   Side,
@@ -30,6 +32,7 @@ import type {
 } from './ports.js';
 import { seedFromCommits } from './plan/schedule.js';
 import { createRerunLog, runTrials } from './measure/run-trials.js';
+import { runProfilePhase, type ProfilerChoice } from './measure/profile-phase.js';
 import { buildCheckout } from './targets/prepare-targets.js';
 import { targetServers, type TargetServers } from './targets/target-servers.js';
 import type { GateOutcome } from './compare/index.js';
@@ -64,6 +67,8 @@ export interface Deps {
   readonly store: ResultStore;
   readonly log: Log;
   readonly clock: Clock;
+  /** Picks the profiler for the profiling phase (absent: no profiling phase, as in unit tests). */
+  readonly chooseProfiler?: (profile: ProfileConfig) => Promise<ProfilerChoice>;
 }
 
 /** What to gate. */
@@ -108,6 +113,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let sequential: SequentialSummary | undefined;
   let serving: TargetServers | undefined;
   let servedBeforeTrialsMs = 0;
+  let servedAfterTrialsMs: number | undefined;
+  let profiles: ProfilesSummary | undefined;
 
   const timed = async <T>(phase: string, title: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = clock.now();
@@ -122,7 +129,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   const phaseTimings = (): Record<string, number> => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
     const served = serving?.time;
-    const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
+    const servedUntilMs =
+      servedAfterTrialsMs ?? (served ? served.stopMs + served.startMs + served.warmupMs : 0);
+    const servingMs = served ? servedUntilMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
       ...(served ? { start: served.startMs, warmup: served.warmupMs } : {}),
@@ -164,6 +173,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     servers: { restart: config.server.restart, starts: serving?.time.starts ?? 0 },
     reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings(),
+    ...(profiles === undefined ? {} : { profiles }),
   });
 
   // Before anything is built or served: an unwritable or busy results folder is bad input (exit 2),
@@ -204,6 +214,17 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       () => runTrials(deps, config, served, seed, trials, warnings, reruns),
     );
     const outcome = look.result.outcome;
+    servedAfterTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
+    const chooser = deps.chooseProfiler;
+    if (chooser !== undefined && wantsProfiles(config.profile, outcome.verdict)) {
+      const roots = {
+        base: rootsOf(checkouts.base.dir),
+        head: rootsOf(checkouts.head.dir),
+      };
+      profiles = await timed('profile', 'Profile base and head', async () =>
+        runProfilePhase(deps, config, served, look.pairs, await chooser(config.profile), roots),
+      );
+    }
     sequential = {
       looks: look.design.looks,
       alphas: look.design.alphas,
@@ -228,6 +249,24 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
 }
 
 const SIDES: readonly Side[] = ['base', 'head'];
+
+/** Whether the profiling phase runs for this verdict (`profile.when`, `tool: none`). */
+export function wantsProfiles(profile: ProfileConfig, verdict: GateVerdict): boolean {
+  if (profile.tool === 'none') return false;
+  switch (profile.when) {
+    case 'always':
+      return true;
+    case 'regression':
+      return verdict === 'regression';
+    case 'never':
+      return false;
+  }
+}
+
+/** Folders a side's profile paths are shown relative to: the checkout (the repository's root). */
+function rootsOf(checkoutDir: string): string[] {
+  return [checkoutDir];
+}
 
 async function writeResults(store: ResultStore, report: GateReport): Promise<void> {
   await store.write('report.json', renderJson(report));

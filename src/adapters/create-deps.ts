@@ -9,6 +9,7 @@ import { createProcStats } from './proc-stats.js';
 import { createHttpSampler } from './http-sample.js';
 import { createResultStore } from './result-store.js';
 import { onTerminationSignal } from './signal-cleanup.js';
+import { chooseProfiler } from './choose-profiler.js';
 
 /**
  * @param repoRoot the git repository to gate (worktrees are created from it).
@@ -35,6 +36,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     store: createResultStore(outDir),
     log,
     clock: { now: () => Date.now() },
+    chooseProfiler: (profile) => chooseProfiler(profile, outDir),
     dispose,
   };
 }

@@ -11,16 +11,16 @@
  * throughput cost against ~37% when blocking).
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fromSpeedscope, buildProfile, stacksOf, type Profile } from '../profile/index.js';
 import { listProcesses, selectTree, isRunning, type ProcessEntry } from './process-table.js';
+import { ProfilerUnavailableError } from '../errors.js';
+import type { Profiler } from '../ports.js';
 
 /** A profiler could not run here (not installed, not permitted, not a Python server). */
-export class ProfilerUnavailable extends Error {
-  override readonly name = 'ProfilerUnavailable';
-}
+export { ProfilerUnavailableError as ProfilerUnavailable };
 
 /** Options of one recording. */
 export interface PySpyRecordOptions {
@@ -67,7 +67,9 @@ export async function pySpyVersion(binary = 'py-spy'): Promise<string | undefine
 export async function startPySpy(rootPid: number, options: PySpyRecordOptions): Promise<PySpyRecording> {
   const pids = topmostPythonProcesses(rootPid);
   if (pids.length === 0) {
-    throw new ProfilerUnavailable(`no Python process in the server's process tree (root PID ${rootPid})`);
+    throw new ProfilerUnavailableError(
+      `no Python process in the server's process tree (root PID ${rootPid})`,
+    );
   }
   await mkdir(options.outDir, { recursive: true });
   const seconds = Math.max(1, Math.ceil(options.durationMs / 1000));
@@ -109,7 +111,7 @@ export async function startPySpy(rootPid: number, options: PySpyRecordOptions): 
         await recorder.run.exited;
         const text = await readFile(recorder.output, 'utf8').catch(() => undefined);
         if (text === undefined) {
-          throw new ProfilerUnavailable(`py-spy wrote no profile for PID ${recorder.pid}`);
+          throw new ProfilerUnavailableError(`py-spy wrote no profile for PID ${recorder.pid}`);
         }
         const profile = fromSpeedscope(JSON.parse(text));
         files.push(recorder.output);
@@ -165,7 +167,7 @@ function startRecorder(binary: string, args: readonly string[], timeoutMs: numbe
     onStarted = resolve;
     child.once('error', (error) =>
       reject(
-        new ProfilerUnavailable(
+        new ProfilerUnavailableError(
           `py-spy could not be started (${error.message}): install it with \`pip install py-spy\``,
         ),
       ),
@@ -192,10 +194,10 @@ function startRecorder(binary: string, args: readonly string[], timeoutMs: numbe
   return { started, exited, kill: () => child.kill('SIGKILL') };
 }
 
-function unavailable(code: number | null, output: string): ProfilerUnavailable {
+function unavailable(code: number | null, output: string): ProfilerUnavailableError {
   const tail = output.trim().split('\n').slice(-5).join(' | ');
   const permission = /permission denied|operation not permitted|ptrace/i.test(output);
-  return new ProfilerUnavailable(
+  return new ProfilerUnavailableError(
     `py-spy exited with ${code ?? 'a signal'}${tail ? `: ${tail}` : ''}` +
       (permission
         ? ' (py-spy needs ptrace permission: run as root, e.g. `sudo`, or set kernel.yama.ptrace_scope=0)'
@@ -215,4 +217,29 @@ async function collect(
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout }));
   });
+}
+
+/**
+ * The Profiler port over py-spy.
+ * @param version what pySpyVersion returned (the caller checks py-spy is installed first).
+ * @param outDir folder for py-spy's raw files, removed once read.
+ */
+export function createPySpyProfiler(version: string, outDir: string, binary = 'py-spy'): Profiler {
+  return {
+    tool: `py-spy ${version}`,
+    async start(server, options) {
+      const recording = await startPySpy(server.pid, { ...options, outDir, binary });
+      return {
+        async finish() {
+          try {
+            const { profile, files } = await recording.finish();
+            await removeFiles(files);
+            return { profile };
+          } finally {
+            await rmdir(outDir).catch(() => undefined); // only once empty: a failed recording's file stays
+          }
+        },
+      };
+    },
+  };
 }

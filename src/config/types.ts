@@ -74,7 +74,7 @@ export interface GateConfig {
 }
 
 /** Values of `profile.tool`. */
-export const PROFILE_TOOLS = ['auto', 'py-spy', 'cprofile', 'yappi', 'tracemalloc', 'node', 'none'] as const;
+export const PROFILE_TOOLS = ['auto', 'py-spy', 'none'] as const;
 /** Which profiler records the profiling phase; `auto` picks one per server (see ProfileConfig). */
 export type ProfileTool = (typeof PROFILE_TOOLS)[number];
 
@@ -89,8 +89,9 @@ export type ProfileWhen = (typeof PROFILE_WHENS)[number];
  */
 export interface ProfileConfig {
   /**
-   * `auto` (default): py-spy when installed, else yappi for asyncio servers (uvicorn, aiohttp), else
-   * cProfile for Python, `--cpu-prof` for Node; `none` turns profiling off like `when: never`.
+   * `auto` (default) and `py-spy`: py-spy, when installed (`auto` says in the report when it is not);
+   * `none` turns profiling off like `when: never`. cProfile, yappi, tracemalloc and Node's
+   * `--cpu-prof` are not offered yet.
    */
   readonly tool: ProfileTool;
   /** Length of each profiled load window, in ms (default 5 000). */

@@ -9,6 +9,8 @@ import { ProfilerUnavailable, pySpyVersion, startPySpy } from '../../src/adapter
 import { diffFunctions, relativizeFrames, type Profile } from '../../src/profile/index.js';
 import type { RunningServer } from '../../src/ports.js';
 import { repoRoot } from '../e2e/make-repo.js';
+import { chooseProfiler } from '../../src/adapters/choose-profiler.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'perfgate-py-spy-'));
 const launcher = createServerLauncher();
@@ -120,5 +122,14 @@ describe('py-spy on the examples', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('chooses py-spy when it runs, and no profiler, saying what to install, when it does not', async () => {
+    const found = await chooseProfiler(DEFAULTS.profile, workDir);
+    expect(found.profiler?.tool).toMatch(/^py-spy \d+\.\d+\.\d+$/);
+    expect(found.reason).toBe('auto: py-spy is installed');
+    const missing = await chooseProfiler(DEFAULTS.profile, workDir, path.join(workDir, 'no-such-py-spy'));
+    expect(missing.profiler).toBeUndefined();
+    expect(missing.reason).toMatch(/py-spy is not installed.*pip install py-spy/);
   });
 });
