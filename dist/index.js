@@ -11654,7 +11654,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11744,7 +11744,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -52198,12 +52198,12 @@ var require_base64_js = __commonJS({
     exports2.byteLength = byteLength;
     exports2.toByteArray = toByteArray;
     exports2.fromByteArray = fromByteArray;
-    var lookup = [];
+    var lookup2 = [];
     var revLookup = [];
     var Arr = typeof Uint8Array !== "undefined" ? Uint8Array : Array;
     var code = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (i = 0, len = code.length; i < len; ++i) {
-      lookup[i] = code[i];
+      lookup2[i] = code[i];
       revLookup[code.charCodeAt(i)] = i;
     }
     var i;
@@ -52256,7 +52256,7 @@ var require_base64_js = __commonJS({
       return arr;
     }
     function tripletToBase64(num) {
-      return lookup[num >> 18 & 63] + lookup[num >> 12 & 63] + lookup[num >> 6 & 63] + lookup[num & 63];
+      return lookup2[num >> 18 & 63] + lookup2[num >> 12 & 63] + lookup2[num >> 6 & 63] + lookup2[num & 63];
     }
     function encodeChunk(uint8, start, end) {
       var tmp;
@@ -52279,12 +52279,12 @@ var require_base64_js = __commonJS({
       if (extraBytes === 1) {
         tmp = uint8[len2 - 1];
         parts.push(
-          lookup[tmp >> 2] + lookup[tmp << 4 & 63] + "=="
+          lookup2[tmp >> 2] + lookup2[tmp << 4 & 63] + "=="
         );
       } else if (extraBytes === 2) {
         tmp = (uint8[len2 - 2] << 8) + uint8[len2 - 1];
         parts.push(
-          lookup[tmp >> 10] + lookup[tmp >> 4 & 63] + lookup[tmp << 2 & 63] + "="
+          lookup2[tmp >> 10] + lookup2[tmp >> 4 & 63] + lookup2[tmp << 2 & 63] + "="
         );
       }
       return parts.join("");
@@ -68109,7 +68109,7 @@ var require_mime_types = __commonJS({
     exports2.contentType = contentType;
     exports2.extension = extension;
     exports2.extensions = /* @__PURE__ */ Object.create(null);
-    exports2.lookup = lookup;
+    exports2.lookup = lookup2;
     exports2.types = /* @__PURE__ */ Object.create(null);
     populateMaps(exports2.extensions, exports2.types);
     function charset(type2) {
@@ -68151,7 +68151,7 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path6) {
+    function lookup2(path6) {
       if (!path6 || typeof path6 !== "string") {
         return false;
       }
@@ -76045,12 +76045,12 @@ var require_node_progress = __commonJS({
       }
       var ratio = this.curr / this.total;
       ratio = Math.min(Math.max(ratio, 0), 1);
-      var percent2 = Math.floor(ratio * 100);
+      var percent3 = Math.floor(ratio * 100);
       var incomplete, complete, completeLength;
       var elapsed = /* @__PURE__ */ new Date() - this.start;
-      var eta = percent2 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
+      var eta = percent3 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
       var rate = this.curr / (elapsed / 1e3);
-      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent2.toFixed(0) + "%").replace(":rate", Math.round(rate));
+      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent3.toFixed(0) + "%").replace(":rate", Math.round(rate));
       var availableSpace = Math.max(0, this.stream.columns - str.replace(":bar", "").length);
       if (availableSpace && process.platform === "win32") {
         availableSpace = availableSpace - 1;
@@ -82961,19 +82961,19 @@ function judgeErrors(pairs) {
   const rate = (pick2) => pairs.length === 0 ? 0 : pairs.reduce((sum, pair) => sum + pick2(pair).metrics.error_rate, 0) / pairs.length;
   const baseRate = rate((p) => p.base);
   const headRate = rate((p) => p.head);
-  const percent2 = (x) => formatPercent(x, { signed: false });
-  const sides = `head ${percent2(headRate)}, base ${percent2(baseRate)} of requests`;
+  const percent3 = (x) => formatPercent(x, { signed: false });
+  const sides = `head ${percent3(headRate)}, base ${percent3(baseRate)} of requests`;
   const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
   const fails = headRate - baseRate > ERROR_RATE_LIMIT ? {
     effect: "fails",
-    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent2(headRate)} of requests against base's ${percent2(baseRate)}, more than the ${limitPoints} allowed`
+    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent3(headRate)} of requests against base's ${percent3(baseRate)}, more than the ${limitPoints} allowed`
   } : void 0;
   const erring = ["head", "base"].filter(
     (side) => (side === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
   );
   const voids = erring.length > 0 ? {
     effect: "voids",
-    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent2(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
+    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent3(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
   } : void 0;
   const verdict = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
   return {
@@ -84836,18 +84836,18 @@ function summarizeFunctions(profile) {
     if (leaf !== void 0) self2.set(leaf, (self2.get(leaf) ?? 0) + stack.weight);
   }
   const byKey = /* @__PURE__ */ new Map();
-  const keyOf = (frame2) => frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
+  const keyOf2 = (frame2) => frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
   for (const [index, weight] of self2) {
     const frame2 = frameAt(profile, index);
-    const entry = byKey.get(keyOf(frame2)) ?? { frame: frame2, self: 0, total: 0 };
+    const entry = byKey.get(keyOf2(frame2)) ?? { frame: frame2, self: 0, total: 0 };
     entry.self += weight;
-    byKey.set(keyOf(frame2), entry);
+    byKey.set(keyOf2(frame2), entry);
   }
   for (const stack of profile.stacks) {
     const keys = /* @__PURE__ */ new Map();
     for (const index of stack.frames) {
       const frame2 = frameAt(profile, index);
-      const key = keyOf(frame2);
+      const key = keyOf2(frame2);
       const seen = keys.get(key);
       if (seen === void 0 || (frame2.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame2);
     }
@@ -84896,6 +84896,123 @@ function diffFunctions(base, head, options = {}) {
   return rows.sort((a, b) => b.selfChangePp - a.selfChangePp || a.key.localeCompare(b.key));
 }
 
+// src/profile/flame-graph.ts
+var FRAME_HEIGHT = 16;
+var CHAR_PX = 6.6;
+var HEADER = 36;
+function flameGraphSvg(profile, options) {
+  const root = buildTree(profile);
+  return render(root, options, (node2, depth) => ({
+    fill: warmColour(node2.frame?.name ?? "", depth),
+    detail: `${percent2(node2.weight / (root.weight || 1))} of samples`
+  }));
+}
+function differentialFlameGraphSvg(base, head, options) {
+  const baseRoot = buildTree(base);
+  const headRoot = buildTree(head);
+  const saturate = options.saturatePp ?? 10;
+  return render(headRoot, options, (node2, _depth, path6) => {
+    const headShare = node2.weight / (headRoot.weight || 1);
+    const before = lookup(baseRoot, path6);
+    const baseShare = (before?.weight ?? 0) / (baseRoot.weight || 1);
+    const deltaPp = (headShare - baseShare) * 100;
+    return {
+      fill: changeColour(deltaPp / saturate),
+      detail: `base ${percent2(baseShare)}, head ${percent2(headShare)}, ${deltaPp >= 0 ? "+" : "\u2212"}${Math.abs(deltaPp).toFixed(1)} pp`
+    };
+  });
+}
+function keyOf(frame2) {
+  return frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
+}
+function buildTree(profile) {
+  const root = { frame: void 0, weight: totalWeight(profile), children: /* @__PURE__ */ new Map() };
+  for (const stack of stacksOf(profile)) {
+    let node2 = root;
+    for (const frame2 of stack.frames) {
+      const key = keyOf(frame2);
+      let child = node2.children.get(key);
+      if (child === void 0) {
+        child = { frame: frame2, weight: 0, children: /* @__PURE__ */ new Map() };
+        node2.children.set(key, child);
+      }
+      child.weight += stack.weight;
+      node2 = child;
+    }
+  }
+  return root;
+}
+function lookup(root, path6) {
+  let node2 = root;
+  for (const key of path6) node2 = node2?.children.get(key);
+  return node2;
+}
+function render(root, options, paint) {
+  const width = options.width ?? 1200;
+  const minWidth = options.minWidthPx ?? 0.5;
+  const scale = root.weight > 0 ? width / root.weight : 0;
+  const depthOf = (node2, depth) => {
+    let deepest = depth;
+    for (const child of node2.children.values()) {
+      if (child.weight * scale >= minWidth) deepest = Math.max(deepest, depthOf(child, depth + 1));
+    }
+    return deepest;
+  };
+  const maxDepth = depthOf(root, 0);
+  const height = HEADER + (maxDepth + 1) * FRAME_HEIGHT;
+  const yAt = (depth) => height - (depth + 1) * FRAME_HEIGHT;
+  const body = [];
+  const walk = (node2, x, depth, path6) => {
+    let childX = x;
+    const children = [...node2.children.entries()].sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, child] of children) {
+      const w = child.weight * scale;
+      if (w >= minWidth) {
+        const childPath = [...path6, key];
+        body.push(frameRect(child, childX, yAt(depth), w, paint(child, depth, childPath)));
+        walk(child, childX, depth + 1, childPath);
+      }
+      childX += w;
+    }
+  };
+  walk(root, 0, 0, []);
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
+    ...body,
+    `</svg>`,
+    ""
+  ].join("\n");
+}
+function frameRect(node2, x, y, w, look) {
+  const label = node2.frame === void 0 ? "" : frameLabel(node2.frame);
+  const fits = Math.floor((w - 4) / CHAR_PX);
+  const shown = fits < 3 ? "" : label.length <= fits ? label : `${label.slice(0, fits - 2)}..`;
+  const tooltip = `${label} (${look.detail})`;
+  return `<g><title>${escapeXml(tooltip)}</title><rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${FRAME_HEIGHT - 1}" fill="${look.fill}" rx="2"/>` + (shown === "" ? "" : `<text x="${(x + 3).toFixed(2)}" y="${y}" dy="11.5">${escapeXml(shown)}</text>`) + `</g>`;
+}
+function warmColour(name, depth) {
+  let hash2 = depth * 31;
+  for (const char of name) hash2 = hash2 * 33 + char.charCodeAt(0) >>> 0;
+  const r = 205 + hash2 % 50;
+  const g = (hash2 >>> 8) % 230;
+  const b = (hash2 >>> 16) % 55;
+  return `rgb(${r},${g},${b})`;
+}
+function changeColour(t) {
+  const v = Math.max(-1, Math.min(1, t));
+  const fade = Math.round(255 * (1 - Math.abs(v) * 0.85));
+  return v >= 0 ? `rgb(255,${fade},${fade})` : `rgb(${fade},${fade},255)`;
+}
+function percent2(share) {
+  return `${(share * 100).toFixed(1)}%`;
+}
+function escapeXml(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
 // src/measure/profile-phase.ts
 init_errors();
 var ROWS = 20;
@@ -84936,12 +85053,20 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
         files.push(
           await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative2, { scale: 1e-3 }))
         );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative2, { title }))
+        );
       } catch (error63) {
         notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error63)}).`);
       }
     }
     const base = profiles.base;
     const head = profiles.head;
+    if (base && head) {
+      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
+      const svg = differentialFlameGraphSvg(base, head, { title });
+      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ""));
+    }
     scenarios.push({
       scenario: scenario.name,
       durationMs,
@@ -84951,7 +85076,7 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
         head: head ? summarizeFunctions(head).slice(0, ROWS) : []
       },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
-      files: files.map((file3) => relativeTo(deps.store.dir, file3))
+      files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
     });
   }
   for (const notice of notices) deps.log.warn(notice);
@@ -84964,7 +85089,8 @@ function relativeTo(dir, file3) {
   return file3.startsWith(`${dir}/`) ? file3.slice(dir.length + 1) : file3;
 }
 function firstLine(error63) {
-  return describeError(error63).split("\n")[0] ?? "unknown error";
+  const text = error63 instanceof PerfgateError ? describeError(error63) : error63 instanceof Error ? error63.message : String(error63);
+  return text.split("\n")[0] ?? "unknown error";
 }
 
 // src/targets/prepare-targets.ts
@@ -85120,7 +85246,7 @@ async function runGate(deps, request2) {
   let sequential;
   let serving;
   let servedBeforeTrialsMs = 0;
-  let servedAfterTrialsMs;
+  let servedAtTrialsEnd;
   let profiles;
   const timed = async (phase, title, fn) => {
     const t0 = clock.now();
@@ -85132,9 +85258,8 @@ async function runGate(deps, request2) {
   };
   const phaseTimings = () => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
-    const served = serving?.time;
-    const servedUntilMs = servedAfterTrialsMs ?? (served ? served.stopMs + served.startMs + served.warmupMs : 0);
-    const servingMs = served ? servedUntilMs - servedBeforeTrialsMs : 0;
+    const served = servedAtTrialsEnd ?? serving?.time;
+    const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
       ...served ? { start: served.startMs, warmup: served.warmupMs } : {},
@@ -85173,7 +85298,10 @@ async function runGate(deps, request2) {
     regressions: outcome?.regressions ?? 0,
     ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
-    servers: { restart: config2.server.restart, starts: serving?.time.starts ?? 0 },
+    servers: {
+      restart: config2.server.restart,
+      starts: (servedAtTrialsEnd ?? serving?.time)?.starts ?? 0
+    },
     reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings(),
     ...profiles === void 0 ? {} : { profiles }
@@ -85211,7 +85339,7 @@ async function runGate(deps, request2) {
       () => runTrials(deps, config2, served, seed, trials, warnings, reruns)
     );
     const outcome = look.result.outcome;
-    servedAfterTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
+    servedAtTrialsEnd = { ...served.time };
     const chooser = deps.chooseProfiler;
     if (chooser !== void 0 && wantsProfiles(config2.profile, outcome.verdict)) {
       const roots = {
@@ -85653,8 +85781,8 @@ function encodeBody(body, headers) {
   };
 }
 function parseThreshold(threshold) {
-  const percent2 = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
-  const fraction = typeof threshold === "number" ? threshold : percent2 === void 0 ? NaN : Number(percent2) / 100;
+  const percent3 = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
+  const fraction = typeof threshold === "number" ? threshold : percent3 === void 0 ? NaN : Number(percent3) / 100;
   return fraction > 0 && fraction < 1 ? fraction : void 0;
 }
 function normalizeRelativePath(path6) {
@@ -87177,15 +87305,15 @@ function createPySpyProfiler(version2, outDir, binary = "py-spy") {
 }
 
 // src/adapters/choose-profiler.ts
-async function chooseProfiler(profile, outDir) {
-  const version2 = await pySpyVersion();
+async function chooseProfiler(profile, outDir, binary = "py-spy") {
+  const version2 = await pySpyVersion(binary);
   if (version2 === void 0) {
     return {
       reason: `${profile.tool === "auto" ? "auto" : "profile.tool: py-spy"}: py-spy is not installed, so nothing was profiled; install it in the workflow (\`pip install py-spy\`) to get profiles of both sides`
     };
   }
   return {
-    profiler: createPySpyProfiler(version2, path4.join(outDir, "profiles", "raw")),
+    profiler: createPySpyProfiler(version2, path4.join(outDir, "profiles", "raw"), binary),
     reason: profile.tool === "auto" ? "auto: py-spy is installed" : "profile.tool: py-spy"
   };
 }

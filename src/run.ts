@@ -34,7 +34,7 @@ import { seedFromCommits } from './plan/schedule.js';
 import { createRerunLog, runTrials } from './measure/run-trials.js';
 import { runProfilePhase, type ProfilerChoice } from './measure/profile-phase.js';
 import { buildCheckout } from './targets/prepare-targets.js';
-import { targetServers, type TargetServers } from './targets/target-servers.js';
+import { targetServers, type ServingTime, type TargetServers } from './targets/target-servers.js';
 import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
 import { describeError } from './errors.js';
@@ -113,7 +113,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let sequential: SequentialSummary | undefined;
   let serving: TargetServers | undefined;
   let servedBeforeTrialsMs = 0;
-  let servedAfterTrialsMs: number | undefined;
+  /** Serving time when the trials ended: the profiling phase's starts and warm-ups are its own. */
+  let servedAtTrialsEnd: ServingTime | undefined;
   let profiles: ProfilesSummary | undefined;
 
   const timed = async <T>(phase: string, title: string, fn: () => Promise<T>): Promise<T> => {
@@ -128,10 +129,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   // warmup instead.
   const phaseTimings = (): Record<string, number> => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
-    const served = serving?.time;
-    const servedUntilMs =
-      servedAfterTrialsMs ?? (served ? served.stopMs + served.startMs + served.warmupMs : 0);
-    const servingMs = served ? servedUntilMs - servedBeforeTrialsMs : 0;
+    const served = servedAtTrialsEnd ?? serving?.time;
+    const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
       ...(served ? { start: served.startMs, warmup: served.warmupMs } : {}),
@@ -170,7 +169,10 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     regressions: outcome?.regressions ?? 0,
     ...(sequential === undefined ? {} : { sequential }),
     warnings: [...warnings, ...(outcome?.warnings ?? [])],
-    servers: { restart: config.server.restart, starts: serving?.time.starts ?? 0 },
+    servers: {
+      restart: config.server.restart,
+      starts: (servedAtTrialsEnd ?? serving?.time)?.starts ?? 0,
+    },
     reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings(),
     ...(profiles === undefined ? {} : { profiles }),
@@ -214,7 +216,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       () => runTrials(deps, config, served, seed, trials, warnings, reruns),
     );
     const outcome = look.result.outcome;
-    servedAfterTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
+    servedAtTrialsEnd = { ...served.time };
     const chooser = deps.chooseProfiler;
     if (chooser !== undefined && wantsProfiles(config.profile, outcome.verdict)) {
       const roots = {

@@ -9,7 +9,9 @@ import type { Config } from '../config/types.js';
 import type { ProfilesSummary, ScenarioProfiles, Side } from '../model/results.js';
 import type { LoadGenerator, Log, PairServers, Profiler, ResultStore, ServerPair } from '../ports.js';
 import {
+  differentialFlameGraphSvg,
   diffFunctions,
+  flameGraphSvg,
   relativizeFrames,
   summarizeFunctions,
   toFolded,
@@ -37,9 +39,10 @@ export interface ProfilerChoice {
 const ROWS = 20;
 
 /**
- * Runs the phase and writes each side's profile to the results folder as a speedscope file and as
- * folded stacks (`profiles/<scenario>-<side>.speedscope.json`, `.folded`, paths relative to the
- * checkout).
+ * Runs the phase and writes each side's profile to the results folder as a speedscope file, folded
+ * stacks and an SVG flame graph (`profiles/<scenario>-<side>.speedscope.json`, `.folded`, `.svg`,
+ * paths relative to the checkout), and head against base as a differential flame graph
+ * (`profiles/<scenario>-diff.svg`).
  * @param pairsDone complete pairs so far (the servers for the next pair are the fresh ones profiled).
  * @param roots per side, the folders whose paths frames are shown relative to (the checkout and the
  *   config's folder in it).
@@ -90,12 +93,20 @@ export async function runProfilePhase(
         files.push(
           await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative, { scale: 1e-3 })),
         );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative, { title })),
+        );
       } catch (error) {
         notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error)}).`);
       }
     }
     const base = profiles.base;
     const head = profiles.head;
+    if (base && head) {
+      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
+      const svg = differentialFlameGraphSvg(base, head, { title });
+      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ''));
+    }
     scenarios.push({
       scenario: scenario.name,
       durationMs,
@@ -105,7 +116,7 @@ export async function runProfilePhase(
         head: head ? summarizeFunctions(head).slice(0, ROWS) : [],
       },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
-      files: files.map((file) => relativeTo(deps.store.dir, file)),
+      files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
     });
   }
   for (const notice of notices) deps.log.warn(notice);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import { XMLValidator } from 'fast-xml-parser';
 import { makeRepo, repoRoot, runCli, type TempRepo } from '../e2e/make-repo.js';
 
 const config = (profile: string) => `server:
@@ -73,6 +74,15 @@ describe('perfgate run: profiles', () => {
       expect(text).not.toMatch(/perfgate-worktree|\/tmp\//);
     }
     for (const file of scenario?.files ?? []) expect(existsSync(path.join(out, file))).toBe(true);
+    // Flame graphs of both sides and the differential one, each well-formed XML.
+    const svgs = scenario?.files.filter((file) => file.endsWith('.svg')) ?? [];
+    expect(svgs.sort()).toEqual([
+      'profiles/search-base.svg',
+      'profiles/search-diff.svg',
+      'profiles/search-head.svg',
+    ]);
+    for (const file of svgs)
+      expect(XMLValidator.validate(readFileSync(path.join(out, file), 'utf8'))).toBe(true);
     expect(existsSync(path.join(out, 'profiles/raw'))).toBe(false);
   }, 180_000);
 

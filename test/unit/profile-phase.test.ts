@@ -125,8 +125,11 @@ describe('runProfilePhase', () => {
     expect(summary.scenarios[0]?.files).toEqual([
       'profiles/search-base.speedscope.json',
       'profiles/search-base.folded',
+      'profiles/search-base.svg',
       'profiles/search-head.speedscope.json',
       'profiles/search-head.folded',
+      'profiles/search-head.svg',
+      'profiles/search-diff.svg',
     ]);
     expect(JSON.parse(w.files.get('profiles/search-head.speedscope.json') ?? '{}')).toMatchObject({
       profiles: [{ name: 'head · search (py-spy 0.4.3)' }],
