@@ -1087,14 +1087,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path4 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path4 && path4[0] !== "/") {
-          path4 = `/${path4}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path4}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1545,39 +1545,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path4);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path4,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path4);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path6, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path4,
+          path6,
           error63.message
         );
       });
@@ -1626,9 +1626,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path4, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path4);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1691,7 +1691,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path4,
+        path: path6,
         method,
         body,
         headers,
@@ -1706,11 +1706,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path4 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path4)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1776,7 +1776,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path4, query) : path4;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4116,17 +4116,17 @@ var require_util2 = __commonJS({
       if (!redirectStatusSet.has(response.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
-      if (location !== null && isValidHeaderValue(location)) {
-        if (!isValidEncodedURL(location)) {
-          location = normalizeBinaryStringToUtf8(location);
+      let location2 = response.headersList.get("location", true);
+      if (location2 !== null && isValidHeaderValue(location2)) {
+        if (!isValidEncodedURL(location2)) {
+          location2 = normalizeBinaryStringToUtf8(location2);
         }
-        location = new URL(location, responseURL(response));
+        location2 = new URL(location2, responseURL(response));
       }
-      if (location && !location.hash) {
-        location.hash = requestFragment;
+      if (location2 && !location2.hash) {
+        location2.hash = requestFragment;
       }
-      return location;
+      return location2;
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
@@ -4491,7 +4491,7 @@ var require_util2 = __commonJS({
       });
       return { promise: promise2, resolve: res, reject: rej };
     }
-    function isAborted(fetchParams) {
+    function isAborted2(fetchParams) {
       return fetchParams.controller.state === "aborted";
     }
     function isCancelled(fetchParams) {
@@ -4900,7 +4900,7 @@ var require_util2 = __commonJS({
     };
     var environmentSettingsObject = new EnvironmentSettingsObject();
     module2.exports = {
-      isAborted,
+      isAborted: isAborted2,
       isCancelled,
       isValidEncodedURL,
       createDeferredPromise,
@@ -6469,7 +6469,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path4, host, upgrade, blocking, reset } = request2;
+      const { method, path: path6, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6550,7 +6550,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path4} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7079,7 +7079,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7176,7 +7176,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path4;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7529,9 +7529,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path4 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path4;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8770,10 +8770,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path4 = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path4;
+        opts.path = origin + path6;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10745,20 +10745,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path4) {
-      if (typeof path4 !== "string") {
-        return path4;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path4.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path4;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path4);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10780,7 +10780,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10818,9 +10818,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path4, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path: path4,
+        path: path6,
         method,
         body,
         headers,
@@ -11283,10 +11283,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path4,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11654,7 +11654,7 @@ var require_dns = __commonJS({
   "../main/node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11744,7 +11744,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -12394,7 +12394,7 @@ var require_response = __commonJS({
     var {
       isValidReasonPhrase,
       isCancelled,
-      isAborted,
+      isAborted: isAborted2,
       isBlobLike,
       serializeJavascriptValueToJSONString,
       isErrorLike,
@@ -12672,7 +12672,7 @@ var require_response = __commonJS({
     }
     function makeAppropriateNetworkError(fetchParams, err = null) {
       assert2(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
+      return isAborted2(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -13553,7 +13553,7 @@ var require_fetch = __commonJS({
       isBlobLike,
       sameOrigin,
       isCancelled,
-      isAborted,
+      isAborted: isAborted2,
       isErrorLike,
       fullyReadBody,
       readableStreamClose,
@@ -14387,7 +14387,7 @@ var require_fetch = __commonJS({
           let isFailure;
           try {
             const { done, value } = await fetchParams.controller.next();
-            if (isAborted(fetchParams)) {
+            if (isAborted2(fetchParams)) {
               break;
             }
             bytes = done ? void 0 : value;
@@ -14423,7 +14423,7 @@ var require_fetch = __commonJS({
         }
       };
       function onAborted(reason) {
-        if (isAborted(fetchParams)) {
+        if (isAborted2(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(
@@ -14474,14 +14474,14 @@ var require_fetch = __commonJS({
               if (status < 200) {
                 return;
               }
-              let location = "";
+              let location2 = "";
               const headersList = new HeadersList();
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              location = headersList.get("location", true);
+              location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
               if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
@@ -16165,9 +16165,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path4) {
-      for (let i = 0; i < path4.length; ++i) {
-        const code = path4.charCodeAt(i);
+    function validateCookiePath(path6) {
+      for (let i = 0; i < path6.length; ++i) {
+        const code = path6.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17283,19 +17283,19 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
-        const frame = new WebsocketFrameSend();
+        const frame2 = new WebsocketFrameSend();
         if (code !== void 0 && reason === void 0) {
-          frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame2.frameData = Buffer.allocUnsafe(2);
+          frame2.frameData.writeUInt16BE(code, 0);
         } else if (code !== void 0 && reason !== void 0) {
-          frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame2.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
+          frame2.frameData.writeUInt16BE(code, 0);
+          frame2.frameData.write(reason, 2, "utf-8");
         } else {
-          frame.frameData = emptyBuffer;
+          frame2.frameData = emptyBuffer;
         }
         const socket = ws[kResponse].socket;
-        socket.write(frame.createFrame(opcodes.CLOSE));
+        socket.write(frame2.createFrame(opcodes.CLOSE));
         ws[kSentClose] = sentCloseFrameState.SENT;
         ws[kReadyState] = states.CLOSING;
       } else {
@@ -17789,8 +17789,8 @@ var require_receiver = __commonJS({
           return false;
         } else if (opcode === opcodes.PING) {
           if (!this.ws[kReceivedClose]) {
-            const frame = new WebsocketFrameSend(body);
-            this.ws[kResponse].socket.write(frame.createFrame(opcodes.PONG));
+            const frame2 = new WebsocketFrameSend(body);
+            this.ws[kResponse].socket.write(frame2.createFrame(opcodes.PONG));
             if (channels.ping.hasSubscribers) {
               channels.ping.publish({
                 payload: body
@@ -17840,14 +17840,14 @@ var require_sender = __commonJS({
       }
       add(item, cb, hint) {
         if (hint !== sendHints.blob) {
-          const frame = createFrame(item, hint);
+          const frame2 = createFrame(item, hint);
           if (!this.#running) {
-            this.#socket.write(frame, cb);
+            this.#socket.write(frame2, cb);
           } else {
             const node3 = {
               promise: null,
               callback: cb,
-              frame
+              frame: frame2
             };
             this.#queue.push(node3);
           }
@@ -19087,11 +19087,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path4 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path4 = `/${path4}`;
+            path6 = `/${path6}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path4);
+          url2 = new URL(util.parseOrigin(url2).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19186,7 +19186,7 @@ function interruptionOf(signal) {
   const reason = signal.reason;
   return reason instanceof InterruptedError ? reason : new InterruptedError("SIGINT");
 }
-var PerfgateError, ConfigError, RevisionError, RunError, InterruptedError;
+var PerfgateError, ConfigError, RevisionError, RunError, ProfilerUnavailableError, InterruptedError;
 var init_errors = __esm({
   "src/errors.ts"() {
     "use strict";
@@ -19211,6 +19211,9 @@ var init_errors = __esm({
       }
       logTail;
       exitCode = 3;
+    };
+    ProfilerUnavailableError = class extends Error {
+      name = "ProfilerUnavailableError";
     };
     InterruptedError = class extends Error {
       constructor(signal) {
@@ -19447,10 +19450,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path4) {
-  if (!path4)
+function getElementAtPath(obj, path6) {
+  if (!path6)
     return obj;
-  return path4.reduce((acc, key) => acc?.[key], obj);
+  return path6.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -19709,11 +19712,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path4, issues) {
+function prefixIssues(path6, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path4);
+    iss.path.unshift(path6);
     return iss;
   });
 }
@@ -20246,16 +20249,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path4 = []) => {
+  const processError = (error64, path6 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path4, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -20294,17 +20297,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path4 = []) => {
+  const processError = (error64, path6 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
       } else {
-        const fullpath = [...path4, ...issue3.path];
+        const fullpath = [...path6, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -20343,8 +20346,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path4 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path4) {
+  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path6) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -21716,7 +21719,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -21737,11 +21740,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -22012,7 +22015,7 @@ var init_schemas = __esm({
         const runChecks = (payload, checks2, ctx) => {
           if (payload.memo)
             return payload;
-          let isAborted = aborted(payload);
+          let isAborted2 = aborted(payload);
           let asyncResult;
           for (const ch of checks2) {
             if (ch._zod.def.when) {
@@ -22021,7 +22024,7 @@ var init_schemas = __esm({
               const shouldRun = ch._zod.def.when(payload);
               if (!shouldRun)
                 continue;
-            } else if (isAborted) {
+            } else if (isAborted2) {
               continue;
             }
             const currLen = payload.issues.length;
@@ -22036,16 +22039,16 @@ var init_schemas = __esm({
                 if (nextLen === currLen)
                   return;
                 attachSchema(payload.issues, currLen, inst);
-                if (!isAborted)
-                  isAborted = aborted(payload, currLen);
+                if (!isAborted2)
+                  isAborted2 = aborted(payload, currLen);
               });
             } else {
               const nextLen = payload.issues.length;
               if (nextLen === currLen)
                 continue;
               attachSchema(payload.issues, currLen, inst);
-              if (!isAborted)
-                isAborted = aborted(payload, currLen);
+              if (!isAborted2)
+                isAborted2 = aborted(payload, currLen);
             }
           }
           if (asyncResult) {
@@ -24402,8 +24405,8 @@ var init_be = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const maxValue = Number(issue3.maximum);
-              const unit = getBelarusianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.maximum.toString()} ${unit}`;
+              const unit2 = getBelarusianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.maximum.toString()} ${unit2}`;
             }
             return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue3.maximum.toString()}`;
           }
@@ -24412,8 +24415,8 @@ var init_be = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const minValue = Number(issue3.minimum);
-              const unit = getBelarusianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.minimum.toString()} ${unit}`;
+              const unit2 = getBelarusianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.minimum.toString()} ${unit2}`;
             }
             return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue3.minimum.toString()}`;
           }
@@ -27166,8 +27169,8 @@ var init_hy = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const maxValue = Number(issue3.maximum);
-              const unit = getArmenianPlural(maxValue, sizing.unit.one, sizing.unit.many);
-              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.maximum.toString()} ${unit}`;
+              const unit2 = getArmenianPlural(maxValue, sizing.unit.one, sizing.unit.many);
+              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.maximum.toString()} ${unit2}`;
             }
             return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056C\u056B\u0576\u056B ${adj}${issue3.maximum.toString()}`;
           }
@@ -27176,8 +27179,8 @@ var init_hy = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const minValue = Number(issue3.minimum);
-              const unit = getArmenianPlural(minValue, sizing.unit.one, sizing.unit.many);
-              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin)} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.minimum.toString()} ${unit}`;
+              const unit2 = getArmenianPlural(minValue, sizing.unit.one, sizing.unit.many);
+              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin)} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.minimum.toString()} ${unit2}`;
             }
             return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin)} \u056C\u056B\u0576\u056B ${adj}${issue3.minimum.toString()}`;
           }
@@ -28144,18 +28147,18 @@ var init_ko = __esm({
             const adj = issue3.inclusive ? "\uC774\uD558" : "\uBBF8\uB9CC";
             const suffix = adj === "\uBBF8\uB9CC" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
             const sizing = getSizing(issue3.origin);
-            const unit = sizing?.unit ?? "\uC694\uC18C";
+            const unit2 = sizing?.unit ?? "\uC694\uC18C";
             if (sizing)
-              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue3.maximum.toString()}${unit} ${adj}${suffix}`;
+              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue3.maximum.toString()}${unit2} ${adj}${suffix}`;
             return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue3.maximum.toString()} ${adj}${suffix}`;
           }
           case "too_small": {
             const adj = issue3.inclusive ? "\uC774\uC0C1" : "\uCD08\uACFC";
             const suffix = adj === "\uC774\uC0C1" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
             const sizing = getSizing(issue3.origin);
-            const unit = sizing?.unit ?? "\uC694\uC18C";
+            const unit2 = sizing?.unit ?? "\uC694\uC18C";
             if (sizing) {
-              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue3.minimum.toString()}${unit} ${adj}${suffix}`;
+              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue3.minimum.toString()}${unit2} ${adj}${suffix}`;
             }
             return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue3.minimum.toString()} ${adj}${suffix}`;
           }
@@ -30052,8 +30055,8 @@ var init_ru = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const maxValue = Number(issue3.maximum);
-              const unit = getRussianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.maximum.toString()} ${unit}`;
+              const unit2 = getRussianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.maximum.toString()} ${unit2}`;
             }
             return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue3.maximum.toString()}`;
           }
@@ -30062,8 +30065,8 @@ var init_ru = __esm({
             const sizing = getSizing(issue3.origin);
             if (sizing) {
               const minValue = Number(issue3.minimum);
-              const unit = getRussianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
-              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.minimum.toString()} ${unit}`;
+              const unit2 = getRussianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.minimum.toString()} ${unit2}`;
             }
             return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue3.minimum.toString()}`;
           }
@@ -38376,13 +38379,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path4 = ref.slice(1).split("/").filter(Boolean);
-  if (path4.length === 0) {
+  const path6 = ref.slice(1).split("/").filter(Boolean);
+  if (path6.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path4[0] === defsKey) {
-    const key = path4[1] === void 0 ? void 0 : decodeJSONPointerSegment(path4[1]);
+  if (path6[0] === defsKey) {
+    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -39651,8 +39654,8 @@ var init_comment_permission_error = __esm({
 });
 
 // src/publish/truncate-markdown.ts
-function sizeIn(text, unit) {
-  return unit === "chars" ? text.length : encoder.encode(text).length;
+function sizeIn(text, unit2) {
+  return unit2 === "chars" ? text.length : encoder.encode(text).length;
 }
 function truncateMarkdown(markdown, limit, note) {
   if (sizeIn(markdown, limit.unit) <= limit.max) return markdown;
@@ -39680,12 +39683,12 @@ function notInPair(text, index) {
   const code = text.charCodeAt(index - 1);
   return code >= 55296 && code <= 56319 ? index - 1 : index;
 }
-function longestFittingPrefix(text, max2, unit) {
+function longestFittingPrefix(text, max2, unit2) {
   let low = 0;
-  let high = Math.min(text.length, unit === "chars" ? max2 : text.length);
+  let high = Math.min(text.length, unit2 === "chars" ? max2 : text.length);
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (sizeIn(text.slice(0, mid), unit) <= max2) low = mid;
+    if (sizeIn(text.slice(0, mid), unit2) <= max2) low = mid;
     else high = mid - 1;
   }
   return notInPair(text, low);
@@ -39791,17 +39794,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path4) {
-      const ctrl = callVisitor(key, node2, visitor, path4);
+    function visit_(key, node2, visitor, path6) {
+      const ctrl = callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visit_(key, ctrl, visitor, path4);
+        replaceNode(key, path6, ctrl);
+        return visit_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path4 = Object.freeze(path4.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path4);
+            const ci = visit_(i, node2.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -39812,13 +39815,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path4 = Object.freeze(path4.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path4);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path4);
+          const cv = visit_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -39839,17 +39842,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path4) {
-      const ctrl = await callVisitor(key, node2, visitor, path4);
+    async function visitAsync_(key, node2, visitor, path6) {
+      const ctrl = await callVisitor(key, node2, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visitAsync_(key, ctrl, visitor, path4);
+        replaceNode(key, path6, ctrl);
+        return visitAsync_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path4 = Object.freeze(path4.concat(node2));
+          path6 = Object.freeze(path6.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path4);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -39860,13 +39863,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path4 = Object.freeze(path4.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path4);
+          path6 = Object.freeze(path6.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path4);
+          const cv = await visitAsync_("value", node2.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -39893,23 +39896,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path4) {
+    function callVisitor(key, node2, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path4);
+        return visitor(key, node2, path6);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path4);
+        return visitor.Map?.(key, node2, path6);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path4);
+        return visitor.Seq?.(key, node2, path6);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path4);
+        return visitor.Pair?.(key, node2, path6);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path4);
+        return visitor.Scalar?.(key, node2, path6);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path4);
+        return visitor.Alias?.(key, node2, path6);
       return void 0;
     }
-    function replaceNode(key, path4, node2) {
-      const parent = path4[path4.length - 1];
+    function replaceNode(key, path6, node2) {
+      const parent = path6[path6.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -40521,10 +40524,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path4, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i = path4.length - 1; i >= 0; --i) {
-        const k = path4[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        const k = path6[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -40543,7 +40546,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type2, schema) {
         super(type2);
@@ -40573,11 +40576,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path4, value) {
-        if (isEmptyPath(path4))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key, ...rest] = path4;
+          const [key, ...rest] = path6;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -40591,8 +40594,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        const [key, ...rest] = path4;
+      deleteIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -40606,8 +40609,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        const [key, ...rest] = path4;
+      getIn(path6, keepScalar) {
+        const [key, ...rest] = path6;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -40625,8 +40628,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path4) {
-        const [key, ...rest] = path4;
+      hasIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -40636,8 +40639,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        const [key, ...rest] = path4;
+      setIn(path6, value) {
+        const [key, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -43152,9 +43155,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path4, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path4, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -43229,14 +43232,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        if (Collection2.isEmptyPath(path4)) {
+      deleteIn(path6) {
+        if (Collection2.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -43251,10 +43254,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        if (Collection2.isEmptyPath(path4))
+      getIn(path6, keepScalar) {
+        if (Collection2.isEmptyPath(path6))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -43265,10 +43268,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path4) {
-        if (Collection2.isEmptyPath(path4))
+      hasIn(path6) {
+        if (Collection2.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -43285,13 +43288,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        if (Collection2.isEmptyPath(path4)) {
+      setIn(path6, value) {
+        if (Collection2.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path4), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path4, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -45252,9 +45255,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path4) => {
+    visit2.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field, index] of path4) {
+      for (const [field, index] of path6) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -45263,23 +45266,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path4) => {
-      const parent = visit2.itemAtPath(cst, path4.slice(0, -1));
-      const field = path4[path4.length - 1][0];
+    visit2.parentCollection = (cst, path6) => {
+      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
+      const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path4, item, visitor) {
-      let ctrl = visitor(item, path4);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -45290,10 +45293,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path4);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -47295,8 +47298,8 @@ var require_dist2 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path4) {
-          var pathArray = getPathArray(path4);
+        paths.forEach(function(path6) {
+          var pathArray = getPathArray(path6);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -47310,14 +47313,14 @@ var require_dist2 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array2, path4, appendMode) {
-      if (!path4) {
+    function addExistingPath(array2, path6, appendMode) {
+      if (!path6) {
         return;
       }
       if (appendMode) {
-        array2.unshift(path4);
+        array2.unshift(path6);
       } else {
-        array2.push(path4);
+        array2.push(path6);
       }
     }
   }
@@ -50267,15 +50270,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path4 = [graph[toModel].parent, toModel];
+      const path6 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path4.unshift(graph[cur].parent);
+        path6.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path4;
+      fn.conversion = path6;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -51142,8 +51145,8 @@ var require_pretty_bytes = __commonJS({
         number4 = number4.toPrecision(3);
       }
       const numberString = toLocaleString(Number(number4), options.locale, localeOptions);
-      const unit = UNITS[exponent];
-      return prefix + numberString + " " + unit;
+      const unit2 = UNITS[exponent];
+      return prefix + numberString + " " + unit2;
     };
   }
 });
@@ -52217,12 +52220,12 @@ var require_base64_js = __commonJS({
     exports2.byteLength = byteLength;
     exports2.toByteArray = toByteArray;
     exports2.fromByteArray = fromByteArray;
-    var lookup = [];
+    var lookup2 = [];
     var revLookup = [];
     var Arr = typeof Uint8Array !== "undefined" ? Uint8Array : Array;
     var code = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (i = 0, len = code.length; i < len; ++i) {
-      lookup[i] = code[i];
+      lookup2[i] = code[i];
       revLookup[code.charCodeAt(i)] = i;
     }
     var i;
@@ -52275,7 +52278,7 @@ var require_base64_js = __commonJS({
       return arr;
     }
     function tripletToBase64(num) {
-      return lookup[num >> 18 & 63] + lookup[num >> 12 & 63] + lookup[num >> 6 & 63] + lookup[num & 63];
+      return lookup2[num >> 18 & 63] + lookup2[num >> 12 & 63] + lookup2[num >> 6 & 63] + lookup2[num & 63];
     }
     function encodeChunk(uint8, start, end) {
       var tmp;
@@ -52298,12 +52301,12 @@ var require_base64_js = __commonJS({
       if (extraBytes === 1) {
         tmp = uint8[len2 - 1];
         parts.push(
-          lookup[tmp >> 2] + lookup[tmp << 4 & 63] + "=="
+          lookup2[tmp >> 2] + lookup2[tmp << 4 & 63] + "=="
         );
       } else if (extraBytes === 2) {
         tmp = (uint8[len2 - 2] << 8) + uint8[len2 - 1];
         parts.push(
-          lookup[tmp >> 10] + lookup[tmp >> 4 & 63] + lookup[tmp << 2 & 63] + "="
+          lookup2[tmp >> 10] + lookup2[tmp >> 4 & 63] + lookup2[tmp << 2 & 63] + "="
         );
       }
       return parts.join("");
@@ -56600,9 +56603,9 @@ var require_umd = __commonJS({
           return getStringImpl(memory.buffer, ptr);
         }
         const env = imports.env = imports.env || {};
-        env.abort = env.abort || function abort(msg, file2, line, colm) {
+        env.abort = env.abort || function abort(msg, file3, line, colm) {
           const memory = extendedExports.memory || env.memory;
-          throw Error(`abort: ${getString(memory, msg)} at ${getString(memory, file2)}:${line}:${colm}`);
+          throw Error(`abort: ${getString(memory, msg)} at ${getString(memory, file3)}:${line}:${colm}`);
         };
         env.trace = env.trace || function trace(msg, n, ...args) {
           const memory = extendedExports.memory || env.memory;
@@ -59101,7 +59104,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "../main/node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path4 = __require("path");
+    var path6 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -59159,7 +59162,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path4.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker(path6.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error: error63 } = msg;
             if (cmd === "RESULT") {
@@ -59261,8 +59264,8 @@ var require_timestring = __commonJS({
       }
       groups.forEach((group2) => {
         let value = group2.match(/[0-9.]+/g)[0];
-        let unit = group2.match(/[a-z]+/g)[0];
-        totalSeconds += getSeconds(value, unit, unitValues);
+        let unit2 = group2.match(/[a-z]+/g)[0];
+        totalSeconds += getSeconds(value, unit2, unitValues);
       });
       if (returnUnit) {
         return convert(totalSeconds, returnUnit, unitValues);
@@ -59282,19 +59285,19 @@ var require_timestring = __commonJS({
       unitValues.y = opts.daysPerYear * unitValues.d;
       return unitValues;
     }
-    function getUnitKey(unit) {
+    function getUnitKey(unit2) {
       for (let key of Object.keys(UNIT_MAP)) {
-        if (UNIT_MAP[key].indexOf(unit) > -1) {
+        if (UNIT_MAP[key].indexOf(unit2) > -1) {
           return key;
         }
       }
-      throw new Error(`The unit [${unit}] is not supported by timestring`);
+      throw new Error(`The unit [${unit2}] is not supported by timestring`);
     }
-    function getSeconds(value, unit, unitValues) {
-      return value * unitValues[getUnitKey(unit)];
+    function getSeconds(value, unit2, unitValues) {
+      return value * unitValues[getUnitKey(unit2)];
     }
-    function convert(value, unit, unitValues) {
-      return value / unitValues[getUnitKey(unit)];
+    function convert(value, unit2, unitValues) {
+      return value / unitValues[getUnitKey(unit2)];
     }
   }
 });
@@ -68128,7 +68131,7 @@ var require_mime_types = __commonJS({
     exports2.contentType = contentType;
     exports2.extension = extension;
     exports2.extensions = /* @__PURE__ */ Object.create(null);
-    exports2.lookup = lookup;
+    exports2.lookup = lookup2;
     exports2.types = /* @__PURE__ */ Object.create(null);
     populateMaps(exports2.extensions, exports2.types);
     function charset(type2) {
@@ -68170,11 +68173,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup(path4) {
-      if (!path4 || typeof path4 !== "string") {
+    function lookup2(path6) {
+      if (!path6 || typeof path6 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path4).toLowerCase().substr(1);
+      var extension2 = extname("x." + path6).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -69314,7 +69317,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path4 = __require("path");
+    var path6 = __require("path");
     var http = __require("http");
     var https = __require("https");
     var parseUrl2 = __require("url").parse;
@@ -69445,11 +69448,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path4.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path6.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path4.basename(options.filename || value && (value.name || value.path));
+        filename = path6.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path4.basename(value.client._httpMessage.path || "");
+        filename = path6.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -69642,8 +69645,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string4);
       } catch (error63) {
         try {
-          const path4 = resolve2(string4);
-          const data = readFileSync6(path4, "utf8");
+          const path6 = resolve2(string4);
+          const data = readFileSync6(path6, "utf8");
           return JSON.parse(data);
         } catch (error64) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -69657,14 +69660,14 @@ var require_multipart = __commonJS({
         const type2 = obj[key] && obj[key].type;
         switch (type2) {
           case "file": {
-            const path4 = obj[key] && obj[key].path;
-            if (!path4) {
+            const path6 = obj[key] && obj[key].path;
+            if (!path6) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync6(path4);
+            const buffer = readFileSync6(path6);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path4)
+              filename: basename(path6)
             }, opts));
             break;
           }
@@ -71985,14 +71988,14 @@ var require_validate = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path4) {
-      if (typeof path4 === "string") {
+    function safeRequire(path6) {
+      if (typeof path6 === "string") {
         try {
-          return __require(path4);
+          return __require(path6);
         } catch (err) {
         }
       }
-      return path4;
+      return path6;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -74473,7 +74476,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path4 = reqData.path;
+        const path6 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -74484,7 +74487,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path4} HTTP/1.1`
+          `${method} ${path6} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -76064,12 +76067,12 @@ var require_node_progress = __commonJS({
       }
       var ratio = this.curr / this.total;
       ratio = Math.min(Math.max(ratio, 0), 1);
-      var percent = Math.floor(ratio * 100);
+      var percent3 = Math.floor(ratio * 100);
       var incomplete, complete, completeLength;
       var elapsed = /* @__PURE__ */ new Date() - this.start;
-      var eta = percent == 100 ? 0 : elapsed * (this.total / this.curr - 1);
+      var eta = percent3 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
       var rate = this.curr / (elapsed / 1e3);
-      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent.toFixed(0) + "%").replace(":rate", Math.round(rate));
+      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent3.toFixed(0) + "%").replace(":rate", Math.round(rate));
       var availableSpace = Math.max(0, this.stream.columns - str.replace(":bar", "").length);
       if (availableSpace && process.platform === "win32") {
         availableSpace = availableSpace - 1;
@@ -76532,9 +76535,9 @@ var require_autocannon = __commonJS({
     var fs3 = __require("fs");
     var os5 = __require("os");
     var net = __require("net");
-    var path4 = __require("path");
+    var path6 = __require("path");
     var URL2 = __require("url").URL;
-    var spawn3 = __require("child_process").spawn;
+    var spawn4 = __require("child_process").spawn;
     var managePath = require_dist2();
     var hasAsyncHooks = require_has_async_hooks();
     var subarg = require_subarg();
@@ -76647,7 +76650,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs3.readFileSync(path4.join(__dirname, "help.txt"), "utf8");
+        const help = fs3.readFileSync(path6.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -76761,8 +76764,8 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path4.join(__dirname, "lib/preload"));
-        const proc = spawn3(argv.spawn[0], argv.spawn.slice(1), {
+        alterPath.unshift(path6.join(__dirname, "lib/preload"));
+        const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
             NODE_OPTIONS: ["-r", "autocannonDetectPort"].join(" ") + (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ""),
@@ -76785,7 +76788,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path4.join(os5.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path6.join(os5.tmpdir(), pipeName);
       const server = net.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -76825,8 +76828,8 @@ var init_context = __esm({
           if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse(readFileSync5(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path4 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL5}`);
+            const path6 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path6} does not exist${EOL5}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -81990,7 +81993,7 @@ var init_github_comments = __esm({
 });
 
 // src/main.ts
-import path3 from "node:path";
+import path5 from "node:path";
 
 // ../main/node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -82980,19 +82983,19 @@ function judgeErrors(pairs) {
   const rate = (pick2) => pairs.length === 0 ? 0 : pairs.reduce((sum, pair) => sum + pick2(pair).metrics.error_rate, 0) / pairs.length;
   const baseRate = rate((p) => p.base);
   const headRate = rate((p) => p.head);
-  const percent = (x) => formatPercent(x, { signed: false });
-  const sides = `head ${percent(headRate)}, base ${percent(baseRate)} of requests`;
+  const percent3 = (x) => formatPercent(x, { signed: false });
+  const sides = `head ${percent3(headRate)}, base ${percent3(baseRate)} of requests`;
   const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
   const fails = headRate - baseRate > ERROR_RATE_LIMIT ? {
     effect: "fails",
-    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent(headRate)} of requests against base's ${percent(baseRate)}, more than the ${limitPoints} allowed`
+    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent3(headRate)} of requests against base's ${percent3(baseRate)}, more than the ${limitPoints} allowed`
   } : void 0;
   const erring = ["head", "base"].filter(
     (side) => (side === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
   );
   const voids = erring.length > 0 ? {
     effect: "voids",
-    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
+    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent3(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
   } : void 0;
   const verdict = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
   return {
@@ -83540,7 +83543,8 @@ var DEFAULTS = {
     trials: 20,
     minTrials: 8,
     budgetMs: 16e4
-  }
+  },
+  profile: { tool: "auto", durationMs: 5e3, rateHz: 200, when: "always" }
 };
 var LIMITS = {
   // Upper bounds keep every wait far below Node's longest timer (2^31 - 1 ms, about 24.8 days): an
@@ -83551,7 +83555,9 @@ var LIMITS = {
   warmupMs: { min: 0, max: 36e5 },
   pipelining: { min: 1, max: 100 },
   trials: { min: 2, max: 200 },
-  budgetMs: { min: 1e3, max: 432e6 }
+  budgetMs: { min: 1e3, max: 432e6 },
+  profileDurationMs: { min: 1e3, max: 36e5 },
+  profileRateHz: { min: 1, max: 1e3 }
 };
 
 // src/config/durations.ts
@@ -83576,10 +83582,10 @@ function formatDurationMs(durationMs) {
   if (durationMs === 0) return "0s";
   let restMs = durationMs;
   let text = "";
-  for (const unit of ["h", "m", "s", "ms"]) {
-    const count = Math.floor(restMs / MS_PER_UNIT[unit]);
-    if (count > 0) text += `${count}${unit}`;
-    restMs -= count * MS_PER_UNIT[unit];
+  for (const unit2 of ["h", "m", "s", "ms"]) {
+    const count = Math.floor(restMs / MS_PER_UNIT[unit2]);
+    if (count > 0) text += `${count}${unit2}`;
+    restMs -= count * MS_PER_UNIT[unit2];
   }
   return text;
 }
@@ -83809,13 +83815,13 @@ function formatBytes(bytes) {
   const nonFinite = formatNonFinite(bytes);
   if (nonFinite !== void 0) return `${nonFinite} B`;
   let scaled = bytes;
-  let unit = 0;
-  while (unit < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
+  let unit2 = 0;
+  while (unit2 < BINARY_UNITS.length - 1 && Math.abs(Math.round(scaled)) >= 1024) {
     scaled /= 1024;
-    unit += 1;
+    unit2 += 1;
   }
-  const text = unit === 0 ? groupThousands(scaled) : formatSignificant(scaled);
-  return `${text} ${BINARY_UNITS[unit] ?? "B"}`;
+  const text = unit2 === 0 ? groupThousands(scaled) : formatSignificant(scaled);
+  return `${text} ${BINARY_UNITS[unit2] ?? "B"}`;
 }
 function formatDurationMs2(durationMs) {
   const nonFinite = formatNonFinite(durationMs);
@@ -83929,10 +83935,10 @@ function formatChange(change, options = {}) {
 }
 function formatSigned(change, scale) {
   if (Number.isNaN(change)) return "n/a";
-  const unit = scale === "points" ? " pp" : "%";
+  const unit2 = scale === "points" ? " pp" : "%";
   const magnitude = groupThousands(Math.abs(change * 100), 1);
-  if (magnitude === "0.0") return `0.0${unit}`;
-  return `${change > 0 ? "+" : "-"}${magnitude}${unit}`;
+  if (magnitude === "0.0") return `0.0${unit2}`;
+  return `${change > 0 ? "+" : "-"}${magnitude}${unit2}`;
 }
 function formatInterval(interval, scale = "relative") {
   return `${formatChange(interval[0], { scale })} \u2026 ${formatChange(interval[1], { scale })}`;
@@ -83960,6 +83966,7 @@ var PHASE_WORDS = {
   build: "the build",
   start: "the server start",
   trials: "the trials",
+  profile: "the profiling phase",
   report: "the report"
 };
 var NAMED_HIGHLIGHTS = 3;
@@ -84215,6 +84222,96 @@ function renderTrialDetails(scenarios) {
   ].join("\n\n");
 }
 
+// src/report/render-profiles.ts
+function renderFunctionDiff(rows, options = {}) {
+  const shown = rows.slice(0, options.top ?? 10);
+  if (shown.length === 0) return "";
+  return markdownTable(
+    ["function", "where", "base (self)", "head (self)", "change"],
+    shown.map((row) => [
+      functionName(row.frame, options),
+      location(row.frame, options),
+      percent(row.base.self),
+      percent(row.head.self),
+      `${row.noise ? "~ " : ""}${points(row.selfChangePp)}`
+    ]),
+    [false, false, true, true, true]
+  );
+}
+function functionName(frame2, options) {
+  return markdownCode(shortenStart(frame2.name, options.maxName ?? 48));
+}
+function location(frame2, options) {
+  if (frame2.file === void 0) return "";
+  const line = frame2.line === void 0 ? "" : `:${frame2.line}`;
+  const max2 = Math.max(8, (options.maxLocation ?? 48) - line.length);
+  let file3 = frame2.file;
+  if (file3.length > max2) {
+    const base = file3.slice(file3.lastIndexOf("/") + 1);
+    file3 = base.length + 2 >= max2 ? `\u2026/${base}` : `\u2026${file3.slice(file3.length - (max2 - 1))}`;
+  }
+  return escapeMarkdown(`${file3}${line}`);
+}
+function shortenStart(text, max2) {
+  const chars = [...text];
+  return chars.length <= max2 ? text : `\u2026${chars.slice(chars.length - (max2 - 1)).join("")}`;
+}
+function percent(share) {
+  return `${(share * 100).toFixed(1)}%`;
+}
+function points(pp) {
+  const rounded = Math.abs(pp) < 0.05 ? 0 : pp;
+  return `${rounded > 0 ? "+" : rounded < 0 ? "\u2212" : "\xB1"}${Math.abs(rounded).toFixed(1)} pp`;
+}
+function renderProfilesSection(report) {
+  const summary2 = report.profiles;
+  if (summary2 === void 0) return void 0;
+  const heading = `#### Profiles${summary2.tool === void 0 ? "" : ` \xB7 ${escapeMarkdown(summary2.tool)}`}`;
+  if (summary2.tool === void 0) {
+    return `${heading}
+
+_No profiles: ${escapeMarkdown(summary2.reason)}._`;
+  }
+  const regressed = new Set(
+    report.comparisons.filter((c) => c.gated && c.verdict === "regression").map((c) => c.scenario)
+  );
+  const parts = [heading];
+  const window2 = summary2.scenarios[0]?.durationMs;
+  parts.push(
+    `${escapeMarkdown(capitalize(summary2.reason))}.` + (window2 === void 0 ? "" : ` One ${(window2 / 1e3).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) + " Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise."
+  );
+  for (const scenario of summary2.scenarios) {
+    const table = renderFunctionDiff(scenario.diff);
+    const title = `${markdownCode(scenario.scenario)}: head against base (${scenario.samples.base} and ${scenario.samples.head} samples)`;
+    if (table === "") {
+      parts.push(`${title}: _not compared, a side has no profile._`);
+    } else if (regressed.has(scenario.scenario)) {
+      parts.push(`**${title}**
+
+${table}`);
+    } else {
+      parts.push(`<details><summary>${title}</summary>
+
+${table}
+
+</details>`);
+    }
+  }
+  if (summary2.notices.length > 0) {
+    parts.push(summary2.notices.map((notice) => `- \u26A0\uFE0F ${escapeMarkdown(notice)}`).join("\n"));
+  }
+  const files = summary2.scenarios.flatMap((s) => s.files).filter((f) => f.endsWith(".speedscope.json"));
+  if (files.length > 0) {
+    parts.push(
+      `Open ${files.map((file3) => markdownCode(file3)).join(", ")} (in the results) at https://www.speedscope.app; the \`.folded\` files beside them feed flamegraph.pl or inferno.`
+    );
+  }
+  return parts.join("\n\n");
+}
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 // src/report/outline-report.ts
 function outlineReport(report) {
   const headline = report.status === "complete" ? report.verdict : report.status;
@@ -84275,6 +84372,7 @@ function renderMarkdown(report, options = {}) {
     // A stopped run's scenarios without comparisons have nothing to tabulate: their trials are below.
     ...outline.scenarios.filter((scenario) => report.status === "complete" || scenario.comparisons.length > 0).map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
+    ...[renderProfilesSection(report)].filter((section) => section !== void 0),
     renderConditions(report, outline)
   ];
   const legend = `<sub>How to read: **bold** metrics gate the check; ${escapeMarkdown(describeLegend(report))}</sub>`;
@@ -84541,6 +84639,514 @@ function toJsonLines(trials) {
   return trials.map((t) => JSON.stringify(t)).join("\n") + "\n";
 }
 
+// src/profile/model.ts
+function frameLabel(frame2) {
+  if (frame2.file === void 0) return frame2.name;
+  return `${frame2.name} (${frame2.file}${frame2.line === void 0 ? "" : `:${frame2.line}`})`;
+}
+function totalWeight(profile) {
+  let total = 0;
+  for (const stack of profile.stacks) total += stack.weight;
+  return total;
+}
+function buildProfile(unit2, stacks, extra = {}) {
+  const frames = [];
+  const frameIndex = /* @__PURE__ */ new Map();
+  const stackIndex = /* @__PURE__ */ new Map();
+  const merged = [];
+  for (const stack of stacks) {
+    if (!(stack.weight > 0) || !Number.isFinite(stack.weight) || stack.frames.length === 0) continue;
+    const indices = stack.frames.map((frame2) => {
+      const key2 = `${frame2.name}\0${frame2.file ?? ""}\0${frame2.line ?? ""}`;
+      let index = frameIndex.get(key2);
+      if (index === void 0) {
+        index = frames.length;
+        frames.push(frame2);
+        frameIndex.set(key2, index);
+      }
+      return index;
+    });
+    const key = indices.join(",");
+    const existing = stackIndex.get(key);
+    const known = existing === void 0 ? void 0 : merged[existing];
+    if (known !== void 0) known.weight += stack.weight;
+    else {
+      stackIndex.set(key, merged.length);
+      merged.push({ frames: indices, weight: stack.weight });
+    }
+  }
+  return {
+    unit: unit2,
+    frames,
+    stacks: merged,
+    ...extra.sampleCount === void 0 ? {} : { sampleCount: extra.sampleCount },
+    ...extra.exporter === void 0 ? {} : { exporter: extra.exporter }
+  };
+}
+function* stacksOf(profile) {
+  for (const stack of profile.stacks) {
+    yield { frames: stack.frames.map((index) => frameAt(profile, index)), weight: stack.weight };
+  }
+}
+function frameAt(profile, index) {
+  const frame2 = profile.frames[index];
+  if (frame2 === void 0)
+    throw new RangeError(`profile stack names frame ${index} of ${profile.frames.length}`);
+  return frame2;
+}
+
+// src/profile/speedscope.ts
+init_zod();
+var SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json";
+var unit = external_exports.enum(["none", "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes"]);
+var frame = external_exports.object({
+  name: external_exports.string(),
+  file: external_exports.string().nullish(),
+  line: external_exports.number().int().nullish(),
+  col: external_exports.number().int().nullish()
+});
+var sampled = external_exports.object({
+  type: external_exports.literal("sampled"),
+  name: external_exports.string().optional(),
+  unit,
+  startValue: external_exports.number(),
+  endValue: external_exports.number(),
+  samples: external_exports.array(external_exports.array(external_exports.number().int().nonnegative())),
+  weights: external_exports.array(external_exports.number())
+});
+var evented = external_exports.object({
+  type: external_exports.literal("evented"),
+  name: external_exports.string().optional(),
+  unit,
+  startValue: external_exports.number(),
+  endValue: external_exports.number(),
+  events: external_exports.array(
+    external_exports.object({ type: external_exports.enum(["O", "C"]), at: external_exports.number(), frame: external_exports.number().int().nonnegative() })
+  )
+});
+var file2 = external_exports.object({
+  $schema: external_exports.literal(SPEEDSCOPE_SCHEMA),
+  shared: external_exports.object({ frames: external_exports.array(frame) }),
+  profiles: external_exports.array(external_exports.discriminatedUnion("type", [sampled, evented])),
+  name: external_exports.string().optional(),
+  exporter: external_exports.string().optional(),
+  activeProfileIndex: external_exports.number().int().nullish()
+});
+var ProfileFormatError = class extends Error {
+  name = "ProfileFormatError";
+};
+function fromSpeedscope(json2) {
+  const parsed = file2.safeParse(json2);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new ProfileFormatError(
+      `not a speedscope file: ${issue3 ? `${issue3.path.join(".") || "(root)"}: ${issue3.message}` : "invalid"}`
+    );
+  }
+  const { shared, profiles, exporter } = parsed.data;
+  const frames = shared.frames.map((f) => ({
+    name: f.name,
+    ...f.file ? { file: f.file } : {},
+    ...typeof f.line === "number" ? { line: f.line } : {}
+  }));
+  const synthetic = (f) => f.file === void 0 && /^process \d+:/.test(f.name);
+  const at = (index) => {
+    const found = frames[index];
+    if (found === void 0)
+      throw new ProfileFormatError(`a sample names frame ${index} of ${frames.length}`);
+    return found;
+  };
+  const units = new Set(profiles.map((p) => p.unit));
+  if (units.size > 1) throw new ProfileFormatError(`profiles mix units (${[...units].join(", ")})`);
+  const stacks = [];
+  let sampleCount = 0;
+  for (const profile of profiles) {
+    if (profile.type === "sampled") {
+      if (profile.samples.length !== profile.weights.length) {
+        throw new ProfileFormatError(
+          `profile "${profile.name ?? ""}" has ${profile.samples.length} samples but ${profile.weights.length} weights`
+        );
+      }
+      profile.samples.forEach((sample, i) => {
+        const kept = sample.map(at).filter((f) => !synthetic(f));
+        if (kept.length > 0) sampleCount += 1;
+        stacks.push({ frames: kept, weight: profile.weights[i] ?? 0 });
+      });
+    } else {
+      stacks.push(
+        ...eventedStacks(profile.events, at).map((s) => ({
+          ...s,
+          frames: s.frames.filter((f) => !synthetic(f))
+        }))
+      );
+    }
+  }
+  const allSampled = profiles.every((p) => p.type === "sampled");
+  return buildProfile(units.values().next().value ?? "none", stacks, {
+    ...allSampled && profiles.length > 0 ? { sampleCount } : {},
+    ...exporter === void 0 ? {} : { exporter }
+  });
+}
+function eventedStacks(events, at) {
+  const open4 = [];
+  const out = [];
+  let last = events[0]?.at ?? 0;
+  for (const event of events) {
+    if (open4.length > 0 && event.at > last) out.push({ frames: open4.map(at), weight: event.at - last });
+    last = Math.max(last, event.at);
+    if (event.type === "O") open4.push(event.frame);
+    else {
+      const top = open4.lastIndexOf(event.frame);
+      if (top === -1) throw new ProfileFormatError(`an event closes frame ${event.frame}, which is not open`);
+      open4.splice(top);
+    }
+  }
+  return out;
+}
+function toSpeedscope(profile, name) {
+  let total = 0;
+  for (const stack of profile.stacks) total += stack.weight;
+  return {
+    $schema: SPEEDSCOPE_SCHEMA,
+    shared: {
+      frames: profile.frames.map((f) => ({
+        name: f.name,
+        ...f.file === void 0 ? {} : { file: f.file },
+        ...f.line === void 0 ? {} : { line: f.line }
+      }))
+    },
+    profiles: [
+      {
+        type: "sampled",
+        name,
+        unit: profile.unit,
+        startValue: 0,
+        endValue: total,
+        samples: profile.stacks.map((s) => [...s.frames]),
+        weights: profile.stacks.map((s) => s.weight)
+      }
+    ],
+    name,
+    activeProfileIndex: 0,
+    exporter: `perfgate${profile.exporter === void 0 ? "" : ` (from ${profile.exporter})`}`
+  };
+}
+
+// src/profile/folded.ts
+function toFolded(profile, options = {}) {
+  const scale = options.scale ?? 1;
+  const lines = [];
+  for (const stack of stacksOf(profile)) {
+    const count = Math.round(stack.weight / scale);
+    if (count <= 0) continue;
+    const label = stack.frames.map(
+      (f) => frameLabel(f).replace(/;/g, ":").replace(/[\r\n]+/g, " ")
+    ).join(";");
+    lines.push(`${label} ${count}`);
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}
+`;
+}
+
+// src/profile/relativize.ts
+function relativizeFrames(profile, roots) {
+  const trimmed = roots.map((root) => root.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
+  const rewrite = (frame2) => frame2.file === void 0 ? frame2 : { ...frame2, file: relativeFile(frame2.file, trimmed) };
+  return buildProfile(
+    profile.unit,
+    [...stacksOf(profile)].map((stack) => ({ frames: stack.frames.map(rewrite), weight: stack.weight })),
+    {
+      ...profile.sampleCount === void 0 ? {} : { sampleCount: profile.sampleCount },
+      ...profile.exporter === void 0 ? {} : { exporter: profile.exporter }
+    }
+  );
+}
+function relativeFile(file3, roots) {
+  for (const root of roots) {
+    if (root !== "" && file3.startsWith(`${root}/`)) return file3.slice(root.length + 1);
+  }
+  const packaged = /\/(?:site|dist)-packages\/(.+)$/.exec(file3);
+  if (packaged?.[1] !== void 0) return packaged[1];
+  const python = /\/lib\/(python\d+(?:\.\d+)?)\/(.+)$/.exec(file3);
+  if (python?.[1] !== void 0 && python[2] !== void 0) return `${python[1]}/${python[2]}`;
+  return file3;
+}
+
+// src/profile/hot-functions.ts
+function summarizeFunctions(profile) {
+  const sum = totalWeight(profile);
+  if (sum <= 0) return [];
+  const self2 = /* @__PURE__ */ new Map();
+  for (const stack of profile.stacks) {
+    const leaf = stack.frames[stack.frames.length - 1];
+    if (leaf !== void 0) self2.set(leaf, (self2.get(leaf) ?? 0) + stack.weight);
+  }
+  const byKey = /* @__PURE__ */ new Map();
+  const keyOf2 = (frame2) => frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
+  for (const [index, weight] of self2) {
+    const frame2 = frameAt(profile, index);
+    const entry = byKey.get(keyOf2(frame2)) ?? { frame: frame2, self: 0, total: 0 };
+    entry.self += weight;
+    byKey.set(keyOf2(frame2), entry);
+  }
+  for (const stack of profile.stacks) {
+    const keys = /* @__PURE__ */ new Map();
+    for (const index of stack.frames) {
+      const frame2 = frameAt(profile, index);
+      const key = keyOf2(frame2);
+      const seen = keys.get(key);
+      if (seen === void 0 || (frame2.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame2);
+    }
+    for (const [key, frame2] of keys) {
+      const entry = byKey.get(key) ?? { frame: frame2, self: 0, total: 0 };
+      if ((frame2.line ?? Infinity) < (entry.frame.line ?? Infinity)) entry.frame = frame2;
+      entry.total += stack.weight;
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey].map(([key, e]) => ({ key, frame: e.frame, self: e.self / sum, total: Math.min(1, e.total / sum) })).sort((a, b) => b.self - a.self || a.key.localeCompare(b.key));
+}
+function diffFunctions(base, head, options = {}) {
+  const floorPp = options.floorPp ?? 1;
+  const z2 = options.z ?? 2.576;
+  const designEffect = options.designEffect ?? 2;
+  const baseRows = new Map(summarizeFunctions(base).map((row) => [row.key, row]));
+  const headRows = new Map(summarizeFunctions(head).map((row) => [row.key, row]));
+  const nBase = base.sampleCount;
+  const nHead = head.sampleCount;
+  const rows = [];
+  for (const key of /* @__PURE__ */ new Set([...baseRows.keys(), ...headRows.keys()])) {
+    const b = baseRows.get(key);
+    const h = headRows.get(key);
+    const frame2 = (h ?? b)?.frame;
+    if (frame2 === void 0) continue;
+    const bs = { self: b?.self ?? 0, total: b?.total ?? 0 };
+    const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
+    const selfChangePp = (hs.self - bs.self) * 100;
+    let markPp = floorPp;
+    if (nBase !== void 0 && nHead !== void 0 && nBase > 0 && nHead > 0) {
+      const pooled = (bs.self * nBase + hs.self * nHead) / (nBase + nHead);
+      const variance = designEffect * pooled * (1 - pooled) * (1 / nBase + 1 / nHead);
+      markPp = Math.max(floorPp, z2 * Math.sqrt(variance) * 100);
+    }
+    rows.push({
+      key,
+      frame: frame2,
+      base: bs,
+      head: hs,
+      selfChangePp,
+      totalChangePp: (hs.total - bs.total) * 100,
+      noise: Math.abs(selfChangePp) < markPp
+    });
+  }
+  return rows.sort((a, b) => b.selfChangePp - a.selfChangePp || a.key.localeCompare(b.key));
+}
+
+// src/profile/flame-graph.ts
+var FRAME_HEIGHT = 16;
+var CHAR_PX = 6.6;
+var HEADER = 36;
+function flameGraphSvg(profile, options) {
+  const root = buildTree(profile);
+  return render(root, options, (node2, depth) => ({
+    fill: warmColour(node2.frame?.name ?? "", depth),
+    detail: `${percent2(node2.weight / (root.weight || 1))} of samples`
+  }));
+}
+function differentialFlameGraphSvg(base, head, options) {
+  const baseRoot = buildTree(base);
+  const headRoot = buildTree(head);
+  const saturate = options.saturatePp ?? 10;
+  return render(headRoot, options, (node2, _depth, path6) => {
+    const headShare = node2.weight / (headRoot.weight || 1);
+    const before = lookup(baseRoot, path6);
+    const baseShare = (before?.weight ?? 0) / (baseRoot.weight || 1);
+    const deltaPp = (headShare - baseShare) * 100;
+    return {
+      fill: changeColour(deltaPp / saturate),
+      detail: `base ${percent2(baseShare)}, head ${percent2(headShare)}, ${deltaPp >= 0 ? "+" : "\u2212"}${Math.abs(deltaPp).toFixed(1)} pp`
+    };
+  });
+}
+function keyOf(frame2) {
+  return frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
+}
+function buildTree(profile) {
+  const root = { frame: void 0, weight: totalWeight(profile), children: /* @__PURE__ */ new Map() };
+  for (const stack of stacksOf(profile)) {
+    let node2 = root;
+    for (const frame2 of stack.frames) {
+      const key = keyOf(frame2);
+      let child = node2.children.get(key);
+      if (child === void 0) {
+        child = { frame: frame2, weight: 0, children: /* @__PURE__ */ new Map() };
+        node2.children.set(key, child);
+      }
+      child.weight += stack.weight;
+      node2 = child;
+    }
+  }
+  return root;
+}
+function lookup(root, path6) {
+  let node2 = root;
+  for (const key of path6) node2 = node2?.children.get(key);
+  return node2;
+}
+function render(root, options, paint) {
+  const width = options.width ?? 1200;
+  const minWidth = options.minWidthPx ?? 0.5;
+  const scale = root.weight > 0 ? width / root.weight : 0;
+  const depthOf = (node2, depth) => {
+    let deepest = depth;
+    for (const child of node2.children.values()) {
+      if (child.weight * scale >= minWidth) deepest = Math.max(deepest, depthOf(child, depth + 1));
+    }
+    return deepest;
+  };
+  const maxDepth = depthOf(root, 0);
+  const height = HEADER + (maxDepth + 1) * FRAME_HEIGHT;
+  const yAt = (depth) => height - (depth + 1) * FRAME_HEIGHT;
+  const body = [];
+  const walk = (node2, x, depth, path6) => {
+    let childX = x;
+    const children = [...node2.children.entries()].sort(([a], [b]) => a.localeCompare(b));
+    for (const [key, child] of children) {
+      const w = child.weight * scale;
+      if (w >= minWidth) {
+        const childPath = [...path6, key];
+        body.push(frameRect(child, childX, yAt(depth), w, paint(child, depth, childPath)));
+        walk(child, childX, depth + 1, childPath);
+      }
+      childX += w;
+    }
+  };
+  walk(root, 0, 0, []);
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(options.title)}</text>`,
+    ...body,
+    `</svg>`,
+    ""
+  ].join("\n");
+}
+function frameRect(node2, x, y, w, look) {
+  const label = node2.frame === void 0 ? "" : frameLabel(node2.frame);
+  const fits = Math.floor((w - 4) / CHAR_PX);
+  const shown = fits < 3 ? "" : label.length <= fits ? label : `${label.slice(0, fits - 2)}..`;
+  const tooltip = `${label} (${look.detail})`;
+  return `<g><title>${escapeXml(tooltip)}</title><rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${FRAME_HEIGHT - 1}" fill="${look.fill}" rx="2"/>` + (shown === "" ? "" : `<text x="${(x + 3).toFixed(2)}" y="${y}" dy="11.5">${escapeXml(shown)}</text>`) + `</g>`;
+}
+function warmColour(name, depth) {
+  let hash2 = depth * 31;
+  for (const char of name) hash2 = hash2 * 33 + char.charCodeAt(0) >>> 0;
+  const r = 205 + hash2 % 50;
+  const g = (hash2 >>> 8) % 230;
+  const b = (hash2 >>> 16) % 55;
+  return `rgb(${r},${g},${b})`;
+}
+function changeColour(t) {
+  const v = Math.max(-1, Math.min(1, t));
+  const fade = Math.round(255 * (1 - Math.abs(v) * 0.85));
+  return v >= 0 ? `rgb(255,${fade},${fade})` : `rgb(${fade},${fade},255)`;
+}
+function percent2(share) {
+  return `${(share * 100).toFixed(1)}%`;
+}
+function escapeXml(text) {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+// src/measure/profile-phase.ts
+init_errors();
+var ROWS = 20;
+async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots) {
+  const notices = [];
+  const scenarios = [];
+  const { profiler } = choice;
+  if (profiler === void 0) return { reason: choice.reason, notices, scenarios };
+  let pair;
+  try {
+    pair = await servers.forRerun(pairsDone);
+  } catch (error63) {
+    notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error63)}).`);
+    return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+  }
+  const { durationMs, rateHz } = config2.profile;
+  for (const [index, scenario] of config2.http.entries()) {
+    const order = index % 2 === 0 ? ["base", "head"] : ["head", "base"];
+    const profiles = {};
+    const files = [];
+    for (const side of order) {
+      if (isAborted(deps.signal)) break;
+      const name = `${scenario.name}-${side}`;
+      try {
+        await servers.warmUpBefore(side, scenario);
+        const recording = await profiler.start(pair[side], { durationMs, rateHz, name });
+        await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
+        const { profile } = await recording.finish();
+        const relative2 = relativizeFrames(profile, roots[side]);
+        profiles[side] = relative2;
+        const title = `${side} \xB7 ${scenario.name} (${profiler.tool})`;
+        files.push(
+          await writeProfile(
+            deps.store,
+            `profiles/${name}.speedscope.json`,
+            JSON.stringify(toSpeedscope(relative2, title))
+          )
+        );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative2, { scale: 1e-3 }))
+        );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative2, { title }))
+        );
+      } catch (error63) {
+        if (isAborted(deps.signal)) {
+          notices.push(`${scenario.name}: profiling stopped at the interruption.`);
+          break;
+        }
+        notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error63)}).`);
+      }
+    }
+    const base = profiles.base;
+    const head = profiles.head;
+    if (base && head) {
+      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
+      const svg = differentialFlameGraphSvg(base, head, { title });
+      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ""));
+    }
+    scenarios.push({
+      scenario: scenario.name,
+      durationMs,
+      samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+      top: {
+        base: base ? summarizeFunctions(base).slice(0, ROWS) : [],
+        head: head ? summarizeFunctions(head).slice(0, ROWS) : []
+      },
+      diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
+      files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
+    });
+  }
+  for (const notice of notices) deps.log.warn(notice);
+  return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+}
+async function writeProfile(store, name, content) {
+  return store.write(name, content);
+}
+function relativeTo(dir, file3) {
+  return file3.startsWith(`${dir}/`) ? file3.slice(dir.length + 1) : file3;
+}
+function firstLine(error63) {
+  const text = error63 instanceof PerfgateError ? describeError(error63) : error63 instanceof Error ? error63.message : String(error63);
+  return text.split("\n")[0] ?? "unknown error";
+}
+function isAborted(signal) {
+  return signal?.aborted === true;
+}
+
 // src/targets/prepare-targets.ts
 init_errors();
 import path from "node:path";
@@ -84727,8 +85333,10 @@ async function runGate(deps, request2) {
   let serving;
   let servedBeforeTrialsMs = 0;
   let phase = "resolve";
+  let servedAtTrialsEnd;
+  let profiles;
   const timed = async (name, title, fn) => {
-    if (name !== "report") throwIfInterrupted(deps.signal);
+    if (name !== "report" && name !== "profile") throwIfInterrupted(deps.signal);
     phase = name;
     const t0 = clock.now();
     try {
@@ -84739,7 +85347,7 @@ async function runGate(deps, request2) {
   };
   const phaseTimings = () => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
-    const served = serving?.time;
+    const served = servedAtTrialsEnd ?? serving?.time;
     const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
@@ -84780,9 +85388,13 @@ async function runGate(deps, request2) {
     regressions: outcome?.regressions ?? 0,
     ...sequential === void 0 ? {} : { sequential },
     warnings: [...warnings, ...outcome?.warnings ?? []],
-    servers: { restart: config2.server.restart, starts: serving?.time.starts ?? 0 },
+    servers: {
+      restart: config2.server.restart,
+      starts: (servedAtTrialsEnd ?? serving?.time)?.starts ?? 0
+    },
     reruns: { ...reruns, reasons: [...reruns.reasons] },
-    timings: phaseTimings()
+    timings: phaseTimings(),
+    ...profiles === void 0 ? {} : { profiles }
   });
   await store.open();
   const stopServers = async () => {
@@ -84824,6 +85436,19 @@ async function runGate(deps, request2) {
       () => runTrials(deps, config2, served, seed, trials, warnings, reruns)
     );
     const outcome = look.result.outcome;
+    servedAtTrialsEnd = { ...served.time };
+    const chooser = deps.chooseProfiler;
+    if (chooser !== void 0 && deps.signal?.aborted !== true && wantsProfiles(config2.profile, outcome.verdict)) {
+      const roots = {
+        base: rootsOf(checkouts.base.dir),
+        head: rootsOf(checkouts.head.dir)
+      };
+      profiles = await timed(
+        "profile",
+        "Profile base and head",
+        async () => runProfilePhase(deps, config2, served, look.pairs, await chooser(config2.profile), roots)
+      );
+    }
     sequential = {
       looks: look.design.looks,
       alphas: look.design.alphas,
@@ -84878,6 +85503,20 @@ function completePairs(trials, scenarios) {
   return [...pairs].filter(
     (pair) => scenarios.every((scenario) => sidesByPair.get(`${scenario}\0${pair}`)?.size === SIDES2.length)
   ).length;
+}
+function wantsProfiles(profile, verdict) {
+  if (profile.tool === "none") return false;
+  switch (profile.when) {
+    case "always":
+      return true;
+    case "regression":
+      return verdict === "regression";
+    case "never":
+      return false;
+  }
+}
+function rootsOf(checkoutDir) {
+  return [checkoutDir];
 }
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
@@ -84963,9 +85602,9 @@ init_truncate_markdown();
 // src/publish/config-key.ts
 function configKey(workingDirectory, config2) {
   const posix = (value) => value.trim().replace(/\\/g, "/");
-  const file2 = posix(config2);
-  if (file2.startsWith("/")) return "/" + normalize(file2);
-  return normalize(`${posix(workingDirectory)}/${file2}`);
+  const file3 = posix(config2);
+  if (file3.startsWith("/")) return "/" + normalize(file3);
+  return normalize(`${posix(workingDirectory)}/${file3}`);
 }
 function normalize(joined) {
   const kept = [];
@@ -85117,6 +85756,8 @@ function rejectDuplicates(what, field) {
 
 // src/config/types.ts
 var SERVER_RESTARTS = ["pair", "never"];
+var PROFILE_TOOLS = ["auto", "py-spy", "none"];
+var PROFILE_WHENS = ["always", "regression", "never"];
 
 // src/config/schema.ts
 var serverShape = {
@@ -85179,6 +85820,12 @@ var gateShape = {
   "min-trials": integerIn(LIMITS.trials).optional(),
   budget: durationIn(LIMITS.budgetMs).optional()
 };
+var profileShape = {
+  tool: oneOf(PROFILE_TOOLS, (tool) => tool.trim().toLowerCase()).default(DEFAULTS.profile.tool),
+  duration: durationIn(LIMITS.profileDurationMs).default(DEFAULTS.profile.durationMs),
+  rate: integerIn(LIMITS.profileRateHz).default(DEFAULTS.profile.rateHz),
+  when: oneOf(PROFILE_WHENS, (when) => when.trim().toLowerCase()).default(DEFAULTS.profile.when)
+};
 var topShape = {
   build: oneOrMany(
     nonBlankString("expected a non-blank shell command"),
@@ -85200,15 +85847,17 @@ var topShape = {
         });
       }
     })
-  ).prefault({})
+  ).prefault({}),
+  profile: external_exports.strictObject(profileShape, { error: "expected a mapping of profile settings" }).prefault({})
 };
 var CONFIG_KEYS = {
   "": Object.keys(topShape),
   server: Object.keys(serverShape),
   "http[]": Object.keys(scenarioShape),
-  gate: Object.keys(gateShape)
+  gate: Object.keys(gateShape),
+  profile: Object.keys(profileShape)
 };
-var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx))).transform(({ build: build2, server, http, gate }) => ({
+var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx))).transform(({ build: build2, server, http, gate, profile }) => ({
   build: build2,
   server: {
     command: server.command,
@@ -85236,7 +85885,8 @@ var configSchema = external_exports.strictObject(topShape).check(external_export
     minTrials: gate["min-trials"] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
     // Each scenario gets the default share, so adding a scenario does not starve the others.
     budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length
-  }
+  },
+  profile: { tool: profile.tool, durationMs: profile.duration, rateHz: profile.rate, when: profile.when }
 }));
 function checkOnePairFits(http, budget, ctx) {
   const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
@@ -85260,13 +85910,13 @@ function encodeBody(body, headers) {
   };
 }
 function parseThreshold(threshold) {
-  const percent = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
-  const fraction = typeof threshold === "number" ? threshold : percent === void 0 ? NaN : Number(percent) / 100;
+  const percent3 = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
+  const fraction = typeof threshold === "number" ? threshold : percent3 === void 0 ? NaN : Number(percent3) / 100;
   return fraction > 0 && fraction < 1 ? fraction : void 0;
 }
-function normalizeRelativePath(path4) {
-  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path4)) return void 0;
-  const segments = path4.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
+function normalizeRelativePath(path6) {
+  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path6)) return void 0;
+  const segments = path6.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
   return segments.includes("..") ? void 0 : segments.join("/") || ".";
 }
 function checkEnvName(name) {
@@ -85279,19 +85929,20 @@ var SECTION_NAMES = {
   "": "at the top level",
   server: "under `server`",
   "http[]": "in each `http` scenario",
-  gate: "under `gate`"
+  gate: "under `gate`",
+  profile: "under `profile`"
 };
 function isSection(name) {
   return Object.hasOwn(CONFIG_KEYS, name);
 }
-function formatIssues(issues, file2) {
-  return issues.flatMap((issue3) => describeIssue(issue3, [])).map((line) => `${file2}: ${line}`);
+function formatIssues(issues, file3) {
+  return issues.flatMap((issue3) => describeIssue(issue3, [])).map((line) => `${file3}: ${line}`);
 }
 function describeIssue(issue3, parentPath) {
-  const path4 = [...parentPath, ...issue3.path];
+  const path6 = [...parentPath, ...issue3.path];
   if (issue3.code === "unrecognized_keys") {
     return issue3.keys.map(
-      (key) => `${formatKeyPath([...path4, key])}: unknown key; ${describeUnknownKey(key, path4)}`
+      (key) => `${formatKeyPath([...path6, key])}: unknown key; ${describeUnknownKey(key, path6)}`
     );
   }
   if (issue3.code === "invalid_union") {
@@ -85300,16 +85951,16 @@ function describeIssue(issue3, parentPath) {
     );
     const [only] = relevant;
     if (relevant.length === 1 && only !== void 0)
-      return only.flatMap((inner) => describeIssue(inner, path4));
+      return only.flatMap((inner) => describeIssue(inner, path6));
   }
-  const where = path4.length === 0 ? "" : `${formatKeyPath(path4)}: `;
+  const where = path6.length === 0 ? "" : `${formatKeyPath(path6)}: `;
   if (issue3.input === void 0) return [`${where}required key is missing; ${issue3.message}`];
   const suggestion = issue3.code === "custom" ? issue3.params?.suggestion : void 0;
   const didYouMean = typeof suggestion === "string" ? `; did you mean \`${suggestion}\`?` : "";
   return [`${where}${issue3.message}, got ${describeValue(issue3.input)}${didYouMean}`];
 }
-function describeUnknownKey(key, path4) {
-  const section = path4.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
+function describeUnknownKey(key, path6) {
+  const section = path6.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
   const known = isSection(section) ? CONFIG_KEYS[section] : [];
   const suggestion = suggestName(key, known);
   if (suggestion !== void 0) return `did you mean \`${suggestion}\`?`;
@@ -85317,9 +85968,9 @@ function describeUnknownKey(key, path4) {
   if (home !== void 0) return `\`${key}\` belongs ${SECTION_NAMES[home]}`;
   return `expected one of ${known.join(", ")}`;
 }
-function formatKeyPath(path4) {
+function formatKeyPath(path6) {
   let text = "";
-  for (const part of path4) {
+  for (const part of path6) {
     if (typeof part === "number") text += `[${part}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(part))) text += text === "" ? String(part) : `.${String(part)}`;
     else text += `[${JSON.stringify(String(part))}]`;
@@ -85340,33 +85991,33 @@ function describeValue(value) {
 var SCHEMA_HINT = 'Fix the keys listed above; the README section "Configure: perfgate.yml" lists every key, its default and accepted values.';
 var SYNTAX_HINT = 'Fix the YAML at the line and column shown: indent with spaces, and quote values that contain ": " or " #".';
 var EMPTY_HINT = 'Start from the smallest valid config: `server: { command: "gunicorn -b 127.0.0.1:$PORT app:app" }` and `http: [{ name: home, path: / }]`.';
-function parseConfig(yamlText, file2) {
-  const value = readYaml(yamlText, file2);
+function parseConfig(yamlText, file3) {
+  const value = readYaml(yamlText, file3);
   if (value === null || value === void 0) {
     throw new ConfigError(
-      `${file2}: the file is empty; expected a mapping with at least \`server\` and \`http\``,
+      `${file3}: the file is empty; expected a mapping with at least \`server\` and \`http\``,
       EMPTY_HINT
     );
   }
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new ConfigError(
-      `${file2}: expected a mapping of keys (build, server, http, gate) at the top level, got ${describeValue(value)}`,
+      `${file3}: expected a mapping of keys (build, server, http, gate) at the top level, got ${describeValue(value)}`,
       EMPTY_HINT
     );
   }
   const result = configSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(formatIssues(result.error.issues, file2).join("\n"), SCHEMA_HINT);
+    throw new ConfigError(formatIssues(result.error.issues, file3).join("\n"), SCHEMA_HINT);
   }
   return result.data;
 }
-function readYaml(yamlText, file2) {
+function readYaml(yamlText, file3) {
   const lineCounter = new import_yaml.LineCounter();
   const document = (0, import_yaml.parseDocument)(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     const lines = document.errors.map((error63) => {
       const { line, col } = lineCounter.linePos(error63.pos[0]);
-      return `${file2}:${line}:${col}: ${error63.message}`;
+      return `${file3}:${line}:${col}: ${error63.message}`;
     });
     throw new ConfigError(lines.join("\n"), SYNTAX_HINT);
   }
@@ -85375,7 +86026,7 @@ function readYaml(yamlText, file2) {
   } catch (error63) {
     const reason = error63 instanceof Error ? error63.message : String(error63);
     throw new ConfigError(
-      `${file2}: ${reason}`,
+      `${file3}: ${reason}`,
       "Define each anchor (`&name`) before the aliases (`*name`) that use it."
     );
   }
@@ -85576,18 +86227,18 @@ function childEnvironment(parent, own2 = {}, runId = RUN_ID) {
 // src/adapters/log-tail.ts
 import { open as open3, stat as stat2 } from "node:fs/promises";
 var TAIL_BYTES = 64 * 1024;
-async function fileSize(file2) {
+async function fileSize(file3) {
   try {
-    return (await stat2(file2)).size;
+    return (await stat2(file3)).size;
   } catch {
     return 0;
   }
 }
-async function readLogTail(file2, lines, fromOffset = 0) {
+async function readLogTail(file3, lines, fromOffset = 0) {
   if (lines <= 0) return "";
   let handle;
   try {
-    handle = await open3(file2, "r");
+    handle = await open3(file3, "r");
   } catch {
     return "";
   }
@@ -86739,6 +87390,185 @@ perfgate: ${signal} received, writing the results so far, stopping servers and r
   };
 }
 
+// src/adapters/choose-profiler.ts
+import path4 from "node:path";
+
+// src/adapters/py-spy.ts
+import { spawn as spawn3 } from "node:child_process";
+import { mkdir as mkdir3, readFile as readFile3, rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
+import { readlinkSync } from "node:fs";
+import path3 from "node:path";
+init_errors();
+async function pySpyVersion(binary = "py-spy") {
+  const result = await collect(binary, ["--version"], 1e4).catch(() => void 0);
+  if (result === void 0 || result.code !== 0) return void 0;
+  return /(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
+}
+async function startPySpy(rootPid, options) {
+  const pids = topmostPythonProcesses(rootPid);
+  if (pids.length === 0) {
+    throw new ProfilerUnavailableError(
+      `no Python process in the server's process tree (root PID ${rootPid})`
+    );
+  }
+  await mkdir3(options.outDir, { recursive: true });
+  const seconds = Math.max(1, Math.ceil(options.durationMs / 1e3));
+  const recorders = pids.map((pid) => {
+    const output2 = path3.join(options.outDir, `${options.name}-${pid}.speedscope.json`);
+    const args = [
+      "record",
+      "--pid",
+      String(pid),
+      "--subprocesses",
+      "--gil",
+      "--function",
+      "--nonblocking",
+      "--rate",
+      String(options.rateHz),
+      "--duration",
+      String(seconds),
+      "--format",
+      "speedscope",
+      "--output",
+      output2
+    ];
+    return { pid, output: output2, run: startRecorder(options.binary ?? "py-spy", args, (seconds + 15) * 1e3) };
+  });
+  try {
+    await Promise.all(recorders.map((r) => r.run.started));
+  } catch (error63) {
+    for (const r of recorders) r.run.kill();
+    throw error63;
+  }
+  return {
+    pids,
+    async finish() {
+      const stacks = [];
+      const files = [];
+      let sampleCount = 0;
+      let exporter;
+      for (const recorder of recorders) {
+        await recorder.run.exited;
+        const text = await readFile3(recorder.output, "utf8").catch(() => void 0);
+        if (text === void 0) {
+          throw new ProfilerUnavailableError(`py-spy wrote no profile for PID ${recorder.pid}`);
+        }
+        const profile = fromSpeedscope(JSON.parse(text));
+        files.push(recorder.output);
+        sampleCount += profile.sampleCount ?? 0;
+        exporter ??= profile.exporter;
+        for (const stack of stacksOf(profile))
+          stacks.push({ frames: [...stack.frames], weight: stack.weight });
+      }
+      return {
+        profile: buildProfile("seconds", stacks, { sampleCount, ...exporter ? { exporter } : {} }),
+        files
+      };
+    }
+  };
+}
+async function removeFiles(files) {
+  await Promise.all(files.map((file3) => rm4(file3, { force: true }).catch(() => void 0)));
+}
+function topmostPythonProcesses(rootPid) {
+  const tree = selectTree(listProcesses(), rootPid).filter(isRunning);
+  const python = new Set(tree.filter(isPython).map((entry) => entry.pid));
+  return [...python].filter((pid) => {
+    const entry = tree.find((e) => e.pid === pid);
+    return entry !== void 0 && !python.has(entry.ppid);
+  });
+}
+function isPython(entry) {
+  try {
+    return /^python\d*(\.\d+)?$/.test(path3.basename(readlinkSync(`/proc/${entry.pid}/exe`)));
+  } catch {
+    return /^python/.test(entry.comm);
+  }
+}
+function startRecorder(binary, args, timeoutMs) {
+  const child = spawn3(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output2 = "";
+  let onStarted = () => void 0;
+  const started = new Promise((resolve2, reject) => {
+    onStarted = resolve2;
+    child.once(
+      "error",
+      (error63) => reject(
+        new ProfilerUnavailableError(
+          `py-spy could not be started (${error63.message}): install it with \`pip install py-spy\``
+        )
+      )
+    );
+    child.once("exit", (code) => reject(unavailable(code, output2)));
+  });
+  const take = (chunk) => {
+    output2 += chunk.toString("utf8");
+    if (/Sampling process/.test(output2)) onStarted();
+  };
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
+  const timer = setTimeout(() => child.kill("SIGINT"), timeoutMs);
+  const exited = new Promise((resolve2, reject) => {
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve2();
+      else reject(unavailable(code, output2));
+    });
+  });
+  started.catch(() => void 0);
+  exited.catch(() => void 0);
+  return { started, exited, kill: () => child.kill("SIGKILL") };
+}
+function unavailable(code, output2) {
+  const tail = output2.trim().split("\n").slice(-5).join(" | ");
+  const permission = /permission denied|operation not permitted|ptrace/i.test(output2);
+  return new ProfilerUnavailableError(
+    `py-spy exited with ${code ?? "a signal"}${tail ? `: ${tail}` : ""}` + (permission ? " (py-spy needs ptrace permission: run as root, e.g. `sudo`, or set kernel.yama.ptrace_scope=0)" : "")
+  );
+}
+async function collect(binary, args, timeoutMs) {
+  return new Promise((resolve2, reject) => {
+    const child = spawn3(binary, args, { stdio: ["ignore", "pipe", "ignore"], timeout: timeoutMs });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => stdout += chunk.toString("utf8"));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve2({ code, stdout }));
+  });
+}
+function createPySpyProfiler(version2, outDir, binary = "py-spy") {
+  return {
+    tool: `py-spy ${version2}`,
+    async start(server, options) {
+      const recording = await startPySpy(server.pid, { ...options, outDir, binary });
+      return {
+        async finish() {
+          try {
+            const { profile, files } = await recording.finish();
+            await removeFiles(files);
+            return { profile };
+          } finally {
+            await rmdir2(outDir).catch(() => void 0);
+          }
+        }
+      };
+    }
+  };
+}
+
+// src/adapters/choose-profiler.ts
+async function chooseProfiler(profile, outDir, binary = "py-spy") {
+  const version2 = await pySpyVersion(binary);
+  if (version2 === void 0) {
+    return {
+      reason: `${profile.tool === "auto" ? "auto" : "profile.tool: py-spy"}: py-spy is not installed, so nothing was profiled; install it in the workflow (\`pip install py-spy\`) to get profiles of both sides`
+    };
+  }
+  return {
+    profiler: createPySpyProfiler(version2, path4.join(outDir, "profiles", "raw"), binary),
+    reason: profile.tool === "auto" ? "auto: py-spy is installed" : "profile.tool: py-spy"
+  };
+}
+
 // src/adapters/create-deps.ts
 function createDeps(repoRoot, outDir, log) {
   const workspace = createGitWorkspace(repoRoot);
@@ -86759,6 +87589,7 @@ function createDeps(repoRoot, outDir, log) {
     log,
     clock: { now: () => Date.now() },
     signal: stop.signal,
+    chooseProfiler: (profile) => chooseProfiler(profile, outDir),
     dispose
   };
 }
@@ -86787,10 +87618,10 @@ function createActionsSummary(options = {}) {
     }
   };
 }
-async function sizeOfFile(file2) {
-  if (file2 === void 0 || file2 === "") return 0;
+async function sizeOfFile(file3) {
+  if (file3 === void 0 || file3 === "") return 0;
   try {
-    return (await stat3(file2)).size;
+    return (await stat3(file3)).size;
   } catch {
     return 0;
   }
@@ -86803,24 +87634,24 @@ function createActionsOutputs() {
 
 // src/adapters/event-file.ts
 init_errors();
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var RUNNER_HINT = "perfgate reads the event the GitHub runner writes; run it as a workflow step (`uses:`), or use the perfgate CLI outside Actions.";
 async function readWorkflowEvent(env) {
   const name = env.GITHUB_EVENT_NAME?.trim();
   if (!name)
     throw new ConfigError("GITHUB_EVENT_NAME is not set: no workflow event to plan a gate for.", RUNNER_HINT);
-  const file2 = env.GITHUB_EVENT_PATH?.trim();
-  if (!file2)
+  const file3 = env.GITHUB_EVENT_PATH?.trim();
+  if (!file3)
     throw new ConfigError(
       `GITHUB_EVENT_PATH is not set: the ${name} event's payload cannot be read.`,
       RUNNER_HINT
     );
   let text;
   try {
-    text = await readFile3(file2, "utf8");
+    text = await readFile4(file3, "utf8");
   } catch (error63) {
     throw new ConfigError(
-      `cannot read the event file GITHUB_EVENT_PATH=${file2} (${errorCode(error63)}).`,
+      `cannot read the event file GITHUB_EVENT_PATH=${file3} (${errorCode(error63)}).`,
       "Check that GITHUB_EVENT_PATH points at the event file the runner wrote."
     );
   }
@@ -86829,13 +87660,13 @@ async function readWorkflowEvent(env) {
     payload = JSON.parse(text);
   } catch (error63) {
     throw new ConfigError(
-      `the event file GITHUB_EVENT_PATH=${file2} is not valid JSON: ${error63 instanceof Error ? error63.message : String(error63)}.`,
+      `the event file GITHUB_EVENT_PATH=${file3} is not valid JSON: ${error63 instanceof Error ? error63.message : String(error63)}.`,
       "The runner writes this file; if a step rewrote it, restore the original (it holds the webhook payload)."
     );
   }
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new ConfigError(
-      `the event file GITHUB_EVENT_PATH=${file2} holds ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}, not the JSON object of a webhook payload.`,
+      `the event file GITHUB_EVENT_PATH=${file3} holds ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}, not the JSON object of a webhook payload.`,
       "Check that GITHUB_EVENT_PATH points at the event file the runner wrote."
     );
   }
@@ -86863,7 +87694,7 @@ async function main() {
   try {
     const inputs = parseActionInputs((name) => getInput(name));
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const cwd = path3.resolve(workspace, inputs.workingDirectory);
+    const cwd = path5.resolve(workspace, inputs.workingDirectory);
     const event = await readWorkflowEvent(process.env);
     assertEventMayRunPullRequestCode(event.name, inputs);
     const overrides = {
@@ -86873,7 +87704,7 @@ async function main() {
     const plan = planFromEvent(event.name, event.payload, overrides, { sha: process.env.GITHUB_SHA });
     const loaded = await loadConfigFile(inputs.config, cwd);
     const key = configKey(inputs.workingDirectory, inputs.config);
-    const outDir = path3.join(process.env.RUNNER_TEMP ?? cwd, "perfgate-results", resultsFolderName(key));
+    const outDir = path5.join(process.env.RUNNER_TEMP ?? cwd, "perfgate-results", resultsFolderName(key));
     const deps = createDeps(loaded.repoRoot, outDir, log);
     let report;
     let failure2;
@@ -86911,7 +87742,7 @@ async function main() {
       report,
       renderMarkdown(report, { marker }),
       { summary: summary2, ...comments ? { comments } : {}, outputs, log },
-      { comment: inputs.comment, marker, reportJsonPath: path3.join(outDir, "report.json") }
+      { comment: inputs.comment, marker, reportJsonPath: path5.join(outDir, "report.json") }
     );
     if (failure2 !== void 0) {
       await published.catch((error63) => log.error(describeError(error63)));

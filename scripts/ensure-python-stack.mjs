@@ -32,3 +32,20 @@ if (!present()) {
     process.exit(1);
   }
 }
+
+// The profiling tests attach py-spy (from PyPI, not Debian) to real servers.
+const PY_SPY = 'py-spy==0.4.3';
+if (!ok('py-spy', ['--version'])) {
+  console.log(`Installing ${PY_SPY} for the profiling tests`);
+  const pip = (extra) => ok('python3', ['-m', 'pip', 'install', '--quiet', ...extra, PY_SPY]);
+  if (!pip([]) && !pip(['--break-system-packages'])) {
+    console.error(`The profiling tests need py-spy. Install it with:\n  python3 -m pip install ${PY_SPY}`);
+    process.exit(1);
+  }
+  if (!ok('py-spy', ['--version'])) {
+    console.error(
+      `${PY_SPY} installed but \`py-spy\` is not on PATH; add pip's script folder (e.g. ~/.local/bin) to PATH.`,
+    );
+    process.exit(1);
+  }
+}

@@ -39,6 +39,14 @@ export class RunError extends PerfgateError {
   }
 }
 
+/**
+ * A profiler could not record (not installed, not permitted, a server that is not Python). Never a
+ * gate failure: the profiling phase turns it into a notice in the report.
+ */
+export class ProfilerUnavailableError extends Error {
+  override readonly name = 'ProfilerUnavailableError';
+}
+
 /** Builds the user-facing text of any error: message, hint, and log tail when present. */
 export function describeError(error: unknown): string {
   if (error instanceof PerfgateError) {

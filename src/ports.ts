@@ -7,6 +7,7 @@
  */
 import type { HttpScenario } from './config/types.js';
 import type { Side } from './model/results.js';
+import type { Profile } from './profile/model.js';
 
 /** A checked-out commit in its own directory (a git worktree). */
 export interface Checkout {
@@ -293,6 +294,34 @@ export interface ResponseSample {
 export interface ResponseSampler {
   /** Never rejects: a failure to get any response is described in `error`. */
   sample(spec: LoadSpec): Promise<ResponseSample>;
+}
+
+/** What one profiled load window recorded. */
+export interface ProfileCapture {
+  /** Every process and thread of the server merged (see src/profile/model.ts). */
+  readonly profile: Profile;
+}
+
+/** A profiler recording while the caller drives load. */
+export interface ProfileRecording {
+  /** Waits for the recording to end and returns it. @throws ProfilerUnavailableError when it failed. */
+  finish(): Promise<ProfileCapture>;
+}
+
+/** Attaches a profiler (py-spy, ...) to a running server for one load window. */
+export interface Profiler {
+  /** The tool and its version as the report names it, e.g. `py-spy 0.4.3`. */
+  readonly tool: string;
+  /**
+   * Starts recording `server`'s process tree for `durationMs` (ms) at `rateHz` (samples/s) and resolves
+   * once recording runs, so the caller can start the load.
+   * @throws ProfilerUnavailableError when it cannot record this server (no Python process, no ptrace
+   *   permission); the gate notes it and goes on.
+   */
+  start(
+    server: RunningServer,
+    options: { readonly durationMs: number; readonly rateHz: number; readonly name: string },
+  ): Promise<ProfileRecording>;
 }
 
 /** The ports a trial needs. */

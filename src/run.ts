@@ -4,13 +4,15 @@
  * its first trial on them) → compare → write results. Publishing is the caller's job, after the
  * results are on disk, so a failure to publish never loses a measurement.
  */
-import type { Config } from './config/types.js';
+import type { Config, ProfileConfig } from './config/types.js';
 import type {
   CommitRef,
   ComparisonBasis,
   GatePhase,
   GateReport,
   Interruption,
+  GateVerdict,
+  ProfilesSummary,
   RunnerFacts,
   SequentialSummary,
   Side,
@@ -32,8 +34,9 @@ import type {
 } from './ports.js';
 import { seedFromCommits } from './plan/schedule.js';
 import { createRerunLog, runTrials } from './measure/run-trials.js';
+import { runProfilePhase, type ProfilerChoice } from './measure/profile-phase.js';
 import { buildCheckout } from './targets/prepare-targets.js';
-import { targetServers, type TargetServers } from './targets/target-servers.js';
+import { targetServers, type ServingTime, type TargetServers } from './targets/target-servers.js';
 import { describeDetachedStops } from './targets/describe-detached-stops.js';
 import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
@@ -73,6 +76,8 @@ export interface Deps {
    * it measured with status `interrupted`, stops the servers and removes the worktrees.
    */
   readonly signal?: AbortSignal;
+  /** Picks the profiler for the profiling phase (absent: no profiling phase, as in unit tests). */
+  readonly chooseProfiler?: (profile: ProfileConfig) => Promise<ProfilerChoice>;
 }
 
 /** What to gate. */
@@ -120,10 +125,14 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let serving: TargetServers | undefined;
   let servedBeforeTrialsMs = 0;
   let phase: GatePhase = 'resolve';
+  /** Serving time when the trials ended: the profiling phase's starts and warm-ups are its own. */
+  let servedAtTrialsEnd: ServingTime | undefined;
+  let profiles: ProfilesSummary | undefined;
 
   const timed = async <T>(name: GatePhase, title: string, fn: () => Promise<T>): Promise<T> => {
-    // Once the trials are done, a late signal still gets the complete report.
-    if (name !== 'report') throwIfInterrupted(deps.signal);
+    // Once the trials are done, a late signal still gets the complete report (the profiling phase
+    // stops at the signal and keeps what it recorded).
+    if (name !== 'report' && name !== 'profile') throwIfInterrupted(deps.signal);
     phase = name;
     const t0 = clock.now();
     try {
@@ -136,7 +145,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   // warmup instead.
   const phaseTimings = (): Record<string, number> => {
     const { trials: trialsMs, report: reportMs, ...earlier } = timings;
-    const served = serving?.time;
+    const served = servedAtTrialsEnd ?? serving?.time;
     const servingMs = served ? served.stopMs + served.startMs + served.warmupMs - servedBeforeTrialsMs : 0;
     return {
       ...earlier,
@@ -181,9 +190,13 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     regressions: outcome?.regressions ?? 0,
     ...(sequential === undefined ? {} : { sequential }),
     warnings: [...warnings, ...(outcome?.warnings ?? [])],
-    servers: { restart: config.server.restart, starts: serving?.time.starts ?? 0 },
+    servers: {
+      restart: config.server.restart,
+      starts: (servedAtTrialsEnd ?? serving?.time)?.starts ?? 0,
+    },
     reruns: { ...reruns, reasons: [...reruns.reasons] },
     timings: phaseTimings(),
+    ...(profiles === undefined ? {} : { profiles }),
   });
 
   // Before anything is built or served: an unwritable or busy results folder is bad input (exit 2),
@@ -235,6 +248,21 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       () => runTrials(deps, config, served, seed, trials, warnings, reruns),
     );
     const outcome = look.result.outcome;
+    servedAtTrialsEnd = { ...served.time };
+    const chooser = deps.chooseProfiler;
+    if (
+      chooser !== undefined &&
+      deps.signal?.aborted !== true &&
+      wantsProfiles(config.profile, outcome.verdict)
+    ) {
+      const roots = {
+        base: rootsOf(checkouts.base.dir),
+        head: rootsOf(checkouts.head.dir),
+      };
+      profiles = await timed('profile', 'Profile base and head', async () =>
+        runProfilePhase(deps, config, served, look.pairs, await chooser(config.profile), roots),
+      );
+    }
     sequential = {
       looks: look.design.looks,
       alphas: look.design.alphas,
@@ -299,6 +327,24 @@ function completePairs(trials: readonly TrialReading[], scenarios: readonly stri
   return [...pairs].filter((pair) =>
     scenarios.every((scenario) => sidesByPair.get(`${scenario}\u0000${pair}`)?.size === SIDES.length),
   ).length;
+}
+
+/** Whether the profiling phase runs for this verdict (`profile.when`, `tool: none`). */
+export function wantsProfiles(profile: ProfileConfig, verdict: GateVerdict): boolean {
+  if (profile.tool === 'none') return false;
+  switch (profile.when) {
+    case 'always':
+      return true;
+    case 'regression':
+      return verdict === 'regression';
+    case 'never':
+      return false;
+  }
+}
+
+/** Folders a side's profile paths are shown relative to: the checkout (the repository's root). */
+function rootsOf(checkoutDir: string): string[] {
+  return [checkoutDir];
 }
 
 async function writeResults(store: ResultStore, report: GateReport): Promise<void> {

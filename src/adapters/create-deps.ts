@@ -9,6 +9,7 @@ import { createProcStats } from './proc-stats.js';
 import { createHttpSampler } from './http-sample.js';
 import { createResultStore } from './result-store.js';
 import { onTerminationSignal } from './signal-cleanup.js';
+import { chooseProfiler } from './choose-profiler.js';
 
 /**
  * @param repoRoot the git repository to gate (worktrees are created from it).
@@ -36,6 +37,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     log,
     clock: { now: () => Date.now() },
     signal: stop.signal,
+    chooseProfiler: (profile) => chooseProfiler(profile, outDir),
     dispose,
   };
 }

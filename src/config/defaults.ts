@@ -3,7 +3,7 @@
  * and the action's docs cannot drift apart.
  */
 import { DEFAULT_GATED_METRICS } from '../model/metrics.js';
-import type { GateConfig, HttpScenario, ServerConfig } from './types.js';
+import type { GateConfig, HttpScenario, ProfileConfig, ServerConfig } from './types.js';
 
 /** HTTP method of a scenario. */
 export type HttpMethod = HttpScenario['method'];
@@ -25,6 +25,7 @@ export interface ConfigDefaults {
   readonly server: Omit<ServerConfig, 'command'>;
   readonly http: Omit<HttpScenario, 'name' | 'path' | 'body'>;
   readonly gate: GateConfig;
+  readonly profile: ProfileConfig;
 }
 
 /**
@@ -43,6 +44,7 @@ export const DEFAULTS: ConfigDefaults = {
     minTrials: 8,
     budgetMs: 160_000,
   },
+  profile: { tool: 'auto', durationMs: 5_000, rateHz: 200, when: 'always' },
 };
 
 /** Inclusive bounds of a numeric key; no `max` means no upper bound. */
@@ -65,4 +67,6 @@ export const LIMITS = {
   pipelining: { min: 1, max: 100 },
   trials: { min: 2, max: 200 },
   budgetMs: { min: 1_000, max: 432_000_000 },
+  profileDurationMs: { min: 1_000, max: 3_600_000 },
+  profileRateHz: { min: 1, max: 1_000 },
 } as const satisfies Readonly<Record<string, Range>>;

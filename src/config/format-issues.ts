@@ -14,6 +14,7 @@ const SECTION_NAMES: Readonly<Record<Section, string>> = {
   server: 'under `server`',
   'http[]': 'in each `http` scenario',
   gate: 'under `gate`',
+  profile: 'under `profile`',
 };
 
 function isSection(name: string): name is Section {

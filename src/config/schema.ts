@@ -15,7 +15,7 @@ import {
   rejectDuplicates,
   stringMap,
 } from './field-schemas.js';
-import { SERVER_RESTARTS, type Config, type HttpScenario } from './types.js';
+import { PROFILE_TOOLS, PROFILE_WHENS, SERVER_RESTARTS, type Config, type HttpScenario } from './types.js';
 
 const serverShape = {
   command: nonBlankString(
@@ -106,6 +106,13 @@ const gateShape = {
   budget: durationIn(LIMITS.budgetMs).optional(),
 };
 
+const profileShape = {
+  tool: oneOf(PROFILE_TOOLS, (tool) => tool.trim().toLowerCase()).default(DEFAULTS.profile.tool),
+  duration: durationIn(LIMITS.profileDurationMs).default(DEFAULTS.profile.durationMs),
+  rate: integerIn(LIMITS.profileRateHz).default(DEFAULTS.profile.rateHz),
+  when: oneOf(PROFILE_WHENS, (when) => when.trim().toLowerCase()).default(DEFAULTS.profile.when),
+};
+
 const topShape = {
   build: oneOrMany(
     nonBlankString('expected a non-blank shell command'),
@@ -134,15 +141,18 @@ const topShape = {
       }),
     )
     .prefault({}),
+  profile: z.strictObject(profileShape, { error: 'expected a mapping of profile settings' }).prefault({}),
 };
 
 /** Known keys of each mapping in perfgate.yml, by section (`''` top level, `http[]` any scenario). */
-export const CONFIG_KEYS: Readonly<Record<'' | 'server' | 'http[]' | 'gate', readonly string[]>> = {
-  '': Object.keys(topShape),
-  server: Object.keys(serverShape),
-  'http[]': Object.keys(scenarioShape),
-  gate: Object.keys(gateShape),
-};
+export const CONFIG_KEYS: Readonly<Record<'' | 'server' | 'http[]' | 'gate' | 'profile', readonly string[]>> =
+  {
+    '': Object.keys(topShape),
+    server: Object.keys(serverShape),
+    'http[]': Object.keys(scenarioShape),
+    gate: Object.keys(gateShape),
+    profile: Object.keys(profileShape),
+  };
 
 /**
  * The perfgate.yml schema: parses the YAML's JS value into a `Config`. Parse with
@@ -151,7 +161,7 @@ export const CONFIG_KEYS: Readonly<Record<'' | 'server' | 'http[]' | 'gate', rea
 export const configSchema = z
   .strictObject(topShape)
   .check(z.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx)))
-  .transform(({ build, server, http, gate }): Config => ({
+  .transform(({ build, server, http, gate, profile }): Config => ({
     build,
     server: {
       command: server.command,
@@ -180,6 +190,7 @@ export const configSchema = z
       // Each scenario gets the default share, so adding a scenario does not starve the others.
       budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
     },
+    profile: { tool: profile.tool, durationMs: profile.duration, rateHz: profile.rate, when: profile.when },
   }));
 
 /**

@@ -73,6 +73,35 @@ export interface GateConfig {
   readonly budgetMs: number;
 }
 
+/** Values of `profile.tool`. */
+export const PROFILE_TOOLS = ['auto', 'py-spy', 'none'] as const;
+/** Which profiler records the profiling phase; `auto` picks one per server (see ProfileConfig). */
+export type ProfileTool = (typeof PROFILE_TOOLS)[number];
+
+/** Values of `profile.when`. */
+export const PROFILE_WHENS = ['always', 'regression', 'never'] as const;
+/** When the profiling phase runs: every gate, only a gate that found a regression, or never. */
+export type ProfileWhen = (typeof PROFILE_WHENS)[number];
+
+/**
+ * The profiling phase: after the measured trials, one extra load window per side and scenario with a
+ * profiler attached, on fresh servers, never during a measured trial (a sampler slows the server).
+ */
+export interface ProfileConfig {
+  /**
+   * `auto` (default) and `py-spy`: py-spy, when installed (`auto` says in the report when it is not);
+   * `none` turns profiling off like `when: never`. cProfile, yappi, tracemalloc and Node's
+   * `--cpu-prof` are not offered yet.
+   */
+  readonly tool: ProfileTool;
+  /** Length of each profiled load window, in ms (default 5 000). */
+  readonly durationMs: number;
+  /** Sampling rate of samplers (py-spy), in samples per second (default 200). */
+  readonly rateHz: number;
+  /** `always` (default), `regression` (only when the gate found one) or `never`. */
+  readonly when: ProfileWhen;
+}
+
 /** The whole validated config. */
 export interface Config {
   /** Commands run in each checkout before starting the server (empty: nothing to build). */
@@ -80,4 +109,5 @@ export interface Config {
   readonly server: ServerConfig;
   readonly http: readonly HttpScenario[];
   readonly gate: GateConfig;
+  readonly profile: ProfileConfig;
 }

@@ -3,6 +3,7 @@
  * and the versioned report that is written to report.json.
  */
 import type { MetricName } from './metrics.js';
+import type { FunctionChange, FunctionShare } from '../profile/hot-functions.js';
 
 /** Which commit a measurement belongs to. */
 export type Side = 'base' | 'head';
@@ -203,7 +204,7 @@ export interface SequentialSummary {
 }
 
 /** Phases of a gate, in order, as named in `GateReport.timings` and `Interruption.phase`. */
-export type GatePhase = 'resolve' | 'checkout' | 'build' | 'start' | 'trials' | 'report';
+export type GatePhase = 'resolve' | 'checkout' | 'build' | 'start' | 'trials' | 'profile' | 'report';
 
 /** How a gate was interrupted (`GateReport.status` `interrupted`). */
 export interface Interruption {
@@ -295,4 +296,35 @@ export interface GateReport {
    * restart, and trials excludes them.
    */
   readonly timings: Readonly<Record<string, number>>;
+  /** The profiling phase (absent when it did not run: `profile.when`, `tool: none`, a failed run). */
+  readonly profiles?: ProfilesSummary;
+}
+
+/**
+ * What the profiling phase found: after the measured trials, one profiled load window per side and
+ * scenario on fresh servers (src/measure/profile-phase.ts). Profiles never decide the verdict.
+ */
+export interface ProfilesSummary {
+  /** The profiler that ran, e.g. `py-spy 0.4.3`; absent when none could. */
+  readonly tool?: string;
+  /** Why this profiler, or why none, e.g. `auto: py-spy is installed`. */
+  readonly reason: string;
+  /** One sentence per thing that went wrong (a side that could not be profiled); never fatal. */
+  readonly notices: readonly string[];
+  readonly scenarios: readonly ScenarioProfiles[];
+}
+
+/** One scenario's profiles of both sides. */
+export interface ScenarioProfiles {
+  readonly scenario: string;
+  /** Length of each side's profiled load window, ms. */
+  readonly durationMs: number;
+  /** Samples behind each side's profile (0 when the side could not be profiled). */
+  readonly samples: Readonly<Record<Side, number>>;
+  /** Each side's top functions by self share (at most 20), shares as fractions 0..1. */
+  readonly top: Readonly<Record<Side, readonly FunctionShare[]>>;
+  /** Head against base, largest growth of self share first (at most 20 rows); [] unless both sides ran. */
+  readonly diff: readonly FunctionChange[];
+  /** Profile files in the results folder, relative to it (`profiles/search-head.speedscope.json`). */
+  readonly files: readonly string[];
 }

@@ -6,8 +6,12 @@ import { frameAt, frameLabel, totalWeight, type Profile, type ProfileFrame } fro
 
 /** One function's share of a profile. */
 export interface FunctionShare {
-  /** `name (file:line)`: the key base and head rows are matched on. */
+  /**
+   * `name (file)`: the key base and head rows are matched on. Lines are left out: an edit above a
+   * function moves its first line, and it must still meet itself in the diff.
+   */
   readonly key: string;
+  /** The function as shown: its frame with the lowest line (several frames of one key merge). */
   readonly frame: ProfileFrame;
   /** Fraction (0..1) of the profile's weight spent in the function itself (it was the leaf). */
   readonly self: number;
@@ -26,21 +30,35 @@ export function summarizeFunctions(profile: Profile): FunctionShare[] {
   const sum = totalWeight(profile);
   if (sum <= 0) return [];
   const self = new Map<number, number>();
-  const total = new Map<number, number>();
   for (const stack of profile.stacks) {
     const leaf = stack.frames[stack.frames.length - 1];
     if (leaf !== undefined) self.set(leaf, (self.get(leaf) ?? 0) + stack.weight);
-    for (const index of new Set(stack.frames)) total.set(index, (total.get(index) ?? 0) + stack.weight);
   }
-  // Frames with equal labels (possible after relativizing two checkouts) are one function.
+  // Frames of one name in one file are one function (lines move between base and head). Its total
+  // counts each stack once, however many of its frames the stack holds.
   const byKey = new Map<string, { frame: ProfileFrame; self: number; total: number }>();
-  for (const [index, weight] of total) {
+  const keyOf = (frame: ProfileFrame): string =>
+    frameLabel({ name: frame.name, ...(frame.file === undefined ? {} : { file: frame.file }) });
+  for (const [index, weight] of self) {
     const frame = frameAt(profile, index);
-    const key = frameLabel(frame);
-    const entry = byKey.get(key) ?? { frame, self: 0, total: 0 };
-    entry.self += self.get(index) ?? 0;
-    entry.total += weight;
-    byKey.set(key, entry);
+    const entry = byKey.get(keyOf(frame)) ?? { frame, self: 0, total: 0 };
+    entry.self += weight;
+    byKey.set(keyOf(frame), entry);
+  }
+  for (const stack of profile.stacks) {
+    const keys = new Map<string, ProfileFrame>();
+    for (const index of stack.frames) {
+      const frame = frameAt(profile, index);
+      const key = keyOf(frame);
+      const seen = keys.get(key);
+      if (seen === undefined || (frame.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame);
+    }
+    for (const [key, frame] of keys) {
+      const entry = byKey.get(key) ?? { frame, self: 0, total: 0 };
+      if ((frame.line ?? Infinity) < (entry.frame.line ?? Infinity)) entry.frame = frame;
+      entry.total += stack.weight;
+      byKey.set(key, entry);
+    }
   }
   return [...byKey]
     .map(([key, e]) => ({ key, frame: e.frame, self: e.self / sum, total: Math.min(1, e.total / sum) }))

@@ -10,3 +10,4 @@ export { fromFolded, toFolded } from './folded.js';
 export { relativizeFrames } from './relativize.js';
 export { diffFunctions, summarizeFunctions } from './hot-functions.js';
 export type { DiffOptions, FunctionChange, FunctionShare } from './hot-functions.js';
+export { flameGraphSvg, differentialFlameGraphSvg, type FlameGraphOptions } from './flame-graph.js';

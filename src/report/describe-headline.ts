@@ -30,6 +30,7 @@ const PHASE_WORDS: Readonly<Record<GatePhase, string>> = {
   build: 'the build',
   start: 'the server start',
   trials: 'the trials',
+  profile: 'the profiling phase',
   report: 'the report',
 };
 

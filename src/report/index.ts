@@ -19,4 +19,9 @@ export {
 } from './format-number.js';
 export { escapeMarkdown, markdownCode } from './escape-markdown.js';
 export { renderSetupError } from './render-setup-error.js';
-export { renderFunctionDiff, renderHotFunctions, type ProfileTableOptions } from './render-profiles.js';
+export {
+  renderFunctionDiff,
+  renderHotFunctions,
+  renderProfilesSection,
+  type ProfileTableOptions,
+} from './render-profiles.js';

@@ -8,6 +8,7 @@ import { describeLegend } from './describe-legend.js';
 import { fitMarkdown } from './fit-markdown.js';
 import { markdownTable } from './markdown-table.js';
 import { renderTrialDetails } from './markdown-trials.js';
+import { renderProfilesSection } from './render-profiles.js';
 import { outlineReport, type Headline, type ReportOutline, type ScenarioOutline } from './outline-report.js';
 
 /** Options of renderMarkdown. */
@@ -67,6 +68,7 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
       .filter((scenario) => report.status === 'complete' || scenario.comparisons.length > 0)
       .map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
+    ...[renderProfilesSection(report)].filter((section) => section !== undefined),
     renderConditions(report, outline),
   ];
   const legend = `<sub>How to read: **bold** metrics gate the check; ${escapeMarkdown(describeLegend(report))}</sub>`;

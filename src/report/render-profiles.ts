@@ -2,6 +2,7 @@
  * Markdown tables of profiles: the differential hot-function table (head against base) and the top
  * functions of one side. Every name and path comes from user code and is escaped. Pure.
  */
+import type { GateReport } from '../model/results.js';
 import type { FunctionChange, FunctionShare, ProfileFrame } from '../profile/index.js';
 import { escapeMarkdown, markdownCode } from './escape-markdown.js';
 import { markdownTable } from './markdown-table.js';
@@ -94,4 +95,56 @@ function percent(share: number): string {
 function points(pp: number): string {
   const rounded = Math.abs(pp) < 0.05 ? 0 : pp;
   return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded).toFixed(1)} pp`;
+}
+
+/**
+ * The report's "Profiles" section: for each scenario with a gated regression, the differential table
+ * in the open; for every other profiled scenario, the same table folded in `<details>`; the profiler
+ * and why it was chosen, its notices, and the files to open. `undefined` when the phase did not run.
+ */
+export function renderProfilesSection(report: GateReport): string | undefined {
+  const summary = report.profiles;
+  if (summary === undefined) return undefined;
+  const heading = `#### Profiles${summary.tool === undefined ? '' : ` · ${escapeMarkdown(summary.tool)}`}`;
+  if (summary.tool === undefined) {
+    return `${heading}\n\n_No profiles: ${escapeMarkdown(summary.reason)}._`;
+  }
+  const regressed = new Set(
+    report.comparisons.filter((c) => c.gated && c.verdict === 'regression').map((c) => c.scenario),
+  );
+  const parts: string[] = [heading];
+  const window = summary.scenarios[0]?.durationMs;
+  parts.push(
+    `${escapeMarkdown(capitalize(summary.reason))}.` +
+      (window === undefined
+        ? ''
+        : ` One ${(window / 1000).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) +
+      ' Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.',
+  );
+  for (const scenario of summary.scenarios) {
+    const table = renderFunctionDiff(scenario.diff);
+    const title = `${markdownCode(scenario.scenario)}: head against base (${scenario.samples.base} and ${scenario.samples.head} samples)`;
+    if (table === '') {
+      parts.push(`${title}: _not compared, a side has no profile._`);
+    } else if (regressed.has(scenario.scenario)) {
+      parts.push(`**${title}**\n\n${table}`);
+    } else {
+      parts.push(`<details><summary>${title}</summary>\n\n${table}\n\n</details>`);
+    }
+  }
+  if (summary.notices.length > 0) {
+    parts.push(summary.notices.map((notice) => `- ⚠️ ${escapeMarkdown(notice)}`).join('\n'));
+  }
+  const files = summary.scenarios.flatMap((s) => s.files).filter((f) => f.endsWith('.speedscope.json'));
+  if (files.length > 0) {
+    parts.push(
+      `Open ${files.map((file) => markdownCode(file)).join(', ')} (in the results) at https://www.speedscope.app; ` +
+        'the `.folded` files beside them feed flamegraph.pl or inferno.',
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -80,6 +80,7 @@ export function renderTerminal(report: GateReport, options: TerminalOptions = {}
       ...report.warnings.map((warning) => `  ! ${escapeTerminal(warning)}`),
     );
   }
+  lines.push(...renderProfiles(report, paint));
   const conditions = describeConditions(report, outline, inline);
   const labelWidth = Math.max(...conditions.map(({ label }) => label.length));
   lines.push(
@@ -144,4 +145,42 @@ function renderScenario(
     (warning) => `  ! ${warning.metrics.join(', ')}: ${warning.text}`,
   );
   return [heading, ...table, ...warnings];
+}
+
+/** The profiling phase in brief: the profiler, each scenario's top growing functions, the files. */
+function renderProfiles(report: GateReport, paint: (text: string, ...styles: Style[]) => string): string[] {
+  const summary = report.profiles;
+  if (summary === undefined) return [];
+  if (summary.tool === undefined)
+    return ['', paint('Profiles', 'bold'), `  none: ${escapeTerminal(summary.reason)}`];
+  const lines = ['', paint(`Profiles (${escapeTerminal(summary.tool)})`, 'bold')];
+  for (const scenario of summary.scenarios) {
+    lines.push(
+      `  ${escapeTerminal(scenario.scenario)}: functions whose share of samples grew most, head against base`,
+    );
+    const rows = scenario.diff
+      .slice(0, 5)
+      .map((row) => [
+        escapeTerminal(row.frame.name),
+        escapeTerminal(
+          row.frame.file === undefined
+            ? ''
+            : `${row.frame.file}${row.frame.line === undefined ? '' : `:${row.frame.line}`}`,
+        ),
+        `${(row.base.self * 100).toFixed(1)}%`,
+        `${(row.head.self * 100).toFixed(1)}%`,
+        `${row.noise ? '~ ' : ''}${row.selfChangePp >= 0 ? '+' : '−'}${Math.abs(row.selfChangePp).toFixed(1)} pp`,
+      ]);
+    if (rows.length > 0) {
+      lines.push(
+        ...formatTextTable(['function', 'where', 'base', 'head', 'change'], rows, {
+          numeric: [false, false, true, true, true],
+          indent: '    ',
+        }),
+      );
+    }
+    for (const file of scenario.files) lines.push(`    ${escapeTerminal(file)}`);
+  }
+  lines.push(...summary.notices.map((notice) => `  ! ${escapeTerminal(notice)}`));
+  return lines;
 }

@@ -84,6 +84,10 @@ describe('the action on a pull_request', () => {
       expect(first.summary).toContain('search');
       expect(standIn.comments).toHaveLength(1);
       expect(standIn.comments[0]?.body).toContain('<!-- perfgate:perfgate.yml -->');
+      // The comment names the function the regression made slower (py-spy, in the profiling phase).
+      expect(standIn.comments[0]?.body).toMatch(
+        /#### Profiles · py-spy[\s\S]*\| <code>score<\/code> \| app\.py:\d+ \|/,
+      );
       // Progress: each phase in a collapsible group, one line per trial.
       expect(first.stdout).toContain('::group::');
       expect(first.stdout).toMatch(/pair 8\/8/);

@@ -71,6 +71,11 @@ gate:
   trials: 30
   min-trials: 12
   budget: 10m
+profile:
+  tool: Py-Spy
+  duration: 3s
+  rate: 150
+  when: regression
 `;
     const expected: Config = {
       build: ['pip install -r requirements.txt', 'python -m compileall .'],
@@ -113,6 +118,7 @@ gate:
         minTrials: 12,
         budgetMs: 600_000,
       },
+      profile: { tool: 'py-spy', durationMs: 3_000, rateHz: 150, when: 'regression' },
     };
     expect(parseConfig(text, FILE)).toStrictEqual(expected);
   });
@@ -148,6 +154,7 @@ gate:
         minTrials: 8,
         budgetMs: 160_000,
       },
+      profile: { tool: 'auto', durationMs: 5_000, rateHz: 200, when: 'always' },
     };
     const config = parseConfig(MINIMAL, FILE);
     expect(config).toStrictEqual(expected);
@@ -155,6 +162,7 @@ gate:
     expect(config.gate).toStrictEqual(DEFAULTS.gate);
     expect(config.http[0]).toStrictEqual({ name: 'home', path: '/', ...DEFAULTS.http });
     expect(config.server).toStrictEqual({ ...DEFAULTS.server, command: config.server.command });
+    expect(config.profile).toStrictEqual(DEFAULTS.profile);
   });
 
   it.each([
@@ -306,7 +314,7 @@ describe('parseConfig: invalid files', () => {
     [
       'an unknown key far from any known one',
       `commands: []\n${MINIMAL}`,
-      ['perfgate.yml: commands: unknown key; expected one of build, server, http, gate'],
+      ['perfgate.yml: commands: unknown key; expected one of build, server, http, gate, profile'],
     ],
     [
       'a missing server',
@@ -677,5 +685,37 @@ describe('suggestName', () => {
     ['', ['build'], undefined],
   ])('suggests for %j', (input, candidates, want) => {
     expect(suggestName(input, candidates)).toBe(want);
+  });
+});
+
+describe('parseConfig: profile', () => {
+  const base = 'server:\n  command: python3 app.py\nhttp:\n  - name: home\n    path: /\n';
+  const problem = (text: string): string => {
+    try {
+      parseConfig(text, 'perfgate.yml');
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    return '';
+  };
+
+  it('refuses an unknown profiler, naming the key and what is accepted', () => {
+    const message = problem(`${base}profile:\n  tool: perf\n`);
+    expect(message).toContain('profile.tool');
+    expect(message).toContain('py-spy');
+  });
+
+  it('refuses an unknown key under profile with the likely one', () => {
+    expect(problem(`${base}profile:\n  rates: 100\n`)).toMatch(/profile\.rates.*rate/);
+  });
+
+  it('refuses a rate no sampler can keep and a window too short to sample', () => {
+    expect(problem(`${base}profile:\n  rate: 5000\n`)).toContain('profile.rate');
+    expect(problem(`${base}profile:\n  duration: 100ms\n`)).toContain('profile.duration');
+  });
+
+  it('turns profiling off with when: never or tool: none', () => {
+    expect(parseConfig(`${base}profile:\n  when: Never\n`, 'perfgate.yml').profile.when).toBe('never');
+    expect(parseConfig(`${base}profile:\n  tool: none\n`, 'perfgate.yml').profile.tool).toBe('none');
   });
 });

@@ -9,7 +9,13 @@ import {
   relativizeFrames,
   summarizeFunctions,
 } from '../../src/profile/index.js';
-import { renderFunctionDiff, renderHotFunctions } from '../../src/report/index.js';
+import {
+  renderFunctionDiff,
+  renderHotFunctions,
+  renderMarkdown,
+  renderTerminal,
+} from '../../src/report/index.js';
+import { makeReport } from './report-fixture.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/profiles');
 const load = (name: string, root: string) =>
@@ -69,5 +75,67 @@ describe('renderHotFunctions', () => {
     expect(lines[0]).toBe('| function | where | self | total |');
     expect(lines[2]).toMatch(/^\| <code>score<\/code> \| app\.py:67 \| 5\d\.\d% \| \d+\.\d% \|$/);
     expect(lines).toHaveLength(5);
+  });
+});
+
+describe('the Profiles section of the reports', () => {
+  const profiled = (scenario: string) => ({
+    scenario,
+    durationMs: 5000,
+    samples: { base: base.sampleCount ?? 0, head: head.sampleCount ?? 0 },
+    top: { base: summarizeFunctions(base).slice(0, 20), head: summarizeFunctions(head).slice(0, 20) },
+    diff: diffFunctions(base, head).slice(0, 20),
+    files: [`profiles/${scenario}-base.speedscope.json`, `profiles/${scenario}-head.speedscope.json`],
+  });
+  const report = makeReport('regression', {
+    profiles: {
+      tool: 'py-spy 0.4.3',
+      reason: 'auto: py-spy is installed',
+      notices: ['health: the head server could not be profiled (py-spy exited with 1: Permission denied).'],
+      scenarios: [profiled('list-items'), profiled('health')],
+    },
+  });
+
+  it('opens the table of a regressed scenario and folds the others, in the Markdown', () => {
+    const regressed = new Set(
+      report.comparisons.filter((c) => c.gated && c.verdict === 'regression').map((c) => c.scenario),
+    );
+    expect([...regressed]).toEqual(['list-items']);
+    const markdown = renderMarkdown(report);
+    const section = markdown.slice(markdown.indexOf('#### Profiles'), markdown.indexOf('#### Conditions'));
+    expect(section).toContain('#### Profiles · py-spy 0.4.3');
+    expect(section).toMatch(
+      /\*\*<code>list-items<\/code>: head against base \(\d+ and \d+ samples\)\*\*\n\n\| function \|/,
+    );
+    expect(section).toMatch(/<details><summary><code>health<\/code>: head against base/);
+    expect(section).toContain('could not be profiled');
+    expect(section).toContain('<code>profiles/list-items-head.speedscope.json</code>');
+    expect(section).toContain('https://www.speedscope.app');
+  });
+
+  it('says why there are no profiles when no profiler could run', () => {
+    const none = makeReport('unchanged', {
+      profiles: {
+        reason: 'auto: py-spy is not installed, so nothing was profiled',
+        notices: [],
+        scenarios: [],
+      },
+    });
+    expect(renderMarkdown(none)).toContain('#### Profiles\n\n_No profiles: auto: py-spy is not installed');
+    expect(renderTerminal(none)).toContain('none: auto: py-spy is not installed');
+  });
+
+  it('has no Profiles section when the phase did not run', () => {
+    expect(renderMarkdown(makeReport('unchanged'))).not.toContain('Profiles');
+    expect(renderTerminal(makeReport('unchanged'))).not.toContain('Profiles');
+  });
+
+  it('lists the top growing functions and the files in the terminal', () => {
+    const text = renderTerminal(report);
+    expect(text).toMatch(
+      /Profiles \(py-spy 0\.4\.3\)\n  list-items: functions whose share of samples grew most/,
+    );
+    expect(text).toMatch(/score\s+app\.py:67\s+3\d\.\d%\s+5\d\.\d%\s+\+2\d\.\d pp/);
+    expect(text).toContain('profiles/list-items-base.speedscope.json');
   });
 });

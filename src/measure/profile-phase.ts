@@ -1,0 +1,155 @@
+/**
+ * The profiling phase: after the measured trials, never during them (a sampler attached to a server
+ * slows it, ENVIRONMENT.md), one profiled load window per side and scenario on fresh servers, base and
+ * head alternating which goes first from one scenario to the next, as trials do. Each side is warmed
+ * up right before its window, exactly as before a trial. Profiles explain a verdict and never change
+ * it: every failure here becomes a notice and the gate goes on.
+ */
+import type { Config } from '../config/types.js';
+import type { ProfilesSummary, ScenarioProfiles, Side } from '../model/results.js';
+import type { LoadGenerator, Log, PairServers, Profiler, ResultStore, ServerPair } from '../ports.js';
+import {
+  differentialFlameGraphSvg,
+  diffFunctions,
+  flameGraphSvg,
+  relativizeFrames,
+  summarizeFunctions,
+  toFolded,
+  toSpeedscope,
+  type Profile,
+} from '../profile/index.js';
+import { describeError, PerfgateError } from '../errors.js';
+import { loadSpecFor } from './measure-trial.js';
+
+/** The ports the phase needs. */
+export interface ProfilePhaseDeps {
+  readonly load: LoadGenerator;
+  readonly log: Log;
+  readonly store: ResultStore;
+  /** Aborted when perfgate is told to stop: the phase ends at once, keeping what it recorded. */
+  readonly signal?: AbortSignal;
+}
+
+/** Which profiler runs, and why (src/adapters picks it: only they can see what is installed). */
+export interface ProfilerChoice {
+  /** Absent when none can run here; `reason` then says why and what to install. */
+  readonly profiler?: Profiler;
+  readonly reason: string;
+}
+
+/** Rows of each table kept in report.json. */
+const ROWS = 20;
+
+/**
+ * Runs the phase and writes each side's profile to the results folder as a speedscope file, folded
+ * stacks and an SVG flame graph (`profiles/<scenario>-<side>.speedscope.json`, `.folded`, `.svg`,
+ * paths relative to the checkout), and head against base as a differential flame graph
+ * (`profiles/<scenario>-diff.svg`).
+ * @param pairsDone complete pairs so far (the servers for the next pair are the fresh ones profiled).
+ * @param roots per side, the folders whose paths frames are shown relative to (the checkout and the
+ *   config's folder in it).
+ * @returns the summary for the report; never throws (a failure is a notice).
+ */
+export async function runProfilePhase(
+  deps: ProfilePhaseDeps,
+  config: Config,
+  servers: PairServers,
+  pairsDone: number,
+  choice: ProfilerChoice,
+  roots: Readonly<Record<Side, readonly string[]>>,
+): Promise<ProfilesSummary> {
+  const notices: string[] = [];
+  const scenarios: ScenarioProfiles[] = [];
+  const { profiler } = choice;
+  if (profiler === undefined) return { reason: choice.reason, notices, scenarios };
+  let pair: ServerPair;
+  try {
+    pair = await servers.forRerun(pairsDone);
+  } catch (error) {
+    notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error)}).`);
+    return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+  }
+  const { durationMs, rateHz } = config.profile;
+  for (const [index, scenario] of config.http.entries()) {
+    const order: readonly Side[] = index % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+    const profiles: Partial<Record<Side, Profile>> = {};
+    const files: string[] = [];
+    for (const side of order) {
+      if (isAborted(deps.signal)) break;
+      const name = `${scenario.name}-${side}`;
+      try {
+        await servers.warmUpBefore(side, scenario);
+        const recording = await profiler.start(pair[side], { durationMs, rateHz, name });
+        // A little longer than the recording, so it never samples an idle server at its end.
+        await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
+        const { profile } = await recording.finish();
+        const relative = relativizeFrames(profile, roots[side]);
+        profiles[side] = relative;
+        const title = `${side} · ${scenario.name} (${profiler.tool})`;
+        files.push(
+          await writeProfile(
+            deps.store,
+            `profiles/${name}.speedscope.json`,
+            JSON.stringify(toSpeedscope(relative, title)),
+          ),
+        );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative, { scale: 1e-3 })),
+        );
+        files.push(
+          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative, { title })),
+        );
+      } catch (error) {
+        if (isAborted(deps.signal)) {
+          notices.push(`${scenario.name}: profiling stopped at the interruption.`);
+          break;
+        }
+        notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error)}).`);
+      }
+    }
+    const base = profiles.base;
+    const head = profiles.head;
+    if (base && head) {
+      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
+      const svg = differentialFlameGraphSvg(base, head, { title });
+      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ''));
+    }
+    scenarios.push({
+      scenario: scenario.name,
+      durationMs,
+      samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+      top: {
+        base: base ? summarizeFunctions(base).slice(0, ROWS) : [],
+        head: head ? summarizeFunctions(head).slice(0, ROWS) : [],
+      },
+      diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
+      files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
+    });
+  }
+  for (const notice of notices) deps.log.warn(notice);
+  return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+}
+
+async function writeProfile(store: ResultStore, name: string, content: string): Promise<string> {
+  return store.write(name, content);
+}
+
+function relativeTo(dir: string, file: string): string {
+  return file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file;
+}
+
+/** The error's first line: a PerfgateError's message, any other error's message without its stack. */
+function firstLine(error: unknown): string {
+  const text =
+    error instanceof PerfgateError
+      ? describeError(error)
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return text.split('\n')[0] ?? 'unknown error';
+}
+
+/** Whether perfgate was told to stop (a function, so a check after an await is not narrowed away). */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}

@@ -1,0 +1,103 @@
+// The profiling phase through the real CLI (dist/cli.js) on the stdlib example's known regression:
+// real servers, real autocannon, real py-spy. What a user reads and opens afterwards.
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { XMLValidator } from 'fast-xml-parser';
+import { makeRepo, repoRoot, runCli, type TempRepo } from '../e2e/make-repo.js';
+
+const config = (profile: string) => `server:
+  command: python3 app.py
+  ready: /healthz
+http:
+  - name: search
+    path: /search?tag=garden&q=solar+lamp&limit=20
+    connections: 8
+    duration: 1s
+    warmup: 1s
+gate:
+  trials: 8
+${profile}`;
+
+const schema = JSON.parse(
+  readFileSync(path.join(repoRoot, 'node_modules/speedscope/dist/release/file-format-schema.json'), 'utf8'),
+) as object;
+
+interface Row {
+  frame: { name: string; file?: string; line?: number };
+  noise: boolean;
+}
+interface Report {
+  verdict: string;
+  profiles?: {
+    tool?: string;
+    reason: string;
+    notices: string[];
+    scenarios: { diff: Row[]; files: string[] }[];
+  };
+}
+
+const repos: TempRepo[] = [];
+afterAll(() => repos.forEach((repo) => repo.remove()));
+
+describe('perfgate run: profiles', () => {
+  it('names the function the regression made slower, and writes profiles that open in speedscope', () => {
+    const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
+    const repo = makeRepo(
+      'stdlib',
+      { 'app.py': regressed },
+      { 'perfgate.yml': config('profile:\n  duration: 3s\n') },
+    );
+    repos.push(repo);
+    const out = path.join(repo.dir, 'out');
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.profiles?.tool).toMatch(/^py-spy \d/);
+    expect(report.profiles?.notices).toEqual([]);
+    const [scenario] = report.profiles?.scenarios ?? [];
+    // The function made slower leads the diff table, above the noise mark, relative to the checkout.
+    expect(scenario?.diff[0]).toMatchObject({ frame: { name: 'score', file: 'app.py' }, noise: false });
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(
+      /\| <code>score<\/code> \| app\.py:\d+ \|/,
+    );
+    expect(result.stdout).toMatch(/Profiles \(py-spy/);
+    // Every speedscope file validates against speedscope's published schema; no temp path leaks.
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const speedscope = scenario?.files.filter((file) => file.endsWith('.speedscope.json')) ?? [];
+    expect(speedscope).toHaveLength(2);
+    for (const file of speedscope) {
+      const text = readFileSync(path.join(out, file), 'utf8');
+      expect(validate(JSON.parse(text)), JSON.stringify(validate.errors)).toBe(true);
+      expect(text).not.toContain(repo.dir);
+      expect(text).not.toMatch(/perfgate-worktree|\/tmp\//);
+    }
+    for (const file of scenario?.files ?? []) expect(existsSync(path.join(out, file))).toBe(true);
+    // Flame graphs of both sides and the differential one, each well-formed XML.
+    const svgs = scenario?.files.filter((file) => file.endsWith('.svg')) ?? [];
+    expect(svgs.sort()).toEqual([
+      'profiles/search-base.svg',
+      'profiles/search-diff.svg',
+      'profiles/search-head.svg',
+    ]);
+    for (const file of svgs)
+      expect(XMLValidator.validate(readFileSync(path.join(out, file), 'utf8'))).toBe(true);
+    expect(existsSync(path.join(out, 'profiles/raw'))).toBe(false);
+  }, 180_000);
+
+  it('skips the phase with when: regression on an unchanged pair', () => {
+    const repo = makeRepo(
+      'stdlib',
+      { 'NOTES.md': 'docs only\n' },
+      { 'perfgate.yml': config('profile:\n  when: regression\n') },
+    );
+    repos.push(repo);
+    const out = path.join(repo.dir, 'out');
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.profiles).toBeUndefined();
+    expect(existsSync(path.join(out, 'profiles'))).toBe(false);
+  }, 180_000);
+});
