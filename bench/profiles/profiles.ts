@@ -115,6 +115,7 @@ async function throughputWith(
   mode: 'none' | 'nonblocking' | 'blocking',
 ): Promise<number> {
   let child: ReturnType<typeof spawn> | undefined;
+  let exited: Promise<void> = Promise.resolve();
   if (mode !== 'none') {
     const [pid] = topmostPythonProcesses(server.pid);
     const args = [
@@ -135,6 +136,8 @@ async function throughputWith(
     ];
     if (mode === 'nonblocking') args.push('--nonblocking');
     child = spawn('py-spy', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const running = child;
+    exited = new Promise((resolve) => running.once('exit', () => resolve()));
     await new Promise<void>((resolve) => {
       let text = '';
       child?.stderr?.on('data', (chunk: Buffer) => {
@@ -145,7 +148,7 @@ async function throughputWith(
     });
   }
   const result = await load.run(spec(server, example, WINDOW_MS));
-  if (child) await new Promise((resolve) => child?.once('exit', resolve));
+  await exited;
   return result.ok / (result.durationMs / 1000);
 }
 
