@@ -301,6 +301,11 @@ describe('createServerLauncher', () => {
     const from = launcher(3_000);
     const spec = await specFor(from, 'gunicorn --daemon -w 2 -b 127.0.0.1:$PORT flask_app:app');
     const server = await from.start(spec);
+    // Ready means the first worker answers; the second may still be booting: wait for it.
+    const deadline = Date.now() + 10_000;
+    while (markedProcesses(spec.marker).length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(markedProcesses(spec.marker).length).toBeGreaterThanOrEqual(3);
     expect(readFileSync(`/proc/${server.pid}/cmdline`, 'utf8')).toContain('gunicorn');
     await server.stop();
