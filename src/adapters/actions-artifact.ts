@@ -61,7 +61,7 @@ export function createActionsArtifactStore(
           return toUploaded(uploaded.id, uploaded.size ?? 0, env);
         } catch (error) {
           const retryable = !(error instanceof GHESNotSupportedError);
-          const why = error instanceof Error ? error.message : describeError(error);
+          const why = describeCause(error);
           if (!retryable || attempt >= retry.attempts) {
             throw new ArtifactUploadError(
               `could not upload artifact "${name}" (${attempt} attempt${attempt === 1 ? '' : 's'}): ${why}`,
@@ -77,6 +77,14 @@ export function createActionsArtifactStore(
       }
     },
   };
+}
+
+/** An error's message; an Azure error without one (an empty error body) by its HTTP status. */
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return describeError(error);
+  if (error.message.trim() !== '') return error.message;
+  const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : undefined;
+  return status === undefined ? error.name : `${error.name}: HTTP ${status} from the blob store`;
 }
 
 function toUploaded(id: number, sizeBytes: number, env: NodeJS.ProcessEnv): UploadedArtifact {

@@ -38,8 +38,10 @@ export interface ArtifactStandIn {
   readonly requests: ArtifactStandInRequest[];
   /** Finalized artifacts, in order. */
   readonly artifacts: StoredArtifact[];
-  /** When set, every blob-store PUT (block and block list) answers this status. */
+  /** When set, blob-store PUTs (block and block list) answer this status. */
   failBlobWritesWith: number | undefined;
+  /** How many PUTs fail while `failBlobWritesWith` is set (counted down); undefined means all. */
+  failBlobWritesCount: number | undefined;
   close(): Promise<void>;
 }
 
@@ -150,7 +152,10 @@ export async function startArtifactStandIn(): Promise<ArtifactStandIn> {
     }
     const upload = pending.get(name);
     if (req.method !== 'PUT' || upload === undefined) return sendBlob(res, 404);
-    if (standIn.failBlobWritesWith !== undefined) return sendBlob(res, standIn.failBlobWritesWith);
+    if (standIn.failBlobWritesWith !== undefined && (standIn.failBlobWritesCount ?? 1) > 0) {
+      if (standIn.failBlobWritesCount !== undefined) standIn.failBlobWritesCount -= 1;
+      return sendBlob(res, standIn.failBlobWritesWith);
+    }
     const comp = url.searchParams.get('comp');
     if (comp === 'block') {
       upload.blocks.set(url.searchParams.get('blockid') ?? '', body);
@@ -180,6 +185,7 @@ export async function startArtifactStandIn(): Promise<ArtifactStandIn> {
     requests,
     artifacts,
     failBlobWritesWith: undefined,
+    failBlobWritesCount: undefined,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
