@@ -159,7 +159,9 @@ describe('the action’s results artifact', () => {
       const result = await run(repo, failingBuild, { 'artifact-name': 'failed gate' }, 62);
       const created = artifacts.requests.slice(before).filter((r) => r.twirp === 'CreateArtifact');
       expect(created).toHaveLength(3);
-      expect(result.stdout).toMatch(/::warning::could not upload artifact "failed gate" \(3 attempts\): .*HTTP 403/);
+      expect(result.stdout).toMatch(
+        /::warning::could not upload artifact "failed gate" \(3 attempts\): .*HTTP 403/,
+      );
       expect(result.outputs['artifact-url']).toBe('');
       expect(artifacts.artifacts.map((a) => a.name)).not.toContain('failed gate');
       // As without artifacts: the build's error fails the step, the report is published and intact.
