@@ -24,8 +24,7 @@ import { createActionsLog } from './adapters/actions-log.js';
 import { createActionsSummary } from './adapters/actions-summary.js';
 import { createActionsOutputs } from './adapters/actions-outputs.js';
 import { readWorkflowEvent } from './adapters/event-file.js';
-import { createActionsArtifactStore, listResultFiles } from './adapters/actions-artifact.js';
-import type { ArtifactStore, Log, UploadedArtifact } from './ports.js';
+import type { Log, UploadedArtifact } from './ports.js';
 
 async function main(): Promise<void> {
   const log = createActionsLog();
@@ -72,7 +71,7 @@ async function main(): Promise<void> {
     }
 
     const artifactName = inputs.artifactName ?? `perfgate-${resultsFolderName(key)}`;
-    const artifact = await uploadResults(createActionsArtifactStore(process.env, log), log, {
+    const artifact = await uploadResults(log, {
       name: artifactName,
       dir: outDir,
       ...(inputs.retentionDays === undefined ? {} : { retentionDays: inputs.retentionDays }),
@@ -132,12 +131,15 @@ async function main(): Promise<void> {
  * fails, since the report stands without it.
  */
 async function uploadResults(
-  store: ArtifactStore,
   log: Log,
   results: { name: string; dir: string; retentionDays?: number },
 ): Promise<UploadedArtifact | undefined> {
   try {
     return await log.group(`Uploading artifact ${results.name}`, async () => {
+      // Loaded only now: @actions/artifact imports @actions/github, which parses the event file when
+      // first imported (a broken one must reach the setup-error path, not crash the bundle's start).
+      const { createActionsArtifactStore, listResultFiles } = await import('./adapters/actions-artifact.js');
+      const store = createActionsArtifactStore(process.env, log);
       const files = await listResultFiles(results.dir);
       const uploaded = await store.upload(results.name, files, results.dir, {
         ...(results.retentionDays === undefined ? {} : { retentionDays: results.retentionDays }),

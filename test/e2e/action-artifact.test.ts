@@ -151,6 +151,34 @@ describe('the action’s results artifact', () => {
     }
   });
 
+  it('gives two gates in one run two artifacts, a failed gate’s holding what it wrote', async () => {
+    const repo = makeRepo(
+      'stdlib',
+      { 'NOTES.md': 'x\n' },
+      { 'api.perfgate.yml': failingBuild, 'web.perfgate.yml': failingBuild },
+    );
+    try {
+      const urls: string[] = [];
+      for (const config of ['api.perfgate.yml', 'web.perfgate.yml']) {
+        const result = await run(repo, failingBuild, { config }, 63);
+        expect(result.exitCode).toBe(1);
+        expect(result.outputs.verdict).toBe('error');
+        expect(result.stdout).not.toMatch(/::warning::.*artifact/i);
+        urls.push(result.outputs['artifact-url'] ?? '');
+      }
+      const stored = artifacts.artifacts.filter((a) => a.name.includes('.perfgate'));
+      expect(stored.map((a) => a.name)).toEqual(['perfgate-api.perfgate', 'perfgate-web.perfgate']);
+      expect(urls).toEqual(stored.map((a) => expect.stringMatching(new RegExp(`/artifacts/${a.id}$`))));
+      for (const artifact of stored) {
+        // Zip entry names are stored in the clear: the failed report and the build log are inside.
+        expect(artifact.zip.includes('report.json')).toBe(true);
+        expect(artifact.zip.includes('logs/build-base.log')).toBe(true);
+      }
+    } finally {
+      repo.remove();
+    }
+  });
+
   it('turns a failing upload into a warning after retries: same verdict, exit code and report', async () => {
     artifacts.failBlobWritesWith = 403;
     const repo = makeRepo('stdlib', { 'NOTES.md': 'x\n' }, { 'perfgate.yml': failingBuild });
