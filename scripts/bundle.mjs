@@ -28,6 +28,24 @@ const requireShim =
   "import { createRequire as __perfgateCreateRequire } from 'node:module';\n" +
   'const require = __perfgateCreateRequire(import.meta.url);';
 
+// perfgate only uploads artifacts. @actions/artifact's download code imports unzip-stream, whose
+// dependency `buffers` declares no license at all: bundle a stub in its place that throws if called.
+const noArtifactDownload = {
+  name: 'perfgate-no-artifact-download',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^unzip-stream$/ }, () => ({
+      path: 'unzip-stream',
+      namespace: 'perfgate-stub',
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'perfgate-stub' }, () => ({
+      contents:
+        "const refuse = () => { throw new Error('perfgate does not download artifacts (unzip-stream is not bundled)'); };\n" +
+        'export default { Extract: refuse, Parse: refuse };',
+      loader: 'js',
+    }));
+  },
+};
+
 /**
  * Builds dist/'s files into `outdir`.
  * @param {string} outdir absolute folder, created when missing
@@ -46,6 +64,7 @@ export async function buildDist(outdir, { write = true } = {}) {
     absWorkingDir: root,
     metafile: true,
     write,
+    plugins: [noArtifactDownload],
   };
   const results = await Promise.all([
     build({

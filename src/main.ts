@@ -2,6 +2,9 @@
  * The action's composition root: reads inputs and the event, runs the gate with the real adapters,
  * publishes, and maps the verdict to outputs and exit status. The only place that calls setFailed.
  *
+ * Before publishing, the results folder (report, trials, logs, profiles) is uploaded as one artifact
+ * per gate; a failed upload is a warning and changes neither the verdict nor the exit status.
+ *
  * Every outcome is published: a finished report; a failed one (the `run failed` report with its log
  * tail, through the same summary, comment and outputs, `verdict=error`); and an error before the gate
  * started (bad input, config or event file: a short summary, `verdict=error`).
@@ -21,6 +24,7 @@ import { createActionsLog } from './adapters/actions-log.js';
 import { createActionsSummary } from './adapters/actions-summary.js';
 import { createActionsOutputs } from './adapters/actions-outputs.js';
 import { readWorkflowEvent } from './adapters/event-file.js';
+import type { Log, UploadedArtifact } from './ports.js';
 
 async function main(): Promise<void> {
   const log = createActionsLog();
@@ -66,6 +70,14 @@ async function main(): Promise<void> {
       deps.dispose();
     }
 
+    const artifactName = inputs.artifactName ?? `perfgate-${resultsFolderName(key)}`;
+    const artifact = await uploadResults(log, {
+      name: artifactName,
+      dir: outDir,
+      ...(inputs.retentionDays === undefined ? {} : { retentionDays: inputs.retentionDays }),
+    });
+    outputs.set('artifact-url', artifact?.url ?? '');
+
     const marker = commentMarker(key);
     const comments =
       plan.pullRequest !== undefined && inputs.githubToken && event.repository !== undefined
@@ -80,7 +92,10 @@ async function main(): Promise<void> {
         : undefined;
     const published = publishReport(
       report,
-      renderMarkdown(report, { marker }),
+      renderMarkdown(report, {
+        marker,
+        ...(artifact === undefined ? {} : { artifact: { name: artifactName, url: artifact.url } }),
+      }),
       { summary, ...(comments ? { comments } : {}), outputs, log },
       { comment: inputs.comment, marker, reportJsonPath: path.join(outDir, 'report.json') },
     );
@@ -110,6 +125,34 @@ async function main(): Promise<void> {
         log.warn(`could not write the job summary: ${describeError(summaryError)}`),
       );
     core.setFailed(describeError(error));
+  }
+}
+
+/**
+ * Uploads every file of the results folder as one artifact; undefined (after a warning) when that
+ * fails, since the report stands without it.
+ */
+async function uploadResults(
+  log: Log,
+  results: { name: string; dir: string; retentionDays?: number },
+): Promise<UploadedArtifact | undefined> {
+  try {
+    return await log.group(`Uploading artifact ${results.name}`, async () => {
+      // Loaded only now: @actions/artifact imports @actions/github, which parses the event file when
+      // first imported (a broken one must reach the setup-error path, not crash the bundle's start).
+      const { createActionsArtifactStore, listResultFiles } = await import('./adapters/actions-artifact.js');
+      const store = createActionsArtifactStore(process.env, log);
+      const files = await listResultFiles(results.dir);
+      const uploaded = await store.upload(results.name, files, results.dir, {
+        ...(results.retentionDays === undefined ? {} : { retentionDays: results.retentionDays }),
+      });
+      log.info(`uploaded ${files.length} files (${uploaded.sizeBytes} bytes): ${uploaded.url}`);
+      return uploaded;
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    log.warn(`${why}; the report is in the job summary and ${results.dir}`);
+    return undefined;
   }
 }
 

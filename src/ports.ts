@@ -275,6 +275,31 @@ export interface JobSummary {
   append(markdown: string): Promise<void>;
 }
 
+/** A stored artifact, as the artifact service reports it after an upload. */
+export interface UploadedArtifact {
+  /** The service's artifact id. */
+  readonly id: number;
+  /** Size of the uploaded archive in bytes. */
+  readonly sizeBytes: number;
+  /** The artifact's download page (`…/actions/runs/<run>/artifacts/<id>`). */
+  readonly url: string;
+}
+
+/** The workflow run's artifact storage. */
+export interface ArtifactStore {
+  /**
+   * Uploads `files` (absolute paths under `rootDir`, stored relative to it) as one zipped artifact.
+   * @param options.retentionDays days to keep it (1..90); absent means the repository's default.
+   * @throws Error when the upload fails for good (after the store's own retries): the message says why.
+   */
+  upload(
+    name: string,
+    files: readonly string[],
+    rootDir: string,
+    options: { readonly retentionDays?: number },
+  ): Promise<UploadedArtifact>;
+}
+
 /** Step outputs. */
 export interface Outputs {
   set(name: string, value: string): void;

@@ -26,12 +26,22 @@ export interface ActionInputs {
    * workflow's secrets. Default false: perfgate refuses that event.
    */
   readonly allowPullRequestTargetUntrustedCode: boolean;
+  /** `artifact-name`: name of the uploaded results artifact; absent means `perfgate-<config slug>`. */
+  readonly artifactName?: string;
+  /** `retention-days`: days the artifact is kept, 1..90; absent means the repository's default. */
+  readonly retentionDays?: number;
 }
 
 /** The input that opts in to running a pull request's code under `pull_request_target`. */
 export const ALLOW_PULL_REQUEST_TARGET_INPUT = 'allow-pull-request-target-untrusted-code';
 
 const COMMENT_POLICIES: readonly CommentPolicy[] = ['always', 'on-regression', 'never'];
+
+/** Characters GitHub refuses in artifact names. */
+const ARTIFACT_NAME_FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
+
+/** The longest retention GitHub allows (public repositories; private ones may cap it lower). */
+export const MAX_RETENTION_DAYS = 90;
 
 /**
  * Every choice input (`comment`, `fail-on-regression`, `allow-pull-request-target-untrusted-code`)
@@ -69,7 +79,35 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     ...optional('base', read('base').trim()),
     ...optional('head', read('head').trim()),
     allowPullRequestTargetUntrustedCode,
+    ...readArtifactName(read),
+    ...readRetentionDays(read),
   };
+}
+
+function readArtifactName(read: (name: string) => string): { artifactName?: string } {
+  const name = read('artifact-name').trim();
+  if (name === '') return {};
+  const forbidden = ARTIFACT_NAME_FORBIDDEN.filter((character) => name.includes(character));
+  if (forbidden.length > 0) {
+    throw new ConfigError(
+      `input \`artifact-name\`: ${JSON.stringify(name)} contains ${forbidden.map((c) => JSON.stringify(c)).join(', ')}, which GitHub does not allow in artifact names`,
+      'choose a name without " : < > | * ? \\ / or line breaks, or leave `artifact-name` unset for perfgate-<config>',
+    );
+  }
+  return { artifactName: name };
+}
+
+function readRetentionDays(read: (name: string) => string): { retentionDays?: number } {
+  const raw = read('retention-days').trim();
+  if (raw === '') return {};
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < 1 || days > MAX_RETENTION_DAYS) {
+    throw new ConfigError(
+      `input \`retention-days\`: expected a whole number of days from 1 to ${MAX_RETENTION_DAYS}, got "${raw}"`,
+      "set `retention-days` to e.g. 14, or leave it empty for the repository's default",
+    );
+  }
+  return { retentionDays: days };
 }
 
 /** A true/false input under the one rule for choice inputs; `fallback` when unset. */

@@ -20,6 +20,8 @@ export interface MarkdownOptions {
   readonly maxChars?: number;
   /** Name in the heading (default `perfgate`), e.g. to tell several configs apart. */
   readonly title?: string;
+  /** The results artifact (profiles, report.json, logs): linked by name when its `url` is http(s). */
+  readonly artifact?: { readonly name: string; readonly url: string };
 }
 
 /** Default size limit: below GitHub's 65 536-character limit for comment bodies. */
@@ -69,6 +71,7 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
       .map((scenario) => renderScenario(scenario)),
     ...renderGateWarnings(report.warnings),
     ...[renderProfilesSection(report)].filter((section) => section !== undefined),
+    ...(options.artifact === undefined ? [] : [renderArtifactLink(options.artifact)]),
     renderConditions(report, outline),
   ];
   const legend = `<sub>How to read: **bold** metrics gate the check; ${escapeMarkdown(describeLegend(report))}</sub>`;
@@ -77,6 +80,33 @@ export function renderMarkdown(report: GateReport, options: MarkdownOptions = {}
   if (full.length <= maxChars) return full;
   const omitted = '_Per-trial readings omitted to fit; see report.json artifact._';
   return fitMarkdown([...blocks, ...(details === undefined ? [] : [omitted]), legend], maxChars);
+}
+
+/** One line linking the artifact; a URL that is not http(s) is shown as text, never as a link. */
+function renderArtifactLink(artifact: { readonly name: string; readonly url: string }): string {
+  const name = escapeMarkdown(artifact.name);
+  const target = linkTarget(artifact.url);
+  const link = target === undefined ? `${name} artifact` : `[${name} artifact](${target})`;
+  return `Profiles and raw results: ${link}`;
+}
+
+/**
+ * `url` as a Markdown link destination: http(s) only, with every character that could end the
+ * destination or start markup (`( ) < > [ ] \ space " '` and non-ASCII) percent-encoded.
+ */
+function linkTarget(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return undefined;
+  return parsed.href.replace(/[^A-Za-z0-9\-._~:/?#@!$&*+,;=%]/g, (character) =>
+    [...new TextEncoder().encode(character)]
+      .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
+  );
 }
 
 function renderScenario(scenario: ScenarioOutline): string {

@@ -29,6 +29,8 @@ describe('parseActionInputs', () => {
       base: ' main ',
       head: 'HEAD',
       'allow-pull-request-target-untrusted-code': 'True',
+      'artifact-name': ' gate results ',
+      'retention-days': ' 14 ',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -39,7 +41,13 @@ describe('parseActionInputs', () => {
       base: 'main',
       head: 'HEAD',
       allowPullRequestTargetUntrustedCode: true,
+      artifactName: 'gate results',
+      retentionDays: 14,
     });
+  });
+
+  it.each(['1', '90'])('accepts retention-days %s, the ends of GitHub’s range', (days) => {
+    expect(parseActionInputs(reader({ 'retention-days': days })).retentionDays).toBe(Number(days));
   });
 
   it.each([
@@ -62,6 +70,16 @@ describe('parseActionInputs', () => {
       { 'allow-pull-request-target-untrusted-code': 'yes' },
       /input `allow-pull-request-target-untrusted-code`: expected true or false, got "yes"/,
     ],
+    [
+      { 'retention-days': '0' },
+      /input `retention-days`: expected a whole number of days from 1 to 90, got "0"/,
+    ],
+    [{ 'retention-days': '91' }, /input `retention-days`: .* got "91"/],
+    [{ 'retention-days': '7.5' }, /input `retention-days`: .* got "7.5"/],
+    [{ 'retention-days': 'week' }, /input `retention-days`: .* got "week"/],
+    [{ 'artifact-name': 'perf/results' }, /input `artifact-name`: "perf\/results" contains "\/"/],
+    [{ 'artifact-name': 'a:b?c' }, /input `artifact-name`: .* contains ":", "\?"/],
+    [{ 'artifact-name': 'back\\slash' }, /input `artifact-name`: .* contains "\\\\"/],
   ])('rejects %j naming the input and the accepted values', (inputs, message) => {
     expect(() => parseActionInputs(reader(inputs))).toThrow(ConfigError);
     expect(() => parseActionInputs(reader(inputs))).toThrow(message);
