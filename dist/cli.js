@@ -38721,6 +38721,20 @@ function renderFunctionDiff(rows, options = {}) {
     [false, false, true, true, true]
   );
 }
+function renderHotFunctions(rows, options = {}) {
+  const shown = rows.slice(0, options.top ?? 10);
+  if (shown.length === 0) return "";
+  return markdownTable(
+    ["function", "where", "self", "total"],
+    shown.map((row) => [
+      functionName(row.frame, options),
+      location(row.frame, options),
+      percent(row.self),
+      percent(row.total)
+    ]),
+    [false, false, true, true]
+  );
+}
 function functionName(frame2, options) {
   return markdownCode(shortenStart(frame2.name, options.maxName ?? 48));
 }
@@ -38779,6 +38793,16 @@ ${table}
 
 </details>`);
     }
+    const sides = renderSideTables(scenario);
+    if (sides !== "") {
+      parts.push(
+        `<details><summary>${markdownCode(scenario.scenario)}: top functions of each side</summary>
+
+${sides}
+
+</details>`
+      );
+    }
   }
   if (summary.notices.length > 0) {
     parts.push(summary.notices.map((notice) => `- \u26A0\uFE0F ${escapeMarkdown(notice)}`).join("\n"));
@@ -38793,6 +38817,20 @@ ${table}
 }
 function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+function renderSideTables(scenario) {
+  const tables = [];
+  for (const side of ["base", "head"]) {
+    const bySelf2 = renderHotFunctions(scenario.top[side]);
+    const byTotal2 = renderHotFunctions(scenario.topByTotal?.[side] ?? []);
+    if (bySelf2 !== "") tables.push(`**${side}, by self share**
+
+${bySelf2}`);
+    if (byTotal2 !== "") tables.push(`**${side}, by total share** (callees included)
+
+${byTotal2}`);
+  }
+  return tables.join("\n\n");
 }
 
 // src/report/outline-report.ts
@@ -59494,10 +59532,8 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
       scenario: scenario.name,
       durationMs,
       samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
-      top: {
-        base: base ? summarizeFunctions(base).slice(0, ROWS) : [],
-        head: head ? summarizeFunctions(head).slice(0, ROWS) : []
-      },
+      top: { base: bySelf(base), head: bySelf(head) },
+      topByTotal: { base: byTotal(base), head: byTotal(head) },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
       files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
     });
@@ -59517,6 +59553,13 @@ function firstLine(error62) {
 }
 function isAborted(signal) {
   return signal?.aborted === true;
+}
+function bySelf(profile) {
+  return profile ? summarizeFunctions(profile).slice(0, ROWS) : [];
+}
+function byTotal(profile) {
+  if (profile === void 0) return [];
+  return summarizeFunctions(profile).sort((a, b) => b.total - a.total || b.self - a.self || a.key.localeCompare(b.key)).slice(0, ROWS);
 }
 
 // src/targets/prepare-targets.ts

@@ -16,6 +16,7 @@ import {
   summarizeFunctions,
   toFolded,
   toSpeedscope,
+  type FunctionShare,
   type Profile,
 } from '../profile/index.js';
 import { describeError, PerfgateError } from '../errors.js';
@@ -118,10 +119,8 @@ export async function runProfilePhase(
       scenario: scenario.name,
       durationMs,
       samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
-      top: {
-        base: base ? summarizeFunctions(base).slice(0, ROWS) : [],
-        head: head ? summarizeFunctions(head).slice(0, ROWS) : [],
-      },
+      top: { base: bySelf(base), head: bySelf(head) },
+      topByTotal: { base: byTotal(base), head: byTotal(head) },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
       files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
     });
@@ -152,4 +151,15 @@ function firstLine(error: unknown): string {
 /** Whether perfgate was told to stop (a function, so a check after an await is not narrowed away). */
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
+}
+
+function bySelf(profile: Profile | undefined): FunctionShare[] {
+  return profile ? summarizeFunctions(profile).slice(0, ROWS) : [];
+}
+
+function byTotal(profile: Profile | undefined): FunctionShare[] {
+  if (profile === undefined) return [];
+  return summarizeFunctions(profile)
+    .sort((a, b) => b.total - a.total || b.self - a.self || a.key.localeCompare(b.key))
+    .slice(0, ROWS);
 }

@@ -323,6 +323,8 @@ export interface ScenarioProfiles {
   readonly samples: Readonly<Record<Side, number>>;
   /** Each side's top functions by self share (at most 20), shares as fractions 0..1. */
   readonly top: Readonly<Record<Side, readonly FunctionShare[]>>;
+  /** Each side's top functions by total share (callees included; at most 20). Absent in older reports. */
+  readonly topByTotal?: Readonly<Record<Side, readonly FunctionShare[]>>;
   /** Head against base, largest growth of self share first (at most 20 rows); [] unless both sides ran. */
   readonly diff: readonly FunctionChange[];
   /** Profile files in the results folder, relative to it (`profiles/search-head.speedscope.json`). */

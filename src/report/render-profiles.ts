@@ -2,7 +2,7 @@
  * Markdown tables of profiles: the differential hot-function table (head against base) and the top
  * functions of one side. Every name and path comes from user code and is escaped. Pure.
  */
-import type { GateReport } from '../model/results.js';
+import type { GateReport, ScenarioProfiles } from '../model/results.js';
 import type { FunctionChange, FunctionShare, ProfileFrame } from '../profile/index.js';
 import { escapeMarkdown, markdownCode } from './escape-markdown.js';
 import { markdownTable } from './markdown-table.js';
@@ -131,6 +131,12 @@ export function renderProfilesSection(report: GateReport): string | undefined {
     } else {
       parts.push(`<details><summary>${title}</summary>\n\n${table}\n\n</details>`);
     }
+    const sides = renderSideTables(scenario);
+    if (sides !== '') {
+      parts.push(
+        `<details><summary>${markdownCode(scenario.scenario)}: top functions of each side</summary>\n\n${sides}\n\n</details>`,
+      );
+    }
   }
   if (summary.notices.length > 0) {
     parts.push(summary.notices.map((notice) => `- ⚠️ ${escapeMarkdown(notice)}`).join('\n'));
@@ -147,4 +153,16 @@ export function renderProfilesSection(report: GateReport): string | undefined {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Each side's top 10 functions by self share and by total share (callees included). */
+function renderSideTables(scenario: ScenarioProfiles): string {
+  const tables: string[] = [];
+  for (const side of ['base', 'head'] as const) {
+    const bySelf = renderHotFunctions(scenario.top[side]);
+    const byTotal = renderHotFunctions(scenario.topByTotal?.[side] ?? []);
+    if (bySelf !== '') tables.push(`**${side}, by self share**\n\n${bySelf}`);
+    if (byTotal !== '') tables.push(`**${side}, by total share** (callees included)\n\n${byTotal}`);
+  }
+  return tables.join('\n\n');
 }

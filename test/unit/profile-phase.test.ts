@@ -122,6 +122,13 @@ describe('runProfilePhase', () => {
     expect(summary.tool).toBe('py-spy 0.4.3');
     expect(summary.scenarios.map((s) => s.scenario)).toEqual(['search', 'home']);
     expect(summary.scenarios[0]?.diff[0]?.frame).toMatchObject({ name: 'score', file: 'app.py' });
+    // By self share head's first row is score; by total share the outermost frames (every sample).
+    expect(summary.scenarios[0]?.top.head[0]?.frame.name).toBe('score');
+    const byTotal = summary.scenarios[0]?.topByTotal?.head ?? [];
+    expect(byTotal.map((row) => row.total)).toEqual(
+      [...byTotal.map((row) => row.total)].sort((a, b) => b - a),
+    );
+    expect(byTotal[0]?.total).toBeGreaterThan(0.9);
     expect(summary.scenarios[0]?.files).toEqual([
       'profiles/search-base.speedscope.json',
       'profiles/search-base.folded',

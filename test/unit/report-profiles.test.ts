@@ -84,6 +84,14 @@ describe('the Profiles section of the reports', () => {
     durationMs: 5000,
     samples: { base: base.sampleCount ?? 0, head: head.sampleCount ?? 0 },
     top: { base: summarizeFunctions(base).slice(0, 20), head: summarizeFunctions(head).slice(0, 20) },
+    topByTotal: {
+      base: summarizeFunctions(base)
+        .sort((a, b) => b.total - a.total)
+        .slice(0, 20),
+      head: summarizeFunctions(head)
+        .sort((a, b) => b.total - a.total)
+        .slice(0, 20),
+    },
     diff: diffFunctions(base, head).slice(0, 20),
     files: [`profiles/${scenario}-base.speedscope.json`, `profiles/${scenario}-head.speedscope.json`],
   });
@@ -111,6 +119,25 @@ describe('the Profiles section of the reports', () => {
     expect(section).toContain('could not be profiled');
     expect(section).toContain('<code>profiles/list-items-head.speedscope.json</code>');
     expect(section).toContain('https://www.speedscope.app');
+  });
+
+  it('folds each side’s top functions by self and by total share under every scenario', () => {
+    const markdown = renderMarkdown(report);
+    const folded = markdown.slice(
+      markdown.indexOf('<details><summary><code>list-items</code>: top functions of each side'),
+    );
+    const block = folded.slice(0, folded.indexOf('</details>'));
+    expect(block.match(/\*\*(base|head), by (self|total) share\*\*/g)).toEqual([
+      '**base, by self share**',
+      '**base, by total share**',
+      '**head, by self share**',
+      '**head, by total share**',
+    ]);
+    // head by self share starts with score; by total share with the request's outermost frames.
+    const headSelf = block.slice(block.indexOf('**head, by self share**'));
+    expect(headSelf.split('\n')[4]).toMatch(/^\| <code>score<\/code> \| app\.py:67 \| 5\d\.\d% \|/);
+    const headTotal = block.slice(block.indexOf('**head, by total share**'));
+    expect(headTotal.split('\n')[4]).toMatch(/\| 9\d\.\d% \|$|\| 100\.0% \|$/);
   });
 
   it('says why there are no profiles when no profiler could run', () => {
