@@ -36391,12 +36391,12 @@ var require_node_progress = __commonJS({
       }
       var ratio = this.curr / this.total;
       ratio = Math.min(Math.max(ratio, 0), 1);
-      var percent3 = Math.floor(ratio * 100);
+      var percent2 = Math.floor(ratio * 100);
       var incomplete, complete, completeLength;
       var elapsed = /* @__PURE__ */ new Date() - this.start;
-      var eta = percent3 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
+      var eta = percent2 == 100 ? 0 : elapsed * (this.total / this.curr - 1);
       var rate = this.curr / (elapsed / 1e3);
-      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent3.toFixed(0) + "%").replace(":rate", Math.round(rate));
+      var str = this.fmt.replace(":current", this.curr).replace(":total", this.total).replace(":elapsed", isNaN(elapsed) ? "0.0" : (elapsed / 1e3).toFixed(1)).replace(":eta", isNaN(eta) || !isFinite(eta) ? "0.0" : (eta / 1e3).toFixed(1)).replace(":percent", percent2.toFixed(0) + "%").replace(":rate", Math.round(rate));
       var availableSpace = Math.max(0, this.stream.columns - str.replace(":bar", "").length);
       if (availableSpace && process.platform === "win32") {
         availableSpace = availableSpace - 1;
@@ -37470,19 +37470,19 @@ function judgeErrors(pairs) {
   const rate = (pick2) => pairs.length === 0 ? 0 : pairs.reduce((sum, pair) => sum + pick2(pair).metrics.error_rate, 0) / pairs.length;
   const baseRate = rate((p) => p.base);
   const headRate = rate((p) => p.head);
-  const percent3 = (x) => formatPercent(x, { signed: false });
-  const sides = `head ${percent3(headRate)}, base ${percent3(baseRate)} of requests`;
+  const percent2 = (x) => formatPercent(x, { signed: false });
+  const sides = `head ${percent2(headRate)}, base ${percent2(baseRate)} of requests`;
   const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
   const fails = headRate - baseRate > ERROR_RATE_LIMIT ? {
     effect: "fails",
-    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent3(headRate)} of requests against base's ${percent3(baseRate)}, more than the ${limitPoints} allowed`
+    text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent2(headRate)} of requests against base's ${percent2(baseRate)}, more than the ${limitPoints} allowed`
   } : void 0;
   const erring = ["head", "base"].filter(
     (side) => (side === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
   );
   const voids = erring.length > 0 ? {
     effect: "voids",
-    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent3(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
+    text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent2(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
   } : void 0;
   const verdict = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
   return {
@@ -38714,9 +38714,9 @@ function renderFunctionDiff(rows, options = {}) {
     shown.map((row) => [
       functionName(row.frame, options),
       location(row.frame, options),
-      percent(row.base.self),
-      percent(row.head.self),
-      `${row.noise ? "~ " : ""}${points(row.selfChangePp)}`
+      formatShare2(row.base.self),
+      formatShare2(row.head.self),
+      `${row.noise ? "~ " : ""}${formatPoints(row.selfChangePp)}`
     ]),
     [false, false, true, true, true]
   );
@@ -38729,8 +38729,8 @@ function renderHotFunctions(rows, options = {}) {
     shown.map((row) => [
       functionName(row.frame, options),
       location(row.frame, options),
-      percent(row.self),
-      percent(row.total)
+      formatShare2(row.self),
+      formatShare2(row.total)
     ]),
     [false, false, true, true]
   );
@@ -38753,10 +38753,10 @@ function shortenStart(text, max2) {
   const chars = [...text];
   return chars.length <= max2 ? text : `\u2026${chars.slice(chars.length - (max2 - 1)).join("")}`;
 }
-function percent(share) {
+function formatShare2(share) {
   return `${(share * 100).toFixed(1)}%`;
 }
-function points(pp) {
+function formatPoints(pp) {
   const rounded = Math.abs(pp) < 0.05 ? 0 : pp;
   return `${rounded > 0 ? "+" : rounded < 0 ? "\u2212" : "\xB1"}${Math.abs(rounded).toFixed(1)} pp`;
 }
@@ -39125,9 +39125,9 @@ function renderProfiles(report, paint) {
       escapeTerminal(
         row.frame.file === void 0 ? "" : `${row.frame.file}${row.frame.line === void 0 ? "" : `:${row.frame.line}`}`
       ),
-      `${(row.base.self * 100).toFixed(1)}%`,
-      `${(row.head.self * 100).toFixed(1)}%`,
-      `${row.noise ? "~ " : ""}${row.selfChangePp >= 0 ? "+" : "\u2212"}${Math.abs(row.selfChangePp).toFixed(1)} pp`
+      formatShare2(row.base.self),
+      formatShare2(row.head.self),
+      `${row.noise ? "~ " : ""}${formatPoints(row.selfChangePp)}`
     ]);
     if (rows.length > 0) {
       lines.push(
@@ -39338,6 +39338,9 @@ function toJsonLines(trials) {
 function frameLabel(frame2) {
   if (frame2.file === void 0) return frame2.name;
   return `${frame2.name} (${frame2.file}${frame2.line === void 0 ? "" : `:${frame2.line}`})`;
+}
+function functionKey(frame2) {
+  return frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
 }
 function totalWeight(profile) {
   let total = 0;
@@ -59293,18 +59296,18 @@ function summarizeFunctions(profile) {
     if (leaf !== void 0) self2.set(leaf, (self2.get(leaf) ?? 0) + stack.weight);
   }
   const byKey = /* @__PURE__ */ new Map();
-  const keyOf2 = (frame2) => frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
   for (const [index, weight] of self2) {
     const frame2 = frameAt(profile, index);
-    const entry = byKey.get(keyOf2(frame2)) ?? { frame: frame2, self: 0, total: 0 };
+    const key = functionKey(frame2);
+    const entry = byKey.get(key) ?? { frame: frame2, self: 0, total: 0 };
     entry.self += weight;
-    byKey.set(keyOf2(frame2), entry);
+    byKey.set(key, entry);
   }
   for (const stack of profile.stacks) {
     const keys = /* @__PURE__ */ new Map();
     for (const index of stack.frames) {
       const frame2 = frameAt(profile, index);
-      const key = keyOf2(frame2);
+      const key = functionKey(frame2);
       const seen = keys.get(key);
       if (seen === void 0 || (frame2.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame2);
     }
@@ -59361,7 +59364,7 @@ function flameGraphSvg(profile, options) {
   const root = buildTree(profile);
   return render(root, options, (node2, depth) => ({
     fill: warmColour(node2.frame?.name ?? "", depth),
-    detail: `${percent2(node2.weight / (root.weight || 1))} of samples`
+    detail: `${percent(node2.weight / (root.weight || 1))} of samples`
   }));
 }
 function differentialFlameGraphSvg(base, head, options) {
@@ -59375,19 +59378,16 @@ function differentialFlameGraphSvg(base, head, options) {
     const deltaPp = (headShare - baseShare) * 100;
     return {
       fill: changeColour(deltaPp / saturate),
-      detail: `base ${percent2(baseShare)}, head ${percent2(headShare)}, ${deltaPp >= 0 ? "+" : "\u2212"}${Math.abs(deltaPp).toFixed(1)} pp`
+      detail: `base ${percent(baseShare)}, head ${percent(headShare)}, ${deltaPp >= 0 ? "+" : "\u2212"}${Math.abs(deltaPp).toFixed(1)} pp`
     };
   });
-}
-function keyOf(frame2) {
-  return frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
 }
 function buildTree(profile) {
   const root = { frame: void 0, weight: totalWeight(profile), children: /* @__PURE__ */ new Map() };
   for (const stack of stacksOf(profile)) {
     let node2 = root;
     for (const frame2 of stack.frames) {
-      const key = keyOf(frame2);
+      const key = functionKey(frame2);
       let child = node2.children.get(key);
       if (child === void 0) {
         child = { frame: frame2, weight: 0, children: /* @__PURE__ */ new Map() };
@@ -59463,7 +59463,7 @@ function changeColour(t) {
   const fade = Math.round(255 * (1 - Math.abs(v) * 0.85));
   return v >= 0 ? `rgb(255,${fade},${fade})` : `rgb(${fade},${fade},255)`;
 }
-function percent2(share) {
+function percent(share) {
   return `${(share * 100).toFixed(1)}%`;
 }
 function escapeXml(text) {
@@ -59501,18 +59501,13 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
         profiles[side] = relative2;
         const title = `${side} \xB7 ${scenario.name} (${profiler.tool})`;
         files.push(
-          await writeProfile(
-            deps.store,
+          await deps.store.write(
             `profiles/${name}.speedscope.json`,
             JSON.stringify(toSpeedscope(relative2, title))
           )
         );
-        files.push(
-          await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative2, { scale: 1e-3 }))
-        );
-        files.push(
-          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative2, { title }))
-        );
+        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative2, { scale: 1e-3 })));
+        files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative2, { title })));
       } catch (error62) {
         if (isAborted(deps.signal)) {
           notices.push(`${scenario.name}: profiling stopped at the interruption.`);
@@ -59526,7 +59521,7 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
     if (base && head) {
       const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
       const svg = differentialFlameGraphSvg(base, head, { title });
-      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ""));
+      files.push(await deps.store.write(`profiles/${scenario.name}-diff.svg`, svg).catch(() => ""));
     }
     scenarios.push({
       scenario: scenario.name,
@@ -59540,9 +59535,6 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
   }
   for (const notice of notices) deps.log.warn(notice);
   return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
-}
-async function writeProfile(store, name, content) {
-  return store.write(name, content);
 }
 function relativeTo(dir, file3) {
   return file3.startsWith(`${dir}/`) ? file3.slice(dir.length + 1) : file3;
@@ -59851,8 +59843,9 @@ async function runGate(deps, request) {
     const chooser = deps.chooseProfiler;
     if (chooser !== void 0 && deps.signal?.aborted !== true && wantsProfiles(config2.profile, outcome.verdict)) {
       const roots = {
-        base: rootsOf(checkouts.base.dir),
-        head: rootsOf(checkouts.head.dir)
+        // Profile paths are shown relative to each side's checkout (the repository root).
+        base: [checkouts.base.dir],
+        head: [checkouts.head.dir]
       };
       profiles = await timed(
         "profile",
@@ -59925,9 +59918,6 @@ function wantsProfiles(profile, verdict) {
     case "never":
       return false;
   }
-}
-function rootsOf(checkoutDir) {
-  return [checkoutDir];
 }
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
@@ -60222,8 +60212,8 @@ function encodeBody(body, headers) {
   };
 }
 function parseThreshold(threshold) {
-  const percent3 = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
-  const fraction = typeof threshold === "number" ? threshold : percent3 === void 0 ? NaN : Number(percent3) / 100;
+  const percent2 = typeof threshold === "string" ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(threshold)?.[1] : void 0;
+  const fraction = typeof threshold === "number" ? threshold : percent2 === void 0 ? NaN : Number(percent2) / 100;
   return fraction > 0 && fraction < 1 ? fraction : void 0;
 }
 function normalizeRelativePath(path6) {
@@ -61725,7 +61715,7 @@ async function startPySpy(rootPid, options) {
       "--subprocesses",
       "--gil",
       "--function",
-      "--nonblocking",
+      ...options.blocking === true ? [] : ["--nonblocking"],
       "--rate",
       String(options.rateHz),
       "--duration",

@@ -256,8 +256,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
       wantsProfiles(config.profile, outcome.verdict)
     ) {
       const roots = {
-        base: rootsOf(checkouts.base.dir),
-        head: rootsOf(checkouts.head.dir),
+        // Profile paths are shown relative to each side's checkout (the repository root).
+        base: [checkouts.base.dir],
+        head: [checkouts.head.dir],
       };
       profiles = await timed('profile', 'Profile base and head', async () =>
         runProfilePhase(deps, config, served, look.pairs, await chooser(config.profile), roots),
@@ -340,11 +341,6 @@ export function wantsProfiles(profile: ProfileConfig, verdict: GateVerdict): boo
     case 'never':
       return false;
   }
-}
-
-/** Folders a side's profile paths are shown relative to: the checkout (the repository's root). */
-function rootsOf(checkoutDir: string): string[] {
-  return [checkoutDir];
 }
 
 async function writeResults(store: ResultStore, report: GateReport): Promise<void> {

@@ -12,14 +12,13 @@
  *    throughput of each, as a ratio to "none" measured side by side.
  * Writes bench/results/profiles.json and the "Profiles" section of BENCHMARKS.md.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServerLauncher } from '../../src/adapters/server-launcher.js';
 import { createAutocannonLoad } from '../../src/adapters/autocannon-load.js';
-import { pySpyVersion, startPySpy, topmostPythonProcesses } from '../../src/adapters/py-spy.js';
+import { pySpyVersion, removeFiles, startPySpy } from '../../src/adapters/py-spy.js';
 import { diffFunctions, relativizeFrames, type Profile } from '../../src/profile/index.js';
 import type { RunningServer } from '../../src/ports.js';
 import { writeResults } from '../stats/write-results.js';
@@ -114,41 +113,19 @@ async function throughputWith(
   example: Example,
   mode: 'none' | 'nonblocking' | 'blocking',
 ): Promise<number> {
-  let child: ReturnType<typeof spawn> | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  if (mode !== 'none') {
-    const [pid] = topmostPythonProcesses(server.pid);
-    const args = [
-      'record',
-      '--pid',
-      String(pid),
-      '--subprocesses',
-      '--gil',
-      '--function',
-      '--rate',
-      '200',
-      '--duration',
-      '7',
-      '--format',
-      'speedscope',
-      '--output',
-      path.join(work, `cost-${mode}.json`),
-    ];
-    if (mode === 'nonblocking') args.push('--nonblocking');
-    child = spawn('py-spy', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const running = child;
-    exited = new Promise((resolve) => running.once('exit', () => resolve()));
-    await new Promise<void>((resolve) => {
-      let text = '';
-      child?.stderr?.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('Sampling process')) resolve();
-      });
-      setTimeout(resolve, 3000);
-    });
-  }
+  // The recording outlasts the load window, so py-spy is attached for all of it.
+  const recording =
+    mode === 'none'
+      ? undefined
+      : await startPySpy(server.pid, {
+          rateHz: 200,
+          durationMs: WINDOW_MS + 2000,
+          outDir: work,
+          name: `cost-${mode}`,
+          blocking: mode === 'blocking',
+        });
   const result = await load.run(spec(server, example, WINDOW_MS));
-  await exited;
+  if (recording) await removeFiles((await recording.finish()).files);
   return result.ok / (result.durationMs / 1000);
 }
 

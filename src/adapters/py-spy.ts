@@ -34,6 +34,8 @@ export interface PySpyRecordOptions {
   readonly name: string;
   /** The py-spy binary; default `py-spy` on PATH. */
   readonly binary?: string;
+  /** Pause the target for each sample (py-spy without `--nonblocking`); default false. For measuring its cost. */
+  readonly blocking?: boolean;
 }
 
 /** A recording in progress; `finish` waits for py-spy to write its files and reads them. */
@@ -82,7 +84,7 @@ export async function startPySpy(rootPid: number, options: PySpyRecordOptions): 
       '--subprocesses',
       '--gil',
       '--function',
-      '--nonblocking',
+      ...(options.blocking === true ? [] : ['--nonblocking']),
       '--rate',
       String(options.rateHz),
       '--duration',

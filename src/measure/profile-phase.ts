@@ -88,18 +88,13 @@ export async function runProfilePhase(
         profiles[side] = relative;
         const title = `${side} · ${scenario.name} (${profiler.tool})`;
         files.push(
-          await writeProfile(
-            deps.store,
+          await deps.store.write(
             `profiles/${name}.speedscope.json`,
             JSON.stringify(toSpeedscope(relative, title)),
           ),
         );
-        files.push(
-          await writeProfile(deps.store, `profiles/${name}.folded`, toFolded(relative, { scale: 1e-3 })),
-        );
-        files.push(
-          await writeProfile(deps.store, `profiles/${name}.svg`, flameGraphSvg(relative, { title })),
-        );
+        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative, { scale: 1e-3 })));
+        files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative, { title })));
       } catch (error) {
         if (isAborted(deps.signal)) {
           notices.push(`${scenario.name}: profiling stopped at the interruption.`);
@@ -113,7 +108,7 @@ export async function runProfilePhase(
     if (base && head) {
       const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
       const svg = differentialFlameGraphSvg(base, head, { title });
-      files.push(await writeProfile(deps.store, `profiles/${scenario.name}-diff.svg`, svg).catch(() => ''));
+      files.push(await deps.store.write(`profiles/${scenario.name}-diff.svg`, svg).catch(() => ''));
     }
     scenarios.push({
       scenario: scenario.name,
@@ -127,10 +122,6 @@ export async function runProfilePhase(
   }
   for (const notice of notices) deps.log.warn(notice);
   return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
-}
-
-async function writeProfile(store: ResultStore, name: string, content: string): Promise<string> {
-  return store.write(name, content);
 }
 
 function relativeTo(dir: string, file: string): string {

@@ -7,7 +7,7 @@
  * `<title>` carries its name, location and shares. Written here rather than taken from a library:
  * the npm packages that draw flame graphs need a DOM (d3-flame-graph) or are unmaintained. Pure.
  */
-import { frameLabel, totalWeight, stacksOf, type Profile, type ProfileFrame } from './model.js';
+import { frameLabel, totalWeight, stacksOf, type Profile, type ProfileFrame, functionKey } from './model.js';
 
 /** Options of the SVG renderers. */
 export interface FlameGraphOptions {
@@ -63,16 +63,12 @@ export function differentialFlameGraphSvg(
   });
 }
 
-function keyOf(frame: ProfileFrame): string {
-  return frameLabel({ name: frame.name, ...(frame.file === undefined ? {} : { file: frame.file }) });
-}
-
 function buildTree(profile: Profile): Node {
   const root: Node = { frame: undefined, weight: totalWeight(profile), children: new Map() };
   for (const stack of stacksOf(profile)) {
     let node = root;
     for (const frame of stack.frames) {
-      const key = keyOf(frame);
+      const key = functionKey(frame);
       let child = node.children.get(key);
       if (child === undefined) {
         child = { frame, weight: 0, children: new Map() };

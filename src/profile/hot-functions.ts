@@ -2,7 +2,7 @@
  * Hot-function summaries of one profile and the differential table of two (head against base): what
  * the report shows under a regressed scenario. Pure.
  */
-import { frameAt, frameLabel, totalWeight, type Profile, type ProfileFrame } from './model.js';
+import { frameAt, functionKey, totalWeight, type Profile, type ProfileFrame } from './model.js';
 
 /** One function's share of a profile. */
 export interface FunctionShare {
@@ -37,19 +37,18 @@ export function summarizeFunctions(profile: Profile): FunctionShare[] {
   // Frames of one name in one file are one function (lines move between base and head). Its total
   // counts each stack once, however many of its frames the stack holds.
   const byKey = new Map<string, { frame: ProfileFrame; self: number; total: number }>();
-  const keyOf = (frame: ProfileFrame): string =>
-    frameLabel({ name: frame.name, ...(frame.file === undefined ? {} : { file: frame.file }) });
   for (const [index, weight] of self) {
     const frame = frameAt(profile, index);
-    const entry = byKey.get(keyOf(frame)) ?? { frame, self: 0, total: 0 };
+    const key = functionKey(frame);
+    const entry = byKey.get(key) ?? { frame, self: 0, total: 0 };
     entry.self += weight;
-    byKey.set(keyOf(frame), entry);
+    byKey.set(key, entry);
   }
   for (const stack of profile.stacks) {
     const keys = new Map<string, ProfileFrame>();
     for (const index of stack.frames) {
       const frame = frameAt(profile, index);
-      const key = keyOf(frame);
+      const key = functionKey(frame);
       const seen = keys.get(key);
       if (seen === undefined || (frame.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame);
     }

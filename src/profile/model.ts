@@ -47,6 +47,14 @@ export function frameLabel(frame: ProfileFrame): string {
   return `${frame.name} (${frame.file}${frame.line === undefined ? '' : `:${frame.line}`})`;
 }
 
+/**
+ * The key a function is matched on across frames, sides and call paths: `name (file)`, the line left
+ * out because an edit above a function moves its first line.
+ */
+export function functionKey(frame: ProfileFrame): string {
+  return frameLabel({ name: frame.name, ...(frame.file === undefined ? {} : { file: frame.file }) });
+}
+
 /** Sum of every stack's weight (0 for an empty profile). */
 export function totalWeight(profile: Profile): number {
   let total = 0;

@@ -35,9 +35,9 @@ export function renderFunctionDiff(
     shown.map((row) => [
       functionName(row.frame, options),
       location(row.frame, options),
-      percent(row.base.self),
-      percent(row.head.self),
-      `${row.noise ? '~ ' : ''}${points(row.selfChangePp)}`,
+      formatShare(row.base.self),
+      formatShare(row.head.self),
+      `${row.noise ? '~ ' : ''}${formatPoints(row.selfChangePp)}`,
     ]),
     [false, false, true, true, true],
   );
@@ -58,8 +58,8 @@ export function renderHotFunctions(
     shown.map((row) => [
       functionName(row.frame, options),
       location(row.frame, options),
-      percent(row.self),
-      percent(row.total),
+      formatShare(row.self),
+      formatShare(row.total),
     ]),
     [false, false, true, true],
   );
@@ -88,11 +88,13 @@ function shortenStart(text: string, max: number): string {
   return chars.length <= max ? text : `…${chars.slice(chars.length - (max - 1)).join('')}`;
 }
 
-function percent(share: number): string {
+/** A share (fraction 0..1) with one decimal: `0.314` → `31.4%` (aligned columns, unlike formatPercent). */
+export function formatShare(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-function points(pp: number): string {
+/** A change in percentage points, signed, one decimal: `+26.4 pp`, `−3.0 pp`, `±0.0 pp`. */
+export function formatPoints(pp: number): string {
   const rounded = Math.abs(pp) < 0.05 ? 0 : pp;
   return `${rounded > 0 ? '+' : rounded < 0 ? '−' : '±'}${Math.abs(rounded).toFixed(1)} pp`;
 }

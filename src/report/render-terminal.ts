@@ -14,6 +14,7 @@ import { confidenceLabel, tableConfidence } from './format-change.js';
 import { describeLegend } from './describe-legend.js';
 import { outlineReport, type Headline, type ScenarioOutline } from './outline-report.js';
 import { formatTextTable } from './text-table.js';
+import { formatPoints, formatShare } from './render-profiles.js';
 
 /** Options of renderTerminal. */
 export interface TerminalOptions {
@@ -167,9 +168,9 @@ function renderProfiles(report: GateReport, paint: (text: string, ...styles: Sty
             ? ''
             : `${row.frame.file}${row.frame.line === undefined ? '' : `:${row.frame.line}`}`,
         ),
-        `${(row.base.self * 100).toFixed(1)}%`,
-        `${(row.head.self * 100).toFixed(1)}%`,
-        `${row.noise ? '~ ' : ''}${row.selfChangePp >= 0 ? '+' : '−'}${Math.abs(row.selfChangePp).toFixed(1)} pp`,
+        formatShare(row.base.self),
+        formatShare(row.head.self),
+        `${row.noise ? '~ ' : ''}${formatPoints(row.selfChangePp)}`,
       ]);
     if (rows.length > 0) {
       lines.push(

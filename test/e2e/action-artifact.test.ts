@@ -6,22 +6,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
-import { makeRepo, type TempRepo } from './make-repo.js';
+import { makeRepo, type TempRepo, pullRequestEvent, STDLIB_SEARCH_CONFIG } from './make-repo.js';
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js';
 import { fakeRuntimeToken, startArtifactStandIn, type ArtifactStandIn } from './artifact-stand-in.js';
 import { removeRunnerDir, runAction, type ActionRun } from './run-action.js';
 
 // A/A on the stdlib example, short trials: the point is the files, not the verdict.
-const fastConfig = `server:
-  command: python3 app.py
-  ready: /healthz
-http:
-  - name: search
-    path: /search?tag=garden&q=solar+lamp&limit=20
-    connections: 8
-    duration: 1s
-    warmup: 1s
-gate:
+const fastConfig = `${STDLIB_SEARCH_CONFIG}gate:
   threshold: 5%
   trials: 4
 profile:
@@ -41,19 +32,6 @@ http:
 
 const nodePath = process.env.PERFGATE_TEST_NODE;
 const runs: ActionRun[] = [];
-
-function pullRequestEvent(repo: TempRepo, number: number) {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      base: { ref: 'main', sha: repo.git('rev-parse', 'HEAD~1') },
-      head: { ref: 'feature', sha: repo.git('rev-parse', 'HEAD') },
-    },
-    repository: { name: 'shop', owner: { login: 'acme' } },
-  };
-}
 
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { makeRepo, type TempRepo } from './make-repo.js';
+import { makeRepo, pullRequestEvent } from './make-repo.js';
 import { startGitHubStandIn } from './github-stand-in.js';
 import { removeRunnerDir, runAction, type ActionRun } from './run-action.js';
 
@@ -28,19 +28,6 @@ http:
     duration: 1s
     warmup: 1s
 `;
-}
-
-function pullRequestEvent(repo: TempRepo, number: number) {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      base: { ref: 'main', sha: repo.git('rev-parse', 'HEAD~1') },
-      head: { ref: 'feature', sha: repo.git('rev-parse', 'HEAD') },
-    },
-    repository: { name: 'shop', owner: { login: 'acme' } },
-  };
 }
 
 describe('the action when a gate fails', () => {

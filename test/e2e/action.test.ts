@@ -4,22 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeRepo, repoRoot, type TempRepo } from './make-repo.js';
+import { makeRepo, repoRoot, pullRequestEvent, STDLIB_SEARCH_CONFIG } from './make-repo.js';
 import { startGitHubStandIn } from './github-stand-in.js';
 import { removeRunnerDir, runAction, type ActionRun } from './run-action.js';
 
 // Short trials keep the suite fast; with 8 pairs the exact signed-rank p-value of the gated metric
 // (cpu_per_request, the default) can reach 2/2^8 ≈ 0.008, well inside alpha 0.05.
-const fastConfig = `server:
-  command: python3 app.py
-  ready: /healthz
-http:
-  - name: search
-    path: /search?tag=garden&q=solar+lamp&limit=20
-    connections: 8
-    duration: 1s
-    warmup: 1s
-gate:
+const fastConfig = `${STDLIB_SEARCH_CONFIG}gate:
   threshold: 5%
   trials: 8
 `;
@@ -31,19 +22,6 @@ async function track(options: Parameters<typeof runAction>[0]): Promise<ActionRu
   const run = await runAction({ ...options, ...(nodePath ? { nodePath } : {}) });
   runs.push(run);
   return run;
-}
-
-function pullRequestEvent(repo: TempRepo, number: number) {
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      base: { ref: 'main', sha: repo.git('rev-parse', 'HEAD~1') },
-      head: { ref: 'feature', sha: repo.git('rev-parse', 'HEAD') },
-    },
-    repository: { name: 'shop', owner: { login: 'acme' } },
-  };
 }
 
 const runs: ActionRun[] = [];

@@ -79,3 +79,32 @@ export function runCli(
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * The stdlib example's `server` and `http` sections with 1 s trials and warm-ups, for tests that
+ * gate it for real; callers append their `gate:` (and `profile:`) sections.
+ */
+export const STDLIB_SEARCH_CONFIG = `server:
+  command: python3 app.py
+  ready: /healthz
+http:
+  - name: search
+    path: /search?tag=garden&q=solar+lamp&limit=20
+    connections: 8
+    duration: 1s
+    warmup: 1s
+`;
+
+/** A `pull_request` (synchronize) payload for PR `number` of `repo`: base HEAD~1 on main, head HEAD. */
+export function pullRequestEvent(repo: TempRepo, number: number) {
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      base: { ref: 'main', sha: repo.git('rev-parse', 'HEAD~1') },
+      head: { ref: 'feature', sha: repo.git('rev-parse', 'HEAD') },
+    },
+    repository: { name: 'shop', owner: { login: 'acme' } },
+  };
+}

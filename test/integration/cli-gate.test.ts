@@ -5,18 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { makeRepo, repoRoot, runCli } from '../e2e/make-repo.js';
+import { makeRepo, repoRoot, runCli, STDLIB_SEARCH_CONFIG } from '../e2e/make-repo.js';
 
-const config = `server:
-  command: python3 app.py
-  ready: /healthz
-http:
-  - name: search
-    path: /search?tag=garden&q=solar+lamp&limit=20
-    connections: 8
-    duration: 1s
-    warmup: 1s
-gate:
+const config = `${STDLIB_SEARCH_CONFIG}gate:
   trials: 16
   min-trials: 8
 `;

@@ -5,18 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { XMLValidator } from 'fast-xml-parser';
-import { makeRepo, repoRoot, runCli, type TempRepo } from '../e2e/make-repo.js';
+import { makeRepo, repoRoot, runCli, type TempRepo, STDLIB_SEARCH_CONFIG } from '../e2e/make-repo.js';
 
-const config = (profile: string) => `server:
-  command: python3 app.py
-  ready: /healthz
-http:
-  - name: search
-    path: /search?tag=garden&q=solar+lamp&limit=20
-    connections: 8
-    duration: 1s
-    warmup: 1s
-gate:
+const config = (profile: string) => `${STDLIB_SEARCH_CONFIG}gate:
   trials: 8
 ${profile}`;
 

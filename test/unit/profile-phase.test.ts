@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { ProfilerUnavailableError } from '../../src/errors.js';
-import { runProfilePhase } from '../../src/measure/profile-phase.js';
+import { runProfilePhase, type ProfilerChoice } from '../../src/measure/profile-phase.js';
 import type { Side } from '../../src/model/results.js';
 import type { PairServers, Profiler, RunningServer } from '../../src/ports.js';
 import { fromSpeedscope, type Profile } from '../../src/profile/index.js';
@@ -93,17 +93,15 @@ function world(options: { failSide?: Side; failStart?: boolean } = {}) {
   return { events, files, servers, profiler, deps };
 }
 
+/** Runs the phase over world `w` after `pairs` pairs with `choice`. */
+function profile(w: ReturnType<typeof world>, pairs: number, choice: ProfilerChoice) {
+  return runProfilePhase(w.deps, config, w.servers, pairs, choice, roots);
+}
+
 describe('runProfilePhase', () => {
   it('profiles each side on fresh servers, warmed up first, alternating which side goes first', async () => {
     const w = world();
-    const summary = await runProfilePhase(
-      w.deps,
-      config,
-      w.servers,
-      8,
-      { profiler: w.profiler, reason: 'auto: py-spy is installed' },
-      roots,
-    );
+    const summary = await profile(w, 8, { profiler: w.profiler, reason: 'auto: py-spy is installed' });
     expect(w.events.filter((e) => !e.startsWith('warn'))).toEqual([
       'fresh servers after 8 pairs',
       'warm base search',
@@ -145,14 +143,7 @@ describe('runProfilePhase', () => {
 
   it('turns a side that cannot be profiled into a notice, and keeps the other side', async () => {
     const w = world({ failSide: 'head' });
-    const summary = await runProfilePhase(
-      w.deps,
-      config,
-      w.servers,
-      3,
-      { profiler: w.profiler, reason: 'r' },
-      roots,
-    );
+    const summary = await profile(w, 3, { profiler: w.profiler, reason: 'r' });
     expect(summary.notices).toEqual([
       'search: the head server could not be profiled (py-spy exited with 1: Permission denied).',
       'home: the head server could not be profiled (py-spy exited with 1: Permission denied).',
@@ -164,28 +155,14 @@ describe('runProfilePhase', () => {
 
   it('gives a notice, not an error, when the servers for the phase do not start', async () => {
     const w = world({ failStart: true });
-    const summary = await runProfilePhase(
-      w.deps,
-      config,
-      w.servers,
-      3,
-      { profiler: w.profiler, reason: 'r' },
-      roots,
-    );
+    const summary = await profile(w, 3, { profiler: w.profiler, reason: 'r' });
     expect(summary.notices[0]).toMatch(/did not start \(port in use\)/);
     expect(summary.scenarios).toEqual([]);
   });
 
   it('says why when no profiler can run, and starts nothing', async () => {
     const w = world();
-    const summary = await runProfilePhase(
-      w.deps,
-      config,
-      w.servers,
-      3,
-      { reason: 'auto: py-spy is not installed' },
-      roots,
-    );
+    const summary = await profile(w, 3, { reason: 'auto: py-spy is not installed' });
     expect(summary).toEqual({ reason: 'auto: py-spy is not installed', notices: [], scenarios: [] });
     expect(w.events).toEqual([]);
   });
