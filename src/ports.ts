@@ -81,6 +81,31 @@ export interface ServerSpec {
   readonly logFile: string;
   /** Aborts the wait for readiness: the server is stopped and `start` rejects with the reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Values put before a variable's value (from `env`, else inherited), e.g. a profiler's bootstrap
+   * folder before PYTHONPATH; only the profiling phase's servers have any.
+   */
+  readonly prepend?: readonly EnvPrepend[];
+}
+
+/** A value put before an environment variable's existing value. */
+export interface EnvPrepend {
+  /** `PYTHONPATH`, `NODE_OPTIONS`. */
+  readonly name: string;
+  readonly value: string;
+  /** Between the value and the existing one: `:` for paths, a space for options. */
+  readonly separator: string;
+}
+
+/**
+ * How a profiler that loads into the server (a bootstrap on the start-up path, as cProfile, yappi,
+ * tracemalloc and Node's inspector need) wants the profiling phase's servers started. A profiler
+ * that attaches from outside (py-spy) has none.
+ */
+export interface ProfilerLaunch {
+  /** Variables added after the config's `server.env` (the bootstrap's control folder, its mode). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly prepend: readonly EnvPrepend[];
 }
 
 /** A started, ready server. */
@@ -325,6 +350,12 @@ export interface ResponseSampler {
 export interface ProfileCapture {
   /** Every process and thread of the server merged (see src/profile/model.ts). */
   readonly profile: Profile;
+  /**
+   * The profiler's own files kept beside the converted ones (absolute paths in the results folder's
+   * `profiles/`: pstats files for snakeviz, `.cpuprofile` files for Chrome DevTools), listed in the
+   * report with the others.
+   */
+  readonly files?: readonly string[];
 }
 
 /** A profiler recording while the caller drives load. */
@@ -333,10 +364,15 @@ export interface ProfileRecording {
   finish(): Promise<ProfileCapture>;
 }
 
-/** Attaches a profiler (py-spy, ...) to a running server for one load window. */
+/** Records a server for one load window: attached from outside (py-spy) or loaded into it (a bootstrap). */
 export interface Profiler {
   /** The tool and its version as the report names it, e.g. `py-spy 0.4.3`. */
   readonly tool: string;
+  /**
+   * For a profiler loaded into the server: how `side`'s profiling-phase servers must start (they are
+   * always fresh ones, whatever `server.restart` says). Absent for one that attaches.
+   */
+  readonly launch?: (side: Side) => ProfilerLaunch;
   /**
    * Starts recording `server`'s process tree for `durationMs` (ms) at `rateHz` (samples/s) and resolves
    * once recording runs, so the caller can start the load.
@@ -345,7 +381,13 @@ export interface Profiler {
    */
   start(
     server: RunningServer,
-    options: { readonly durationMs: number; readonly rateHz: number; readonly name: string },
+    options: {
+      readonly durationMs: number;
+      readonly rateHz: number;
+      /** File name stem of the window, `<scenario>-<side>`. */
+      readonly name: string;
+      readonly side: Side;
+    },
   ): Promise<ProfileRecording>;
 }
 
@@ -387,6 +429,12 @@ export interface PairServers {
    * @throws RunError with the log tail when a server fails to start.
    */
   forRerun(pairsDone: number): Promise<ServerPair>;
+  /**
+   * The servers for the profiling phase: as {@link forRerun}, or, with `launch` (a profiler loaded
+   * into the server), always fresh ones started with what `launch(side)` asks for.
+   * @throws RunError with the log tail when a server fails to start.
+   */
+  forProfiling(pairsDone: number, launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair>;
   /**
    * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
    * trial of that scenario since it started (later calls return at once, with no re-deals). Each

@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { abortReason, RunError } from '../errors.js';
-import type { DetachedStop, RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
+import type { DetachedStop, EnvPrepend, RunningServer, ServerLauncher, ServerSpec } from '../ports.js';
 import { childEnvironment, SERVER_ID_VARIABLE } from './child-environment.js';
 import { isRunning, processesWithVariable, readProcess } from './process-table.js';
 import { fileSize, readLogTail } from './log-tail.js';
@@ -52,7 +52,10 @@ function spawnServer(spec: ServerSpec, serverId: string): { child: ChildProcess;
   try {
     const child = spawn('sh', ['-c', spec.command], {
       cwd: spec.cwd,
-      env: { ...childEnvironment(process.env, spec.env), [SERVER_ID_VARIABLE]: serverId },
+      env: {
+        ...withPrepended(childEnvironment(process.env, spec.env), spec.prepend ?? []),
+        [SERVER_ID_VARIABLE]: serverId,
+      },
       detached: true,
       stdio: ['ignore', fd, fd],
     });
@@ -66,6 +69,19 @@ function spawnServer(spec: ServerSpec, serverId: string): { child: ChildProcess;
     // The child got its own copy of the descriptor during spawn.
     closeSync(fd);
   }
+}
+
+/** `env` with each {@link EnvPrepend}'s value put before the variable's value (alone when it is unset or empty). */
+export function withPrepended(
+  env: Readonly<Record<string, string>>,
+  prepend: readonly EnvPrepend[],
+): Record<string, string> {
+  const result = { ...env };
+  for (const { name, value, separator } of prepend) {
+    const existing = result[name];
+    result[name] = existing === undefined || existing === '' ? value : `${value}${separator}${existing}`;
+  }
+  return result;
 }
 
 type Readiness =

@@ -65,7 +65,7 @@ export async function runProfilePhase(
   if (profiler === undefined) return { reason: choice.reason, notices, scenarios };
   let pair: ServerPair;
   try {
-    pair = await servers.forRerun(pairsDone);
+    pair = await servers.forProfiling(pairsDone, profiler.launch);
   } catch (error) {
     notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error)}).`);
     return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
@@ -80,10 +80,11 @@ export async function runProfilePhase(
       const name = `${scenario.name}-${side}`;
       try {
         await servers.warmUpBefore(side, scenario);
-        const recording = await profiler.start(pair[side], { durationMs, rateHz, name });
+        const recording = await profiler.start(pair[side], { durationMs, rateHz, name, side });
         // A little longer than the recording, so it never samples an idle server at its end.
         await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
-        const { profile } = await recording.finish();
+        const { profile, files: own = [] } = await recording.finish();
+        files.push(...own);
         const relative = relativizeFrames(profile, roots[side]);
         profiles[side] = relative;
         const title = `${side} · ${scenario.name} (${profiler.tool})`;

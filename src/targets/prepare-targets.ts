@@ -5,7 +5,15 @@
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
-import type { Checkout, Log, ResultStore, RunningServer, ServerLauncher, Shell } from '../ports.js';
+import type {
+  Checkout,
+  Log,
+  ProfilerLaunch,
+  ResultStore,
+  RunningServer,
+  ServerLauncher,
+  Shell,
+} from '../ports.js';
 import { RunError, throwIfInterrupted } from '../errors.js';
 
 /** The ports preparing a target needs. */
@@ -52,6 +60,7 @@ export async function buildCheckout(
 /**
  * Starts the side's server (`$PORT` substituted, PORT and PYTHONHASHSEED set) and waits until ready;
  * its output is appended to logs/server-<side>.log (one header line per start).
+ * @param launch what a profiler loaded into the server adds to its environment (profiling phase only).
  * @throws RunError from the launcher when it exits first or never answers 2xx.
  */
 export async function startServer(
@@ -60,6 +69,7 @@ export async function startServer(
   checkout: Checkout,
   side: Side,
   configDir: string,
+  launch?: ProfilerLaunch,
 ): Promise<RunningServer> {
   const port = await deps.launcher.freePort();
   const { server } = config;
@@ -74,7 +84,8 @@ export async function startServer(
     // Python randomizes string hashing per process, so two processes of identical code lay out their
     // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
     // keeps that out of the comparison (a user's `env` may still set another).
-    env: { PYTHONHASHSEED: '0', ...server.env, PORT: portText },
+    env: { PYTHONHASHSEED: '0', ...server.env, ...launch?.env, PORT: portText },
+    ...(launch === undefined ? {} : { prepend: launch.prepend }),
     port,
     readyUrl,
     startupTimeoutMs: server.startupTimeoutMs,

@@ -14,7 +14,7 @@
  */
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
-import type { Checkout, Clock, PairServers, ServerPair, TrialDeps } from '../ports.js';
+import type { Checkout, Clock, PairServers, ProfilerLaunch, ServerPair, TrialDeps } from '../ports.js';
 import { warmUp } from '../measure/measure-trial.js';
 import { startServer, type TargetDeps } from './prepare-targets.js';
 
@@ -58,11 +58,11 @@ export function targetServers(
   /** `side/scenario` keys warmed up since the last start. */
   const warm = new Set<string>();
 
-  const start = async (): Promise<ServerPair> => {
+  const start = async (launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair> => {
     const t0 = deps.clock.now();
     try {
       const [base, head] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config, checkouts[side], side, configDir)),
+        SIDES.map((side) => startServer(deps, config, checkouts[side], side, configDir, launch?.(side))),
       );
       if (!base || !head) throw new Error('unreachable: two servers requested');
       current = { base, head };
@@ -75,7 +75,7 @@ export function targetServers(
   };
 
   /** Stops the current servers while fresh ones start; both are done before anything is measured. */
-  const restart = async (what: string): Promise<ServerPair> => {
+  const restart = async (what: string, launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair> => {
     if (!current) throw new Error('targetServers: startFirst() was not called');
     const old = current;
     // The old servers shut down (gunicorn takes ~1.5 s) while the new ones start.
@@ -85,7 +85,7 @@ export function targetServers(
     const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
       stoppedAt = deps.clock.now();
     });
-    const [servers] = await Promise.all([start(), stopped]);
+    const [servers] = await Promise.all([start(launch), stopped]);
     time.stopMs += Math.max(0, deps.clock.now() - t0 - (time.startMs - startMsBefore));
     const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
     deps.log.info(
@@ -112,6 +112,11 @@ export function targetServers(
       if (!current) throw new Error('targetServers: startFirst() was not called');
       if (config.server.restart === 'never') return Promise.resolve(current);
       return restart(`pair ${pairsDone + 1} again`);
+    },
+    forProfiling(pairsDone, launch) {
+      if (!current) throw new Error('targetServers: startFirst() was not called');
+      if (launch === undefined && config.server.restart === 'never') return Promise.resolve(current);
+      return restart('profiling', launch);
     },
     async warmUpBefore(side, scenario) {
       if (!current) throw new Error('targetServers: startFirst() was not called');

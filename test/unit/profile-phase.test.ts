@@ -45,7 +45,8 @@ function world(options: { failSide?: Side; failStart?: boolean } = {}) {
   });
   const servers: PairServers = {
     forPair: () => Promise.reject(new Error('not used')),
-    forRerun: (done) => {
+    forRerun: () => Promise.reject(new Error('the profiling phase asks forProfiling')),
+    forProfiling: (done) => {
       events.push(`fresh servers after ${done} pairs`);
       return options.failStart
         ? Promise.reject(new Error('port in use'))

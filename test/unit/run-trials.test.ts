@@ -176,6 +176,9 @@ function scriptedServing(world: World, config: Config): PairServers {
       world.calls.push(`forRerun ${pairsDone}`);
       return Promise.resolve(config.server.restart === 'pair' ? restart() : current);
     },
+    forProfiling() {
+      return Promise.reject(new Error('trials never ask for the profiling servers'));
+    },
     warmUpBefore(side) {
       if (!warm.has(side)) {
         world.nowMs += WARMUP_MS;
