@@ -11,3 +11,12 @@ export { relativizeFrames } from './relativize.js';
 export { diffFunctions, summarizeFunctions } from './hot-functions.js';
 export type { DiffOptions, FunctionChange, FunctionShare } from './hot-functions.js';
 export { flameGraphSvg, differentialFlameGraphSvg, type FlameGraphOptions } from './flame-graph.js';
+export {
+  callGraphToProfile,
+  mergeCallGraphs,
+  type CallGraphFunction,
+  type CallGraphKey,
+  type CallGraphOptions,
+  type CallGraphTimes,
+} from './call-graph.js';
+export { allocationGrowthToProfile, type AllocationGrowth } from './allocations.js';
