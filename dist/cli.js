@@ -59479,7 +59479,7 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
   if (profiler === void 0) return { reason: choice.reason, notices, scenarios };
   let pair;
   try {
-    pair = await servers.forRerun(pairsDone);
+    pair = await servers.forProfiling(pairsDone, profiler.launch);
   } catch (error62) {
     notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error62)}).`);
     return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
@@ -59494,9 +59494,10 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
       const name = `${scenario.name}-${side}`;
       try {
         await servers.warmUpBefore(side, scenario);
-        const recording = await profiler.start(pair[side], { durationMs, rateHz, name });
+        const recording = await profiler.start(pair[side], { durationMs, rateHz, name, side });
         await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
-        const { profile } = await recording.finish();
+        const { profile, files: own2 = [] } = await recording.finish();
+        files.push(...own2);
         const relative2 = relativizeFrames(profile, roots[side]);
         profiles[side] = relative2;
         const title = `${side} \xB7 ${scenario.name} (${profiler.tool})`;
@@ -59575,7 +59576,7 @@ async function buildCheckout(deps, config2, checkout, side, configDir) {
     }
   }
 }
-async function startServer(deps, config2, checkout, side, configDir) {
+async function startServer(deps, config2, checkout, side, configDir, launch) {
   const port = await deps.launcher.freePort();
   const { server } = config2;
   const portText = String(port);
@@ -59587,7 +59588,8 @@ async function startServer(deps, config2, checkout, side, configDir) {
     // Python randomizes string hashing per process, so two processes of identical code lay out their
     // dicts and sets differently and differ in CPU per request; one fixed seed for base and head
     // keeps that out of the comparison (a user's `env` may still set another).
-    env: { PYTHONHASHSEED: "0", ...server.env, PORT: portText },
+    env: { PYTHONHASHSEED: "0", ...server.env, ...launch?.env, PORT: portText },
+    ...launch === void 0 ? {} : { prepend: launch.prepend },
     port,
     readyUrl,
     startupTimeoutMs: server.startupTimeoutMs,
@@ -59606,11 +59608,11 @@ function targetServers(deps, config2, checkouts, configDir) {
   const time3 = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
   let current;
   const warm = /* @__PURE__ */ new Set();
-  const start = async () => {
+  const start = async (launch) => {
     const t0 = deps.clock.now();
     try {
       const [base, head] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, configDir))
+        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, configDir, launch?.(side)))
       );
       if (!base || !head) throw new Error("unreachable: two servers requested");
       current = { base, head };
@@ -59621,7 +59623,7 @@ function targetServers(deps, config2, checkouts, configDir) {
       time3.startMs += deps.clock.now() - t0;
     }
   };
-  const restart = async (what) => {
+  const restart = async (what, launch) => {
     if (!current) throw new Error("targetServers: startFirst() was not called");
     const old = current;
     const t0 = deps.clock.now();
@@ -59630,7 +59632,7 @@ function targetServers(deps, config2, checkouts, configDir) {
     const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
       stoppedAt = deps.clock.now();
     });
-    const [servers] = await Promise.all([start(), stopped]);
+    const [servers] = await Promise.all([start(launch), stopped]);
     time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
     const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
     deps.log.info(
@@ -59655,6 +59657,11 @@ function targetServers(deps, config2, checkouts, configDir) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
       if (config2.server.restart === "never") return Promise.resolve(current);
       return restart(`pair ${pairsDone + 1} again`);
+    },
+    forProfiling(pairsDone, launch) {
+      if (!current) throw new Error("targetServers: startFirst() was not called");
+      if (launch === void 0 && config2.server.restart === "never") return Promise.resolve(current);
+      return restart("profiling", launch);
     },
     async warmUpBefore(side, scenario) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
@@ -60873,7 +60880,10 @@ function spawnServer(spec, serverId) {
   try {
     const child = spawn2("sh", ["-c", spec.command], {
       cwd: spec.cwd,
-      env: { ...childEnvironment(process.env, spec.env), [SERVER_ID_VARIABLE]: serverId },
+      env: {
+        ...withPrepended(childEnvironment(process.env, spec.env), spec.prepend ?? []),
+        [SERVER_ID_VARIABLE]: serverId
+      },
       detached: true,
       stdio: ["ignore", fd, fd]
     });
@@ -60885,6 +60895,14 @@ function spawnServer(spec, serverId) {
   } finally {
     closeSync2(fd);
   }
+}
+function withPrepended(env, prepend) {
+  const result = { ...env };
+  for (const { name, value, separator } of prepend) {
+    const existing = result[name];
+    result[name] = existing === void 0 || existing === "" ? value : `${value}${separator}${existing}`;
+  }
+  return result;
 }
 async function waitUntilReady(spec, exited, pollIntervalMs, deadline) {
   const { signal } = spec;

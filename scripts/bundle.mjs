@@ -1,15 +1,29 @@
 // Bundles the action (index.js) and the CLI (cli.js) as ESM with esbuild, and writes licenses.txt
 // with the license of every npm package the two bundles contain.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { bundledPackages, renderLicenses } from './bundled-packages.mjs';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * Files the profiling phase loads into servers (src/adapters/bootstrap/), copied to dist/bootstrap/ so
+ * `new URL('./bootstrap/…', import.meta.url)` finds them beside index.js and cli.js as it does beside
+ * the adapters in src/.
+ */
+export const bootstrapFiles = readdirSync(path.join(root, 'src/adapters/bootstrap'))
+  .filter((file) => /\.(py|cjs)$/.test(file))
+  .sort();
+
 /** The files `buildDist` writes, all of them committed in dist/. */
-export const distFiles = ['index.js', 'cli.js', 'licenses.txt'];
+export const distFiles = [
+  'index.js',
+  'cli.js',
+  'licenses.txt',
+  ...bootstrapFiles.map((file) => `bootstrap/${file}`),
+];
 
 /**
  * esbuild's target from package.json's `engines.node` (">=20" → "node20"), so the bundle's syntax
@@ -84,6 +98,9 @@ export async function buildDist(outdir, { write = true } = {}) {
   if (write) {
     mkdirSync(outdir, { recursive: true });
     writeFileSync(path.join(outdir, 'licenses.txt'), renderLicenses(bundledPackages(inputs, root)));
+    mkdirSync(path.join(outdir, 'bootstrap'), { recursive: true });
+    for (const file of bootstrapFiles)
+      copyFileSync(path.join(root, 'src/adapters/bootstrap', file), path.join(outdir, 'bootstrap', file));
   }
   return { inputs };
 }
