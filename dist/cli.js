@@ -118,17 +118,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path6) {
-      const ctrl = callVisitor(key, node2, visitor, path6);
+    function visit_(key, node2, visitor, path8) {
+      const ctrl = callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visit_(key, ctrl, visitor, path6);
+        replaceNode(key, path8, ctrl);
+        return visit_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path6 = Object.freeze(path6.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path6);
+            const ci = visit_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -139,13 +139,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path6 = Object.freeze(path6.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path6);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path6);
+          const cv = visit_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -166,17 +166,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path6) {
-      const ctrl = await callVisitor(key, node2, visitor, path6);
+    async function visitAsync_(key, node2, visitor, path8) {
+      const ctrl = await callVisitor(key, node2, visitor, path8);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visitAsync_(key, ctrl, visitor, path6);
+        replaceNode(key, path8, ctrl);
+        return visitAsync_(key, ctrl, visitor, path8);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path6 = Object.freeze(path6.concat(node2));
+          path8 = Object.freeze(path8.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path6);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -187,13 +187,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path6 = Object.freeze(path6.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path6);
+          path8 = Object.freeze(path8.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path8);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path6);
+          const cv = await visitAsync_("value", node2.value, visitor, path8);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -220,23 +220,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path6) {
+    function callVisitor(key, node2, visitor, path8) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path6);
+        return visitor(key, node2, path8);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path6);
+        return visitor.Map?.(key, node2, path8);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path6);
+        return visitor.Seq?.(key, node2, path8);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path6);
+        return visitor.Pair?.(key, node2, path8);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path6);
+        return visitor.Scalar?.(key, node2, path8);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path6);
+        return visitor.Alias?.(key, node2, path8);
       return void 0;
     }
-    function replaceNode(key, path6, node2) {
-      const parent = path6[path6.length - 1];
+    function replaceNode(key, path8, node2) {
+      const parent = path8[path8.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -848,10 +848,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path6, value) {
+    function collectionFromPath(schema, path8, value) {
       let v = value;
-      for (let i = path6.length - 1; i >= 0; --i) {
-        const k = path6[i];
+      for (let i = path8.length - 1; i >= 0; --i) {
+        const k = path8[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -870,7 +870,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
+    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema) {
         super(type2);
@@ -900,11 +900,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
-        if (isEmptyPath(path6))
+      addIn(path8, value) {
+        if (isEmptyPath(path8))
           this.add(value);
         else {
-          const [key, ...rest] = path6;
+          const [key, ...rest] = path8;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -918,8 +918,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        const [key, ...rest] = path6;
+      deleteIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -933,8 +933,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        const [key, ...rest] = path6;
+      getIn(path8, keepScalar) {
+        const [key, ...rest] = path8;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -952,8 +952,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path6) {
-        const [key, ...rest] = path6;
+      hasIn(path8) {
+        const [key, ...rest] = path8;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -963,8 +963,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        const [key, ...rest] = path6;
+      setIn(path8, value) {
+        const [key, ...rest] = path8;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -2051,7 +2051,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -2061,10 +2061,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -3479,9 +3479,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path8, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path8, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3556,14 +3556,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        if (Collection.isEmptyPath(path6)) {
+      deleteIn(path8) {
+        if (Collection.isEmptyPath(path8)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3578,10 +3578,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        if (Collection.isEmptyPath(path6))
+      getIn(path8, keepScalar) {
+        if (Collection.isEmptyPath(path8))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3592,10 +3592,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path6) {
-        if (Collection.isEmptyPath(path6))
+      hasIn(path8) {
+        if (Collection.isEmptyPath(path8))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3612,13 +3612,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        if (Collection.isEmptyPath(path6)) {
+      setIn(path8, value) {
+        if (Collection.isEmptyPath(path8)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path8, value);
         }
       }
       /**
@@ -5579,9 +5579,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path6) => {
+    visit2.itemAtPath = (cst, path8) => {
       let item = cst;
-      for (const [field, index] of path6) {
+      for (const [field, index] of path8) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5590,23 +5590,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path6) => {
-      const parent = visit2.itemAtPath(cst, path6.slice(0, -1));
-      const field = path6[path6.length - 1][0];
+    visit2.parentCollection = (cst, path8) => {
+      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
+      const field = path8[path8.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path6, item, visitor) {
-      let ctrl = visitor(item, path6);
+    function _visit(path8, item, visitor) {
+      let ctrl = visitor(item, path8);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5617,10 +5617,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path6);
+            ctrl = ctrl(item, path8);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7622,8 +7622,8 @@ var require_dist2 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path6) {
-          var pathArray = getPathArray(path6);
+        paths.forEach(function(path8) {
+          var pathArray = getPathArray(path8);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -7637,14 +7637,14 @@ var require_dist2 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array2, path6, appendMode) {
-      if (!path6) {
+    function addExistingPath(array2, path8, appendMode) {
+      if (!path8) {
         return;
       }
       if (appendMode) {
-        array2.unshift(path6);
+        array2.unshift(path8);
       } else {
-        array2.push(path6);
+        array2.push(path8);
       }
     }
   }
@@ -10594,15 +10594,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path6 = [graph[toModel].parent, toModel];
+      const path8 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path6.unshift(graph[cur].parent);
+        path8.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path6;
+      fn.conversion = path8;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -19428,7 +19428,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path6 = __require("path");
+    var path8 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -19486,7 +19486,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path6.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error: error62 } = msg;
             if (cmd === "RESULT") {
@@ -28497,11 +28497,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup2(path6) {
-      if (!path6 || typeof path6 !== "string") {
+    function lookup2(path8) {
+      if (!path8 || typeof path8 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path6).toLowerCase().substr(1);
+      var extension2 = extname("x." + path8).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -29641,7 +29641,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path6 = __require("path");
+    var path8 = __require("path");
     var http = __require("http");
     var https = __require("https");
     var parseUrl = __require("url").parse;
@@ -29772,11 +29772,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path6.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path8.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path6.basename(options.filename || value && (value.name || value.path));
+        filename = path8.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path6.basename(value.client._httpMessage.path || "");
+        filename = path8.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -29962,15 +29962,15 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve: resolve2, basename } = __require("path");
-    var { readFileSync: readFileSync5 } = __require("fs");
+    var { readFileSync: readFileSync6 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string4) {
       try {
         return JSON.parse(string4);
       } catch (error62) {
         try {
-          const path6 = resolve2(string4);
-          const data = readFileSync5(path6, "utf8");
+          const path8 = resolve2(string4);
+          const data = readFileSync6(path8, "utf8");
           return JSON.parse(data);
         } catch (error63) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -29984,14 +29984,14 @@ var require_multipart = __commonJS({
         const type2 = obj[key] && obj[key].type;
         switch (type2) {
           case "file": {
-            const path6 = obj[key] && obj[key].path;
-            if (!path6) {
+            const path8 = obj[key] && obj[key].path;
+            if (!path8) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync5(path6);
+            const buffer = readFileSync6(path8);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path6)
+              filename: basename(path8)
             }, opts));
             break;
           }
@@ -32312,14 +32312,14 @@ var require_validate = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path6) {
-      if (typeof path6 === "string") {
+    function safeRequire(path8) {
+      if (typeof path8 === "string") {
         try {
-          return __require(path6);
+          return __require(path8);
         } catch (err) {
         }
       }
-      return path6;
+      return path8;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -34800,7 +34800,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path6 = reqData.path;
+        const path8 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -34811,7 +34811,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path6} HTTP/1.1`
+          `${method} ${path8} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -36859,7 +36859,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os = __require("os");
     var net = __require("net");
-    var path6 = __require("path");
+    var path8 = __require("path");
     var URL2 = __require("url").URL;
     var spawn4 = __require("child_process").spawn;
     var managePath = require_dist2();
@@ -36974,7 +36974,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path6.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path8.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -37088,7 +37088,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path6.join(__dirname, "lib/preload"));
+        alterPath.unshift(path8.join(__dirname, "lib/preload"));
         const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -37112,7 +37112,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path6.join(os.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path8.join(os.tmpdir(), pipeName);
       const server = net.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -37136,7 +37136,7 @@ var require_autocannon = __commonJS({
 });
 
 // src/cli.ts
-import path5 from "node:path";
+import path7 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/errors.ts
@@ -38775,11 +38775,11 @@ _No profiles: ${escapeMarkdown(summary.reason)}._`;
   const parts = [heading];
   const window2 = summary.scenarios[0]?.durationMs;
   parts.push(
-    `${escapeMarkdown(capitalize(summary.reason))}.` + (window2 === void 0 ? "" : ` One ${(window2 / 1e3).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) + " Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise."
+    `${escapeMarkdown(capitalize(summary.reason))}.` + (window2 === void 0 ? "" : ` One ${(window2 / 1e3).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) + ` ${SHARE_LEGEND[summary.scenarios[0]?.measure ?? "samples"]}`
   );
   for (const scenario of summary.scenarios) {
     const table = renderFunctionDiff(scenario.diff);
-    const title = `${markdownCode(scenario.scenario)}: head against base (${scenario.samples.base} and ${scenario.samples.head} samples)`;
+    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)})`;
     if (table === "") {
       parts.push(`${title}: _not compared, a side has no profile._`);
     } else if (regressed.has(scenario.scenario)) {
@@ -38807,13 +38807,54 @@ ${sides}
   if (summary.notices.length > 0) {
     parts.push(summary.notices.map((notice) => `- \u26A0\uFE0F ${escapeMarkdown(notice)}`).join("\n"));
   }
-  const files = summary.scenarios.flatMap((s) => s.files).filter((f) => f.endsWith(".speedscope.json"));
+  const all = summary.scenarios.flatMap((s) => s.files);
+  const files = all.filter((f) => f.endsWith(".speedscope.json"));
   if (files.length > 0) {
     parts.push(
-      `Open ${files.map((file3) => markdownCode(file3)).join(", ")} (in the results) at https://www.speedscope.app; the \`.folded\` files beside them feed flamegraph.pl or inferno.`
+      `Open ${files.map((file3) => markdownCode(file3)).join(", ")} (in the results) at https://www.speedscope.app; the \`.folded\` files beside them feed flamegraph.pl or inferno.` + NATIVE_FILES.filter(({ extension }) => all.some((f) => f.endsWith(extension))).map(({ text }) => ` ${text}`).join("")
     );
   }
   return parts.join("\n\n");
+}
+var NATIVE_FILES = [
+  {
+    extension: ".pstats",
+    text: "The `.pstats` files (one per server process) open in snakeviz (`snakeviz FILE`) or `python -m pstats FILE`."
+  },
+  {
+    extension: ".tracemalloc",
+    text: "The `.tracemalloc` snapshots load with `tracemalloc.Snapshot.load(FILE)`."
+  },
+  {
+    extension: ".cpuprofile",
+    text: "The `.cpuprofile` files open in Chrome DevTools (Performance panel) and speedscope."
+  }
+];
+var SHARE_LEGEND = {
+  samples: "Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.",
+  "traced-cpu": "Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); `~` marks a change under 1 pp (a tracer slows short functions most, so read small changes with care).",
+  "memory-growth": "Self share: of the live memory that grew over the window, what was allocated on that line (the `function` column shows the line); `~` marks a change within noise."
+};
+function describeTotals(scenario) {
+  const { base, head } = scenario.totals ?? { base: 0, head: 0 };
+  switch (scenario.measure ?? "samples") {
+    case "traced-cpu":
+      return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
+    case "memory-growth":
+      return `live memory grew ${formatBytes2(base)} and ${formatBytes2(head)}`;
+    default:
+      return `${scenario.samples.base} and ${scenario.samples.head} samples`;
+  }
+}
+function formatBytes2(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit2 = 0;
+  while (Math.abs(value) >= 1024 && unit2 < units.length - 1) {
+    value /= 1024;
+    unit2 += 1;
+  }
+  return unit2 === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit2]}`;
 }
 function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -39110,6 +39151,11 @@ function renderScenario2(scenario, paint) {
   );
   return [heading, ...table, ...warnings];
 }
+var SHARE_OF = {
+  samples: "samples",
+  "traced-cpu": "traced CPU time",
+  "memory-growth": "memory growth"
+};
 function renderProfiles(report, paint) {
   const summary = report.profiles;
   if (summary === void 0) return [];
@@ -39118,7 +39164,7 @@ function renderProfiles(report, paint) {
   const lines = ["", paint(`Profiles (${escapeTerminal(summary.tool)})`, "bold")];
   for (const scenario of summary.scenarios) {
     lines.push(
-      `  ${escapeTerminal(scenario.scenario)}: functions whose share of samples grew most, head against base`
+      `  ${escapeTerminal(scenario.scenario)}: functions whose share of ${SHARE_OF[scenario.measure ?? "samples"]} grew most, head against base (${describeTotals(scenario)})`
     );
     const rows = scenario.diff.slice(0, 5).map((row) => [
       escapeTerminal(row.frame.name),
@@ -40210,10 +40256,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path6) {
-  if (!path6)
+function getElementAtPath(obj, path8) {
+  if (!path8)
     return obj;
-  return path6.reduce((acc, key) => acc?.[key], obj);
+  return path8.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -40553,11 +40599,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path6, issues) {
+function prefixIssues(path8, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path6);
+    iss.path.unshift(path8);
     return iss;
   });
 }
@@ -41019,16 +41065,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path6 = []) => {
+  const processError = (error63, path8 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path6, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path6, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path6, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path6, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -41067,17 +41113,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path6 = []) => {
+  const processError = (error63, path8 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path6, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path6, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path6, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
       } else {
-        const fullpath = [...path6, ...issue2.path];
+        const fullpath = [...path8, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -41116,8 +41162,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path6) {
+  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path8) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -58255,13 +58301,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
-  if (path6.length === 0) {
+  const path8 = ref.slice(1).split("/").filter(Boolean);
+  if (path8.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path6[0] === defsKey) {
-    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
+  if (path8[0] === defsKey) {
+    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -59371,9 +59417,9 @@ function differentialFlameGraphSvg(base, head, options) {
   const baseRoot = buildTree(base);
   const headRoot = buildTree(head);
   const saturate = options.saturatePp ?? 10;
-  return render(headRoot, options, (node2, _depth, path6) => {
+  return render(headRoot, options, (node2, _depth, path8) => {
     const headShare = node2.weight / (headRoot.weight || 1);
-    const before = lookup(baseRoot, path6);
+    const before = lookup(baseRoot, path8);
     const baseShare = (before?.weight ?? 0) / (baseRoot.weight || 1);
     const deltaPp = (headShare - baseShare) * 100;
     return {
@@ -59399,9 +59445,9 @@ function buildTree(profile) {
   }
   return root;
 }
-function lookup(root, path6) {
+function lookup(root, path8) {
   let node2 = root;
-  for (const key of path6) node2 = node2?.children.get(key);
+  for (const key of path8) node2 = node2?.children.get(key);
   return node2;
 }
 function render(root, options, paint) {
@@ -59419,13 +59465,13 @@ function render(root, options, paint) {
   const height = HEADER + (maxDepth + 1) * FRAME_HEIGHT;
   const yAt = (depth) => height - (depth + 1) * FRAME_HEIGHT;
   const body = [];
-  const walk = (node2, x, depth, path6) => {
+  const walk = (node2, x, depth, path8) => {
     let childX = x;
     const children = [...node2.children.entries()].sort(([a], [b]) => a.localeCompare(b));
     for (const [key, child] of children) {
       const w = child.weight * scale;
       if (w >= minWidth) {
-        const childPath = [...path6, key];
+        const childPath = [...path8, key];
         body.push(frameRect(child, childX, yAt(depth), w, paint(child, depth, childPath)));
         walk(child, childX, depth + 1, childPath);
       }
@@ -59470,6 +59516,126 @@ function escapeXml(text) {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+// src/profile/call-graph.ts
+var BUILTIN_FILE = "~";
+function keyOf(key) {
+  return `${key.file}\0${key.line}\0${key.name}`;
+}
+function mergeCallGraphs(graphs) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const graph of graphs) {
+    for (const fn of graph) {
+      const key = keyOf(fn);
+      let entry = merged.get(key);
+      if (entry === void 0) {
+        entry = {
+          fn: {
+            file: fn.file,
+            line: fn.line,
+            name: fn.name,
+            calls: 0,
+            primitiveCalls: 0,
+            selfSeconds: 0,
+            totalSeconds: 0,
+            callers: []
+          },
+          callers: /* @__PURE__ */ new Map()
+        };
+        merged.set(key, entry);
+      }
+      add(entry.fn, fn);
+      for (const caller of fn.callers) {
+        const callerKey = keyOf(caller);
+        let edge = entry.callers.get(callerKey);
+        if (edge === void 0) {
+          edge = {
+            file: caller.file,
+            line: caller.line,
+            name: caller.name,
+            calls: 0,
+            primitiveCalls: 0,
+            selfSeconds: 0,
+            totalSeconds: 0
+          };
+          entry.callers.set(callerKey, edge);
+        }
+        add(edge, caller);
+      }
+    }
+  }
+  return [...merged.values()].map(({ fn, callers }) => ({ ...fn, callers: [...callers.values()] }));
+}
+function add(into, from) {
+  into.calls += from.calls;
+  into.primitiveCalls += from.primitiveCalls;
+  into.selfSeconds += from.selfSeconds;
+  into.totalSeconds += from.totalSeconds;
+}
+function callGraphToProfile(graph, options = {}) {
+  const maxDepth = options.maxDepth ?? 128;
+  const foldBuiltins = options.foldBuiltins ?? true;
+  const byKey = /* @__PURE__ */ new Map();
+  for (const fn of graph) byKey.set(keyOf(fn), fn);
+  const callees = /* @__PURE__ */ new Map();
+  const enteredFromCallers = /* @__PURE__ */ new Map();
+  for (const fn of graph) {
+    for (const caller of fn.callers) {
+      const callerKey = keyOf(caller);
+      if (!byKey.has(callerKey) || callerKey === keyOf(fn)) continue;
+      const list = callees.get(callerKey) ?? [];
+      list.push({ callee: fn, seconds: caller.totalSeconds });
+      callees.set(callerKey, list);
+      enteredFromCallers.set(keyOf(fn), (enteredFromCallers.get(keyOf(fn)) ?? 0) + caller.totalSeconds);
+    }
+  }
+  const totalSelf = graph.reduce((sum, fn) => sum + Math.max(0, fn.selfSeconds), 0);
+  const minSeconds = totalSelf * (options.minShare ?? 1e-5);
+  const frameOf = (fn) => fn.file === BUILTIN_FILE || fn.file === "" ? { name: fn.name } : { name: fn.name, file: fn.file, line: fn.line };
+  const stacks = [];
+  const onPath = /* @__PURE__ */ new Set();
+  const path8 = [];
+  const walk = (fn, seconds) => {
+    const key = keyOf(fn);
+    if (seconds < minSeconds || onPath.has(key) || path8.length >= maxDepth) return;
+    const share = fn.totalSeconds > 0 ? Math.min(1, seconds / fn.totalSeconds) : 0;
+    const folded = foldBuiltins && path8.length > 0 && fn.file === BUILTIN_FILE;
+    onPath.add(key);
+    if (!folded) path8.push(frameOf(fn));
+    const self2 = Math.max(0, fn.selfSeconds) * share;
+    if (self2 > 0) stacks.push({ frames: [...path8], weight: self2 });
+    for (const { callee, seconds: edgeSeconds } of callees.get(key) ?? []) walk(callee, edgeSeconds * share);
+    if (!folded) path8.pop();
+    onPath.delete(key);
+  };
+  for (const fn of graph) {
+    const entered = enteredFromCallers.get(keyOf(fn)) ?? 0;
+    const rest = fn.totalSeconds - entered;
+    if (entered === 0 || rest > Math.max(minSeconds, fn.totalSeconds * 1e-3))
+      walk(fn, entered === 0 ? fn.totalSeconds : rest);
+  }
+  return buildProfile(
+    "seconds",
+    stacks,
+    options.exporter === void 0 ? {} : { exporter: options.exporter }
+  );
+}
+
+// src/profile/allocations.ts
+function allocationGrowthToProfile(processes, exporter = "tracemalloc") {
+  const stacks = [];
+  let blocks = 0;
+  for (const growth of processes) {
+    for (const entry of growth) {
+      stacks.push({
+        frames: entry.frames.map((frame2) => ({ name: frame2.name, file: frame2.file, line: frame2.line })),
+        weight: entry.bytes
+      });
+      blocks += Math.max(0, entry.count);
+    }
+  }
+  return buildProfile("bytes", stacks, { sampleCount: blocks, exporter });
+}
+
 // src/measure/profile-phase.ts
 var ROWS = 20;
 async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots) {
@@ -59482,6 +59648,7 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
     pair = await servers.forProfiling(pairsDone, profiler.launch);
   } catch (error62) {
     notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error62)}).`);
+    await profiler.dispose?.();
     return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
   }
   const { durationMs, rateHz } = config2.profile;
@@ -59507,7 +59674,8 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
             JSON.stringify(toSpeedscope(relative2, title))
           )
         );
-        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative2, { scale: 1e-3 })));
+        const scale = relative2.unit === "bytes" ? 1 : 1e-3;
+        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative2, { scale })));
         files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative2, { title })));
       } catch (error62) {
         if (isAborted(deps.signal)) {
@@ -59528,14 +59696,21 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
       scenario: scenario.name,
       durationMs,
       samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+      measure: measureOf(base ?? head),
+      totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
       top: { base: bySelf(base), head: bySelf(head) },
       topByTotal: { base: byTotal(base), head: byTotal(head) },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
       files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
     });
   }
+  await profiler.dispose?.();
   for (const notice of notices) deps.log.warn(notice);
   return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+}
+function measureOf(profile) {
+  if (profile?.unit === "bytes") return "memory-growth";
+  return profile === void 0 || profile.sampleCount !== void 0 ? "samples" : "traced-cpu";
 }
 function relativeTo(dir, file3) {
   return file3.startsWith(`${dir}/`) ? file3.slice(dir.length + 1) : file3;
@@ -59857,7 +60032,14 @@ async function runGate(deps, request) {
       profiles = await timed(
         "profile",
         "Profile base and head",
-        async () => runProfilePhase(deps, config2, served, look.pairs, await chooser(config2.profile), roots)
+        async () => runProfilePhase(
+          deps,
+          config2,
+          served,
+          look.pairs,
+          await chooser(config2.profile, config2.server.command),
+          roots
+        )
       );
     }
     sequential = {
@@ -60065,7 +60247,7 @@ function rejectDuplicates(what, field) {
 
 // src/config/types.ts
 var SERVER_RESTARTS = ["pair", "never"];
-var PROFILE_TOOLS = ["auto", "py-spy", "none"];
+var PROFILE_TOOLS = ["auto", "py-spy", "cprofile", "yappi", "tracemalloc", "node", "none"];
 var PROFILE_WHENS = ["always", "regression", "never"];
 
 // src/config/schema.ts
@@ -60223,9 +60405,9 @@ function parseThreshold(threshold) {
   const fraction = typeof threshold === "number" ? threshold : percent2 === void 0 ? NaN : Number(percent2) / 100;
   return fraction > 0 && fraction < 1 ? fraction : void 0;
 }
-function normalizeRelativePath(path6) {
-  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path6)) return void 0;
-  const segments = path6.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
+function normalizeRelativePath(path8) {
+  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path8)) return void 0;
+  const segments = path8.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
   return segments.includes("..") ? void 0 : segments.join("/") || ".";
 }
 function checkEnvName(name) {
@@ -60248,10 +60430,10 @@ function formatIssues(issues, file3) {
   return issues.flatMap((issue2) => describeIssue(issue2, [])).map((line) => `${file3}: ${line}`);
 }
 function describeIssue(issue2, parentPath) {
-  const path6 = [...parentPath, ...issue2.path];
+  const path8 = [...parentPath, ...issue2.path];
   if (issue2.code === "unrecognized_keys") {
     return issue2.keys.map(
-      (key) => `${formatKeyPath([...path6, key])}: unknown key; ${describeUnknownKey(key, path6)}`
+      (key) => `${formatKeyPath([...path8, key])}: unknown key; ${describeUnknownKey(key, path8)}`
     );
   }
   if (issue2.code === "invalid_union") {
@@ -60260,16 +60442,16 @@ function describeIssue(issue2, parentPath) {
     );
     const [only] = relevant;
     if (relevant.length === 1 && only !== void 0)
-      return only.flatMap((inner) => describeIssue(inner, path6));
+      return only.flatMap((inner) => describeIssue(inner, path8));
   }
-  const where = path6.length === 0 ? "" : `${formatKeyPath(path6)}: `;
+  const where = path8.length === 0 ? "" : `${formatKeyPath(path8)}: `;
   if (issue2.input === void 0) return [`${where}required key is missing; ${issue2.message}`];
   const suggestion = issue2.code === "custom" ? issue2.params?.suggestion : void 0;
   const didYouMean = typeof suggestion === "string" ? `; did you mean \`${suggestion}\`?` : "";
   return [`${where}${issue2.message}, got ${describeValue(issue2.input)}${didYouMean}`];
 }
-function describeUnknownKey(key, path6) {
-  const section = path6.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
+function describeUnknownKey(key, path8) {
+  const section = path8.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
   const known = isSection(section) ? CONFIG_KEYS[section] : [];
   const suggestion = suggestName(key, known);
   if (suggestion !== void 0) return `did you mean \`${suggestion}\`?`;
@@ -60277,9 +60459,9 @@ function describeUnknownKey(key, path6) {
   if (home !== void 0) return `\`${key}\` belongs ${SECTION_NAMES[home]}`;
   return `expected one of ${known.join(", ")}`;
 }
-function formatKeyPath(path6) {
+function formatKeyPath(path8) {
   let text = "";
-  for (const part of path6) {
+  for (const part of path8) {
     if (typeof part === "number") text += `[${part}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(part))) text += text === "" ? String(part) : `.${String(part)}`;
     else text += `[${JSON.stringify(String(part))}]`;
@@ -60621,14 +60803,14 @@ function selectTree(entries, rootPid) {
     byParent.set(entry.ppid, siblings);
   }
   const selected = /* @__PURE__ */ new Map();
-  const add = (entry) => {
+  const add2 = (entry) => {
     if (selected.has(entry.pid)) return;
     selected.set(entry.pid, entry);
-    for (const child of byParent.get(entry.pid) ?? []) add(child);
+    for (const child of byParent.get(entry.pid) ?? []) add2(child);
   };
-  if (root) add(root);
+  if (root) add2(root);
   for (const entry of entries) {
-    if (entry.pgid === rootPid || entry.sid === rootPid) add(entry);
+    if (entry.pgid === rootPid || entry.sid === rootPid) add2(entry);
   }
   return [...selected.values()];
 }
@@ -61703,7 +61885,7 @@ perfgate: ${signal} received, writing the results so far, stopping servers and r
 }
 
 // src/adapters/choose-profiler.ts
-import path4 from "node:path";
+import path6 from "node:path";
 
 // src/adapters/py-spy.ts
 import { spawn as spawn3 } from "node:child_process";
@@ -61866,18 +62048,243 @@ function createPySpyProfiler(version2, outDir, binary = "py-spy") {
   };
 }
 
+// src/adapters/python-bootstrap.ts
+import { copyFileSync, mkdirSync as mkdirSync4, renameSync as renameSync2 } from "node:fs";
+import { rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
+import path5 from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/adapters/bootstrap-control.ts
+import { mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync, rmSync as rmSync3, writeFileSync } from "node:fs";
+import path4 from "node:path";
+var sleep3 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+function alive(pid) {
+  const entry = readProcess(pid);
+  return entry !== void 0 && isRunning(entry);
+}
+var BootstrapControl = class {
+  /** @param dir the side's folder (`$PERFGATE_PROFILE_DIR` of its servers). */
+  constructor(dir, timeouts = {}) {
+    this.dir = dir;
+    this.timeouts = timeouts;
+  }
+  dir;
+  timeouts;
+  seq = 0;
+  /** Empties the folder before servers start with it (a stale ready file could name a reused PID). */
+  reset() {
+    rmSync3(this.dir, { recursive: true, force: true });
+    mkdirSync3(this.dir, { recursive: true });
+  }
+  /** Every process that loaded the bootstrap and still runs. */
+  processes() {
+    const found = [];
+    for (const name of this.list()) {
+      const match = /^ready-(\d+)\.json$/.exec(name);
+      if (match === null) continue;
+      const pid = Number(match[1]);
+      if (!alive(pid)) continue;
+      const ready = this.readJson(name);
+      if (ready !== void 0) found.push({ ...ready, pid });
+    }
+    return found;
+  }
+  /**
+   * Opens window `window` in every live process and resolves once each that can profile says it has.
+   * @returns the processes profiling the window.
+   * @throws ProfilerUnavailableError when no process loaded the bootstrap, none can profile (with
+   *   their reason), or none answered in time.
+   */
+  async open(window2, what) {
+    const loaded = this.processes();
+    if (loaded.length === 0) {
+      throw new ProfilerUnavailableError(
+        `no process of the server loaded perfgate's ${what} bootstrap: the server is not a ${what} program, or its command resets the environment perfgate prepends to`
+      );
+    }
+    const able = loaded.filter((process2) => process2.tool !== void 0);
+    if (able.length === 0) {
+      throw new ProfilerUnavailableError(loaded[0]?.error ?? `no process of the server can profile`);
+    }
+    this.write({ state: "start", window: window2 });
+    const waiting = await this.waitFor(able, window2, "started", this.timeouts.startMs ?? 5e3);
+    const opened = able.filter((process2) => !waiting.includes(process2));
+    if (opened.length === 0) {
+      throw new ProfilerUnavailableError(
+        `the server's processes (PID ${able.map((p) => p.pid).join(", ")}) did not open the profiling window within ${((this.timeouts.startMs ?? 5e3) / 1e3).toFixed(0)} s`
+      );
+    }
+    return opened;
+  }
+  /**
+   * Closes the window and waits until every process that opened it wrote its files (or exited).
+   * @returns `<window>-<pid>` path stems (without extension) of the processes that finished.
+   */
+  async close(window2, opened) {
+    this.write({ state: "stop", window: window2 });
+    await this.waitFor(opened, window2, "done", this.timeouts.finishMs ?? 2e4);
+    return opened.filter((process2) => this.list().includes(`${window2}-${process2.pid}.done`)).map((process2) => path4.join(this.dir, `${window2}-${process2.pid}`));
+  }
+  /** Reads a JSON file of the folder; undefined when missing or not JSON. */
+  readJson(name) {
+    try {
+      return JSON.parse(readFileSync5(path4.join(this.dir, name), "utf8"));
+    } catch {
+      return void 0;
+    }
+  }
+  list() {
+    try {
+      return readdirSync3(this.dir);
+    } catch {
+      return [];
+    }
+  }
+  write(message) {
+    this.seq += 1;
+    const file3 = path4.join(this.dir, "control.json");
+    const temporary = `${file3}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ seq: this.seq, ...message }));
+    renameSync(temporary, file3);
+  }
+  /** Waits until each process wrote `<window>-<pid>.<suffix>` or exited; returns those that did neither. */
+  async waitFor(processes, window2, suffix, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    for (; ; ) {
+      const names = new Set(this.list());
+      const pending = processes.filter((p) => !names.has(`${window2}-${p.pid}.${suffix}`) && alive(p.pid));
+      if (pending.length === 0 || Date.now() >= deadline) return pending;
+      await sleep3(this.timeouts.pollMs ?? 25);
+    }
+  }
+};
+
+// src/adapters/python-bootstrap.ts
+var SITECUSTOMIZE_SOURCE = fileURLToPath(new URL("./bootstrap/sitecustomize.py", import.meta.url));
+var LABELS = {
+  cprofile: "cProfile",
+  yappi: "yappi",
+  tracemalloc: "tracemalloc"
+};
+function createPythonBootstrapProfiler(options) {
+  const raw = path5.join(options.outDir, "profiles", "raw", "python");
+  const bootstrapDir = path5.join(raw, "bootstrap");
+  mkdirSync4(bootstrapDir, { recursive: true });
+  copyFileSync(SITECUSTOMIZE_SOURCE, path5.join(bootstrapDir, "sitecustomize.py"));
+  const controls = {};
+  const controlOf = (side) => controls[side] ??= new BootstrapControl(path5.join(raw, side), options.timeouts);
+  const first = options.tools[0] ?? "cprofile";
+  const tool = options.tools.map((t) => LABELS[t]).join(" or ");
+  return {
+    tool,
+    async dispose() {
+      await rm4(raw, { recursive: true, force: true }).catch(() => void 0);
+      await rmdir2(path5.dirname(raw)).catch(() => void 0);
+    },
+    launch(side) {
+      const control = controlOf(side);
+      control.reset();
+      return {
+        env: {
+          PERFGATE_PROFILE_DIR: control.dir,
+          PERFGATE_PROFILE_TOOL: options.tools.join(","),
+          PERFGATE_TRACEMALLOC_FRAMES: String(options.tracemallocFrames ?? 12)
+        },
+        prepend: [{ name: "PYTHONPATH", value: bootstrapDir, separator: path5.delimiter }]
+      };
+    },
+    async start(_server, { name, side }) {
+      const control = controlOf(side);
+      const opened = await control.open(name, "Python");
+      return {
+        async finish() {
+          const stems = await control.close(name, opened);
+          if (stems.length === 0)
+            throw new ProfilerUnavailableError(
+              `no server process wrote its ${LABELS[first]} data for ${name}`
+            );
+          const calls = [];
+          const growth = [];
+          const files = [];
+          const tools = /* @__PURE__ */ new Set();
+          const errors = [];
+          for (const stem of stems) {
+            const data = control.readJson(`${path5.basename(stem)}.json`);
+            if (data === void 0) continue;
+            tools.add(data.tool);
+            if (data.kind === "calls") calls.push(data.functions);
+            else if (data.kind === "memory") growth.push(data.growth);
+            else errors.push(data.error);
+            for (const extension of [".pstats", ".tracemalloc"]) {
+              const kept = path5.join(options.outDir, "profiles", `${path5.basename(stem)}${extension}`);
+              try {
+                renameSync2(`${stem}${extension}`, kept);
+                files.push(kept);
+              } catch {
+              }
+            }
+            await rm4(`${stem}.json`, { force: true });
+          }
+          if (calls.length === 0 && growth.length === 0)
+            throw new ProfilerUnavailableError(
+              `the server's processes wrote no data for ${name}${errors.length > 0 ? ` (${errors[0]})` : ""}`
+            );
+          const exporter = [...tools].join(", ");
+          const profile = growth.length > 0 ? allocationGrowthToProfile(growth, exporter) : callGraphToProfile(mergeCallGraphs(calls), { exporter });
+          return { profile, files };
+        }
+      };
+    }
+  };
+}
+
 // src/adapters/choose-profiler.ts
-async function chooseProfiler(profile, outDir, binary = "py-spy") {
+function isAsyncioCommand(command) {
+  return /\b(uvicorn|hypercorn|daphne|granian|aiohttp|sanic)\b|UvicornWorker|GunicornWebWorker/i.test(
+    command
+  );
+}
+async function chooseProfiler(profile, context) {
+  const { outDir } = context;
+  const python = (tools, reason) => ({
+    profiler: createPythonBootstrapProfiler({ tools, outDir }),
+    reason
+  });
+  switch (profile.tool) {
+    case "cprofile":
+      return python(["cprofile"], "profile.tool: cprofile");
+    case "yappi":
+      return python(["yappi"], "profile.tool: yappi");
+    case "tracemalloc":
+      return python(["tracemalloc"], "profile.tool: tracemalloc (growth of live memory over the window)");
+    case "node":
+      return { reason: "profile.tool: node is not available in this build of perfgate" };
+    default:
+      break;
+  }
+  const binary = context.pySpyBinary ?? "py-spy";
   const version2 = await pySpyVersion(binary);
-  if (version2 === void 0) {
+  if (version2 !== void 0) {
     return {
-      reason: `${profile.tool === "auto" ? "auto" : "profile.tool: py-spy"}: py-spy is not installed, so nothing was profiled; install it in the workflow (\`pip install py-spy\`) to get profiles of both sides`
+      profiler: createPySpyProfiler(version2, path6.join(outDir, "profiles", "raw"), binary),
+      reason: profile.tool === "auto" ? "auto: py-spy is installed" : "profile.tool: py-spy"
     };
   }
-  return {
-    profiler: createPySpyProfiler(version2, path4.join(outDir, "profiles", "raw"), binary),
-    reason: profile.tool === "auto" ? "auto: py-spy is installed" : "profile.tool: py-spy"
-  };
+  if (profile.tool === "py-spy") {
+    return {
+      reason: "profile.tool: py-spy: py-spy is not installed, so nothing was profiled; install it in the workflow (`pip install py-spy`) to get profiles of both sides"
+    };
+  }
+  if (isAsyncioCommand(context.serverCommand)) {
+    return python(
+      ["yappi", "cprofile"],
+      "auto: py-spy is not installed and the server runs asyncio, so yappi (cProfile where yappi does not import); `pip install py-spy` samples with less overhead"
+    );
+  }
+  return python(
+    ["cprofile"],
+    "auto: py-spy is not installed, so cProfile; `pip install py-spy` samples with less overhead"
+  );
 }
 
 // src/adapters/create-deps.ts
@@ -61900,7 +62307,7 @@ function createDeps(repoRoot, outDir, log) {
     log,
     clock: { now: () => Date.now() },
     signal: stop.signal,
-    chooseProfiler: (profile) => chooseProfiler(profile, outDir),
+    chooseProfiler: (profile, serverCommand) => chooseProfiler(profile, { outDir, serverCommand }),
     dispose
   };
 }
@@ -61971,7 +62378,7 @@ async function main(argv) {
         "name the baseline revision, e.g. --base main or --base HEAD~1"
       );
     const loaded = await loadConfigFile(values.config, process.cwd());
-    const outDir = path5.resolve(values.out);
+    const outDir = path7.resolve(values.out);
     const deps = createDeps(loaded.repoRoot, outDir, log);
     const report = await runGate(deps, {
       config: loaded.config,
@@ -61983,7 +62390,7 @@ async function main(argv) {
     }).finally(() => deps.dispose());
     const color = !values["no-color"] && process.stdout.isTTY && !process.env.NO_COLOR;
     process.stdout.write("\n" + renderTerminal(report, { color }) + "\n");
-    process.stdout.write(`Results: ${path5.join(outDir, "report.md")} and report.json
+    process.stdout.write(`Results: ${path7.join(outDir, "report.md")} and report.json
 `);
     return report.verdict === "regression" ? 1 : 0;
   } catch (thrown) {

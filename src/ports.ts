@@ -373,6 +373,8 @@ export interface Profiler {
    * always fresh ones, whatever `server.restart` says). Absent for one that attaches.
    */
   readonly launch?: (side: Side) => ProfilerLaunch;
+  /** Removes what the profiler kept for itself (a bootstrap, control folders) once the phase ends; never throws. */
+  readonly dispose?: () => Promise<void>;
   /**
    * Starts recording `server`'s process tree for `durationMs` (ms) at `rateHz` (samples/s) and resolves
    * once recording runs, so the caller can start the load.

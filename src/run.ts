@@ -77,7 +77,7 @@ export interface Deps {
    */
   readonly signal?: AbortSignal;
   /** Picks the profiler for the profiling phase (absent: no profiling phase, as in unit tests). */
-  readonly chooseProfiler?: (profile: ProfileConfig) => Promise<ProfilerChoice>;
+  readonly chooseProfiler?: (profile: ProfileConfig, serverCommand: string) => Promise<ProfilerChoice>;
 }
 
 /** What to gate. */
@@ -261,7 +261,14 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
         head: [checkouts.head.dir],
       };
       profiles = await timed('profile', 'Profile base and head', async () =>
-        runProfilePhase(deps, config, served, look.pairs, await chooser(config.profile), roots),
+        runProfilePhase(
+          deps,
+          config,
+          served,
+          look.pairs,
+          await chooser(config.profile, config.server.command),
+          roots,
+        ),
       );
     }
     sequential = {

@@ -1,30 +1,83 @@
-/** Picks the profiler for the profiling phase from `profile.tool` and what this machine has. */
+/** Picks the profiler for the profiling phase from `profile.tool`, the server command and what this machine has. */
 import path from 'node:path';
 import type { ProfileConfig } from '../config/types.js';
 import type { ProfilerChoice } from '../measure/profile-phase.js';
 import { createPySpyProfiler, pySpyVersion } from './py-spy.js';
+import { createPythonBootstrapProfiler, type PythonBootstrapTool } from './python-bootstrap.js';
+
+/** What the choice looks at besides `profile.tool`. */
+export interface ProfilerContext {
+  /** The results folder (profilers keep their files under `profiles/`). */
+  readonly outDir: string;
+  /** The config's `server.command`, for `auto`'s guess at the runtime. */
+  readonly serverCommand: string;
+  /** The py-spy executable (default `py-spy` on PATH). */
+  readonly pySpyBinary?: string;
+}
 
 /**
- * `auto` and `py-spy`: py-spy when `py-spy --version` runs (its raw files go to `<outDir>/profiles/raw`
- * and are removed once converted); otherwise no profiler, with a reason that says what to install.
+ * Whether a server command serves an asyncio app (uvicorn, hypercorn, daphne, granian, aiohttp,
+ * sanic, or gunicorn with an asyncio worker class), where yappi's coroutine-aware profiles beat
+ * cProfile's, which count every await as a return.
+ */
+export function isAsyncioCommand(command: string): boolean {
+  return /\b(uvicorn|hypercorn|daphne|granian|aiohttp|sanic)\b|UvicornWorker|GunicornWebWorker/i.test(
+    command,
+  );
+}
+
+/**
+ * `auto`: py-spy when `py-spy --version` runs; otherwise the Python bootstrap with yappi (cProfile
+ * where yappi does not import) for an asyncio server command and cProfile for any other. `py-spy`
+ * without py-spy installed: no profiler, with a reason that says what to install. `cprofile`, `yappi`,
+ * `tracemalloc`: the Python bootstrap with that tool.
  * @param profile the config's `profile` section (`tool: none` is never passed: the gate skips the phase).
- * @param binary the py-spy executable (default `py-spy` on PATH).
  */
 export async function chooseProfiler(
   profile: ProfileConfig,
-  outDir: string,
-  binary = 'py-spy',
+  context: ProfilerContext,
 ): Promise<ProfilerChoice> {
+  const { outDir } = context;
+  const python = (tools: readonly PythonBootstrapTool[], reason: string): ProfilerChoice => ({
+    profiler: createPythonBootstrapProfiler({ tools, outDir }),
+    reason,
+  });
+  switch (profile.tool) {
+    case 'cprofile':
+      return python(['cprofile'], 'profile.tool: cprofile');
+    case 'yappi':
+      return python(['yappi'], 'profile.tool: yappi');
+    case 'tracemalloc':
+      return python(['tracemalloc'], 'profile.tool: tracemalloc (growth of live memory over the window)');
+    case 'node':
+      return { reason: 'profile.tool: node is not available in this build of perfgate' };
+    default:
+      break;
+  }
+  const binary = context.pySpyBinary ?? 'py-spy';
   const version = await pySpyVersion(binary);
-  if (version === undefined) {
+  if (version !== undefined) {
+    return {
+      profiler: createPySpyProfiler(version, path.join(outDir, 'profiles', 'raw'), binary),
+      reason: profile.tool === 'auto' ? 'auto: py-spy is installed' : 'profile.tool: py-spy',
+    };
+  }
+  if (profile.tool === 'py-spy') {
     return {
       reason:
-        `${profile.tool === 'auto' ? 'auto' : 'profile.tool: py-spy'}: py-spy is not installed, so nothing was profiled; ` +
+        'profile.tool: py-spy: py-spy is not installed, so nothing was profiled; ' +
         'install it in the workflow (`pip install py-spy`) to get profiles of both sides',
     };
   }
-  return {
-    profiler: createPySpyProfiler(version, path.join(outDir, 'profiles', 'raw'), binary),
-    reason: profile.tool === 'auto' ? 'auto: py-spy is installed' : 'profile.tool: py-spy',
-  };
+  if (isAsyncioCommand(context.serverCommand)) {
+    return python(
+      ['yappi', 'cprofile'],
+      'auto: py-spy is not installed and the server runs asyncio, so yappi (cProfile where yappi does not import); ' +
+        '`pip install py-spy` samples with less overhead',
+    );
+  }
+  return python(
+    ['cprofile'],
+    'auto: py-spy is not installed, so cProfile; `pip install py-spy` samples with less overhead',
+  );
 }

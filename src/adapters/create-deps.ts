@@ -37,7 +37,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     log,
     clock: { now: () => Date.now() },
     signal: stop.signal,
-    chooseProfiler: (profile) => chooseProfiler(profile, outDir),
+    chooseProfiler: (profile, serverCommand) => chooseProfiler(profile, { outDir, serverCommand }),
     dispose,
   };
 }

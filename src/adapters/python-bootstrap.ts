@@ -6,7 +6,7 @@
  * (src/adapters/bootstrap-control.ts). The measured trials never run with it.
  */
 import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfilerUnavailableError } from '../errors.js';
@@ -74,6 +74,10 @@ export function createPythonBootstrapProfiler(options: PythonBootstrapOptions): 
 
   return {
     tool,
+    async dispose() {
+      await rm(raw, { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(path.dirname(raw)).catch(() => undefined); // profiles/raw, once empty
+    },
     launch(side): ProfilerLaunch {
       const control = controlOf(side);
       control.reset();

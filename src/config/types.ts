@@ -74,7 +74,7 @@ export interface GateConfig {
 }
 
 /** Values of `profile.tool`. */
-export const PROFILE_TOOLS = ['auto', 'py-spy', 'none'] as const;
+export const PROFILE_TOOLS = ['auto', 'py-spy', 'cprofile', 'yappi', 'tracemalloc', 'node', 'none'] as const;
 /** Which profiler records the profiling phase; `auto` picks one per server (see ProfileConfig). */
 export type ProfileTool = (typeof PROFILE_TOOLS)[number];
 
@@ -89,9 +89,13 @@ export type ProfileWhen = (typeof PROFILE_WHENS)[number];
  */
 export interface ProfileConfig {
   /**
-   * `auto` (default) and `py-spy`: py-spy, when installed (`auto` says in the report when it is not);
-   * `none` turns profiling off like `when: never`. cProfile, yappi, tracemalloc and Node's
-   * `--cpu-prof` are not offered yet.
+   * `auto` (default): Node's CPU profiler for a Node server command, else py-spy when it is installed,
+   * else yappi for an asyncio server (uvicorn, hypercorn, aiohttp, daphne; cProfile where yappi does not
+   * import), else cProfile. `py-spy` attaches from outside; `cprofile`, `yappi` (CPU time, threads
+   * and coroutines), `tracemalloc` (growth of live memory, bytes) and `node` (V8's CPU profiler
+   * through the inspector) load into the profiling phase's servers through a bootstrap on
+   * PYTHONPATH / NODE_OPTIONS. `none` turns profiling off like `when: never`. The report says which
+   * ran and why.
    */
   readonly tool: ProfileTool;
   /** Length of each profiled load window, in ms (default 5 000). */

@@ -6,7 +6,7 @@
  * it: every failure here becomes a notice and the gate goes on.
  */
 import type { Config } from '../config/types.js';
-import type { ProfilesSummary, ScenarioProfiles, Side } from '../model/results.js';
+import type { ProfileMeasure, ProfilesSummary, ScenarioProfiles, Side } from '../model/results.js';
 import type { LoadGenerator, Log, PairServers, Profiler, ResultStore, ServerPair } from '../ports.js';
 import {
   differentialFlameGraphSvg,
@@ -16,6 +16,7 @@ import {
   summarizeFunctions,
   toFolded,
   toSpeedscope,
+  totalWeight,
   type FunctionShare,
   type Profile,
 } from '../profile/index.js';
@@ -68,6 +69,7 @@ export async function runProfilePhase(
     pair = await servers.forProfiling(pairsDone, profiler.launch);
   } catch (error) {
     notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error)}).`);
+    await profiler.dispose?.();
     return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
   }
   const { durationMs, rateHz } = config.profile;
@@ -94,7 +96,9 @@ export async function runProfilePhase(
             JSON.stringify(toSpeedscope(relative, title)),
           ),
         );
-        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative, { scale: 1e-3 })));
+        // Folded counts are whole numbers: milliseconds of time, bytes of memory.
+        const scale = relative.unit === 'bytes' ? 1 : 1e-3;
+        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative, { scale })));
         files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative, { title })));
       } catch (error) {
         if (isAborted(deps.signal)) {
@@ -115,14 +119,23 @@ export async function runProfilePhase(
       scenario: scenario.name,
       durationMs,
       samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+      measure: measureOf(base ?? head),
+      totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
       top: { base: bySelf(base), head: bySelf(head) },
       topByTotal: { base: byTotal(base), head: byTotal(head) },
       diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
       files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
     });
   }
+  await profiler.dispose?.();
   for (const notice of notices) deps.log.warn(notice);
   return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+}
+
+/** What the profile's weights measure: memory growth in bytes, sampled stacks, or traced CPU time. */
+function measureOf(profile: Profile | undefined): ProfileMeasure {
+  if (profile?.unit === 'bytes') return 'memory-growth';
+  return profile === undefined || profile.sampleCount !== undefined ? 'samples' : 'traced-cpu';
 }
 
 function relativeTo(dir: string, file: string): string {

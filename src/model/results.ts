@@ -315,12 +315,23 @@ export interface ProfilesSummary {
 }
 
 /** One scenario's profiles of both sides. */
+/** What a profile's weights measure (see {@link ScenarioProfiles.measure}). */
+export type ProfileMeasure = 'samples' | 'traced-cpu' | 'memory-growth';
+
 export interface ScenarioProfiles {
   readonly scenario: string;
   /** Length of each side's profiled load window, ms. */
   readonly durationMs: number;
-  /** Samples behind each side's profile (0 when the side could not be profiled). */
+  /** Samples behind each side's profile (0 when the side could not be profiled or was traced). */
   readonly samples: Readonly<Record<Side, number>>;
+  /**
+   * What the shares are shares of: `samples` (py-spy, Node: sampled call stacks), `traced-cpu`
+   * (cProfile, yappi: CPU time measured per call), `memory-growth` (tracemalloc: bytes of live memory
+   * that grew over the window). Absent in older reports: `samples`.
+   */
+  readonly measure?: ProfileMeasure;
+  /** Each side's whole profile: seconds (`samples`, `traced-cpu`) or bytes (`memory-growth`). */
+  readonly totals?: Readonly<Record<Side, number>>;
   /** Each side's top functions by self share (at most 20), shares as fractions 0..1. */
   readonly top: Readonly<Record<Side, readonly FunctionShare[]>>;
   /** Each side's top functions by total share (callees included; at most 20). Absent in older reports. */

@@ -2,7 +2,7 @@
  * Markdown tables of profiles: the differential hot-function table (head against base) and the top
  * functions of one side. Every name and path comes from user code and is escaped. Pure.
  */
-import type { GateReport, ScenarioProfiles } from '../model/results.js';
+import type { GateReport, ProfileMeasure, ScenarioProfiles } from '../model/results.js';
 import type { FunctionChange, FunctionShare, ProfileFrame } from '../profile/index.js';
 import { escapeMarkdown, markdownCode } from './escape-markdown.js';
 import { markdownTable } from './markdown-table.js';
@@ -121,11 +121,11 @@ export function renderProfilesSection(report: GateReport): string | undefined {
       (window === undefined
         ? ''
         : ` One ${(window / 1000).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) +
-      ' Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.',
+      ` ${SHARE_LEGEND[summary.scenarios[0]?.measure ?? 'samples']}`,
   );
   for (const scenario of summary.scenarios) {
     const table = renderFunctionDiff(scenario.diff);
-    const title = `${markdownCode(scenario.scenario)}: head against base (${scenario.samples.base} and ${scenario.samples.head} samples)`;
+    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)})`;
     if (table === '') {
       parts.push(`${title}: _not compared, a side has no profile._`);
     } else if (regressed.has(scenario.scenario)) {
@@ -143,14 +143,71 @@ export function renderProfilesSection(report: GateReport): string | undefined {
   if (summary.notices.length > 0) {
     parts.push(summary.notices.map((notice) => `- ⚠️ ${escapeMarkdown(notice)}`).join('\n'));
   }
-  const files = summary.scenarios.flatMap((s) => s.files).filter((f) => f.endsWith('.speedscope.json'));
+  const all = summary.scenarios.flatMap((s) => s.files);
+  const files = all.filter((f) => f.endsWith('.speedscope.json'));
   if (files.length > 0) {
     parts.push(
       `Open ${files.map((file) => markdownCode(file)).join(', ')} (in the results) at https://www.speedscope.app; ` +
-        'the `.folded` files beside them feed flamegraph.pl or inferno.',
+        'the `.folded` files beside them feed flamegraph.pl or inferno.' +
+        NATIVE_FILES.filter(({ extension }) => all.some((f) => f.endsWith(extension)))
+          .map(({ text }) => ` ${text}`)
+          .join(''),
     );
   }
   return parts.join('\n\n');
+}
+
+/** How to open each profiler's own files, when the results hold any. */
+const NATIVE_FILES: readonly { readonly extension: string; readonly text: string }[] = [
+  {
+    extension: '.pstats',
+    text: 'The `.pstats` files (one per server process) open in snakeviz (`snakeviz FILE`) or `python -m pstats FILE`.',
+  },
+  {
+    extension: '.tracemalloc',
+    text: 'The `.tracemalloc` snapshots load with `tracemalloc.Snapshot.load(FILE)`.',
+  },
+  {
+    extension: '.cpuprofile',
+    text: 'The `.cpuprofile` files open in Chrome DevTools (Performance panel) and speedscope.',
+  },
+];
+
+/** What the tables' shares are, and what `~` means, per kind of profile. */
+const SHARE_LEGEND: Readonly<Record<ProfileMeasure, string>> = {
+  samples:
+    'Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.',
+  'traced-cpu':
+    'Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); ' +
+    '`~` marks a change under 1 pp (a tracer slows short functions most, so read small changes with care).',
+  'memory-growth':
+    'Self share: of the live memory that grew over the window, what was allocated on that line (the `function` ' +
+    'column shows the line); `~` marks a change within noise.',
+};
+
+/** `812 and 796 samples`, `1.92 s and 2.40 s of CPU time traced`, `live memory grew 12.0 KiB and 3.4 MiB`. */
+export function describeTotals(scenario: ScenarioProfiles): string {
+  const { base, head } = scenario.totals ?? { base: 0, head: 0 };
+  switch (scenario.measure ?? 'samples') {
+    case 'traced-cpu':
+      return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
+    case 'memory-growth':
+      return `live memory grew ${formatBytes(base)} and ${formatBytes(head)}`;
+    default:
+      return `${scenario.samples.base} and ${scenario.samples.head} samples`;
+  }
+}
+
+/** Bytes in binary units with one decimal: `512 B`, `12.0 KiB`, `3.4 MiB`, `1.2 GiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function capitalize(text: string): string {

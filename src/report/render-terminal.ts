@@ -1,4 +1,4 @@
-import type { GateReport, Verdict } from '../model/results.js';
+import type { GateReport, ProfileMeasure, Verdict } from '../model/results.js';
 import { describeConditions } from './describe-conditions.js';
 import { describeHeadline } from './describe-headline.js';
 import {
@@ -14,7 +14,7 @@ import { confidenceLabel, tableConfidence } from './format-change.js';
 import { describeLegend } from './describe-legend.js';
 import { outlineReport, type Headline, type ScenarioOutline } from './outline-report.js';
 import { formatTextTable } from './text-table.js';
-import { formatPoints, formatShare } from './render-profiles.js';
+import { describeTotals, formatPoints, formatShare } from './render-profiles.js';
 
 /** Options of renderTerminal. */
 export interface TerminalOptions {
@@ -148,6 +148,12 @@ function renderScenario(
   return [heading, ...table, ...warnings];
 }
 
+const SHARE_OF: Readonly<Record<ProfileMeasure, string>> = {
+  samples: 'samples',
+  'traced-cpu': 'traced CPU time',
+  'memory-growth': 'memory growth',
+};
+
 /** The profiling phase in brief: the profiler, each scenario's top growing functions, the files. */
 function renderProfiles(report: GateReport, paint: (text: string, ...styles: Style[]) => string): string[] {
   const summary = report.profiles;
@@ -157,7 +163,8 @@ function renderProfiles(report: GateReport, paint: (text: string, ...styles: Sty
   const lines = ['', paint(`Profiles (${escapeTerminal(summary.tool)})`, 'bold')];
   for (const scenario of summary.scenarios) {
     lines.push(
-      `  ${escapeTerminal(scenario.scenario)}: functions whose share of samples grew most, head against base`,
+      `  ${escapeTerminal(scenario.scenario)}: functions whose share of ${SHARE_OF[scenario.measure ?? 'samples']} grew most, ` +
+        `head against base (${describeTotals(scenario)})`,
     );
     const rows = scenario.diff
       .slice(0, 5)

@@ -1,6 +1,7 @@
 // The profiling phase through the real CLI (dist/cli.js) on the stdlib example's known regression:
 // real servers, real autocannon, real py-spy. What a user reads and opens afterwards.
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -75,6 +76,41 @@ describe('perfgate run: profiles', () => {
     for (const file of svgs)
       expect(XMLValidator.validate(readFileSync(path.join(out, file), 'utf8'))).toBe(true);
     expect(existsSync(path.join(out, 'profiles/raw'))).toBe(false);
+  }, 180_000);
+
+  it('profile.tool: cprofile loads cProfile into the servers: the slower function in the first two rows, pstats that load', () => {
+    const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
+    const repo = makeRepo(
+      'stdlib',
+      { 'app.py': regressed },
+      { 'perfgate.yml': config('profile:\n  tool: cprofile\n  duration: 3s\n') },
+    );
+    repos.push(repo);
+    const out = path.join(repo.dir, 'out');
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.profiles?.tool).toBe('cProfile');
+    expect(report.profiles?.notices).toEqual([]);
+    const [scenario] = report.profiles?.scenarios ?? [];
+    expect(scenario?.diff.slice(0, 2).map((row) => row.frame.name)).toContain('score');
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/s of CPU time traced\)/);
+    const pstats = scenario?.files.filter((file) => file.endsWith('.pstats')) ?? [];
+    expect(pstats.length).toBeGreaterThanOrEqual(2); // one per server process, both sides
+    for (const file of pstats) {
+      const loaded = spawnSync(
+        'python3',
+        ['-c', 'import pstats,sys; print(len(pstats.Stats(sys.argv[1]).stats))', path.join(out, file)],
+        { encoding: 'utf8' },
+      );
+      expect(loaded.status, loaded.stderr).toBe(0);
+    }
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    for (const file of scenario?.files.filter((f) => f.endsWith('.speedscope.json')) ?? [])
+      expect(validate(JSON.parse(readFileSync(path.join(out, file), 'utf8')))).toBe(true);
+    // The bootstrap and its control folders are gone; the measured trials never loaded it.
+    expect(existsSync(path.join(out, 'profiles/raw'))).toBe(false);
+    expect(readFileSync(path.join(out, 'trials.jsonl'), 'utf8')).not.toContain('PERFGATE_PROFILE_DIR');
   }, 180_000);
 
   it('skips the phase with when: regression on an unchanged pair', () => {

@@ -124,11 +124,37 @@ describe('py-spy on the examples', () => {
     }
   });
 
-  it('chooses py-spy when it runs, and no profiler, saying what to install, when it does not', async () => {
-    const found = await chooseProfiler(DEFAULTS.profile, workDir);
+  it('auto chooses py-spy when it runs; without it the Python bootstrap, yappi for asyncio servers', async () => {
+    const gunicorn = 'gunicorn -k gthread -w 2 -b 127.0.0.1:$PORT app:app';
+    const uvicorn = '/usr/bin/python3 -m uvicorn app:app --port $PORT';
+    const found = await chooseProfiler(DEFAULTS.profile, { outDir: workDir, serverCommand: gunicorn });
     expect(found.profiler?.tool).toMatch(/^py-spy \d+\.\d+\.\d+$/);
     expect(found.reason).toBe('auto: py-spy is installed');
-    const missing = await chooseProfiler(DEFAULTS.profile, workDir, path.join(workDir, 'no-such-py-spy'));
+    const pySpyBinary = path.join(workDir, 'no-such-py-spy');
+    const threaded = await chooseProfiler(DEFAULTS.profile, {
+      outDir: workDir,
+      serverCommand: gunicorn,
+      pySpyBinary,
+    });
+    expect(threaded.profiler?.tool).toBe('cProfile');
+    expect(threaded.reason).toMatch(/py-spy is not installed, so cProfile.*pip install py-spy/);
+    const asyncio = await chooseProfiler(DEFAULTS.profile, {
+      outDir: workDir,
+      serverCommand: uvicorn,
+      pySpyBinary,
+    });
+    expect(asyncio.profiler?.tool).toBe('yappi or cProfile');
+    expect(asyncio.reason).toMatch(/asyncio, so yappi/);
+  });
+
+  it('profile.tool: py-spy without py-spy: no profiler, saying what to install', async () => {
+    const profile = { ...DEFAULTS.profile, tool: 'py-spy' as const };
+    const pySpyBinary = path.join(workDir, 'no-such-py-spy');
+    const missing = await chooseProfiler(profile, {
+      outDir: workDir,
+      serverCommand: 'python3 app.py',
+      pySpyBinary,
+    });
     expect(missing.profiler).toBeUndefined();
     expect(missing.reason).toMatch(/py-spy is not installed.*pip install py-spy/);
   });

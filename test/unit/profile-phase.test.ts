@@ -46,8 +46,11 @@ function world(options: { failSide?: Side; failStart?: boolean } = {}) {
   const servers: PairServers = {
     forPair: () => Promise.reject(new Error('not used')),
     forRerun: () => Promise.reject(new Error('the profiling phase asks forProfiling')),
-    forProfiling: (done) => {
-      events.push(`fresh servers after ${done} pairs`);
+    forProfiling: (done, launch) => {
+      events.push(
+        `fresh servers after ${done} pairs` +
+          (launch === undefined ? '' : ` with ${JSON.stringify(launch('head').env)}`),
+      );
       return options.failStart
         ? Promise.reject(new Error('port in use'))
         : Promise.resolve({ base: server('base'), head: server('head') });
@@ -140,6 +143,47 @@ describe('runProfilePhase', () => {
     expect(JSON.parse(w.files.get('profiles/search-head.speedscope.json') ?? '{}')).toMatchObject({
       profiles: [{ name: 'head · search (py-spy 0.4.3)' }],
     });
+  });
+
+  it('starts servers with what a bootstrap profiler asks for, keeps its files, reads traced time, then disposes of it', async () => {
+    const w = world();
+    const traced = (p: Profile): Profile => ({
+      unit: p.unit,
+      frames: p.frames,
+      stacks: p.stacks,
+      exporter: 'cProfile',
+    });
+    const bootstrap: Profiler = {
+      tool: 'cProfile',
+      launch: (side) => ({ env: { PERFGATE_PROFILE_DIR: `/raw/${side}` }, prepend: [] }),
+      dispose: () => {
+        w.events.push('dispose');
+        return Promise.resolve();
+      },
+      start: (running, opts) =>
+        Promise.resolve({
+          finish: () =>
+            Promise.resolve({
+              profile: traced(recorded[opts.side]),
+              files: [`/results/profiles/${opts.name}-${running.pid}.pstats`],
+            }),
+        }),
+    };
+    const summary = await profile(w, 8, {
+      profiler: bootstrap,
+      reason: 'auto: py-spy is not installed, so cProfile',
+    });
+    expect(w.events[0]).toBe('fresh servers after 8 pairs with {"PERFGATE_PROFILE_DIR":"/raw/head"}');
+    expect(w.events.at(-1)).toBe('dispose');
+    const search = summary.scenarios[0]!;
+    expect(search.measure).toBe('traced-cpu');
+    expect(search.totals?.head).toBeCloseTo(
+      recorded.head.stacks.reduce((sum, stack) => sum + stack.weight, 0),
+      9,
+    );
+    expect(search.files).toContain('profiles/search-base-100.pstats');
+    expect(search.files).toContain('profiles/search-head-200.pstats');
+    expect(search.diff[0]?.frame.name).toBe('score');
   });
 
   it('turns a side that cannot be profiled into a notice, and keeps the other side', async () => {

@@ -152,6 +152,51 @@ describe('the Profiles section of the reports', () => {
     expect(renderTerminal(none)).toContain('none: auto: py-spy is not installed');
   });
 
+  it('says what a tracer’s and tracemalloc’s shares are of, with their totals, and how to open their files', () => {
+    const traced = makeReport('regression', {
+      profiles: {
+        tool: 'cProfile',
+        reason: 'auto: py-spy is not installed, so cProfile',
+        notices: [],
+        scenarios: [
+          {
+            ...profiled('list-items'),
+            samples: { base: 0, head: 0 },
+            measure: 'traced-cpu' as const,
+            totals: { base: 1.916, head: 2.404 },
+            files: ['profiles/list-items-base.speedscope.json', 'profiles/list-items-base-4242.pstats'],
+          },
+        ],
+      },
+    });
+    const markdown = renderMarkdown(traced);
+    expect(markdown).toContain(
+      '**<code>list-items</code>: head against base (1.92 s and 2.40 s of CPU time traced)**',
+    );
+    expect(markdown).toContain('Self share: of all CPU time the tracer measured');
+    expect(markdown).toContain('open in snakeviz');
+    expect(markdown).not.toContain('.cpuprofile');
+    const memory = makeReport('regression', {
+      profiles: {
+        tool: 'tracemalloc',
+        reason: 'profile.tool: tracemalloc (growth of live memory over the window)',
+        notices: [],
+        scenarios: [
+          {
+            ...profiled('list-items'),
+            measure: 'memory-growth' as const,
+            totals: { base: 12_288, head: 3_565_158 },
+          },
+        ],
+      },
+    });
+    expect(renderMarkdown(memory)).toContain('(live memory grew 12.0 KiB and 3.4 MiB)');
+    expect(renderMarkdown(memory)).toContain('of the live memory that grew over the window');
+    expect(renderTerminal(memory)).toMatch(
+      /list-items: functions whose share of memory growth grew most, head against base \(live memory grew 12\.0 KiB and 3\.4 MiB\)/,
+    );
+  });
+
   it('has no Profiles section when the phase did not run', () => {
     expect(renderMarkdown(makeReport('unchanged'))).not.toContain('Profiles');
     expect(renderTerminal(makeReport('unchanged'))).not.toContain('Profiles');
