@@ -51,7 +51,9 @@ export async function chooseProfiler(
       return python(['tracemalloc'], 'profile.tool: tracemalloc (growth of live memory over the window)');
     case 'node':
       return { reason: 'profile.tool: node is not available in this build of perfgate' };
-    default:
+    case 'auto':
+    case 'py-spy':
+    case 'none':
       break;
   }
   const binary = context.pySpyBinary ?? 'py-spy';

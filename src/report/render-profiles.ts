@@ -193,7 +193,7 @@ export function describeTotals(scenario: ScenarioProfiles): string {
       return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
     case 'memory-growth':
       return `live memory grew ${formatBytes(base)} and ${formatBytes(head)}`;
-    default:
+    case 'samples':
       return `${scenario.samples.base} and ${scenario.samples.head} samples`;
   }
 }
