@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { makeRepo, repoRoot, pullRequestEvent, STDLIB_SEARCH_CONFIG } from './make-repo.js';
+import { makeRepo, repoRoot, pullRequestEvent, PROFILES_OFF, STDLIB_SEARCH_CONFIG } from './make-repo.js';
 import { startGitHubStandIn } from './github-stand-in.js';
 import { removeRunnerDir, runAction, type ActionRun } from './run-action.js';
 
@@ -14,6 +14,8 @@ const fastConfig = `${STDLIB_SEARCH_CONFIG}gate:
   threshold: 5%
   trials: 8
 `;
+// The same without the profiling phase, for the tests that assert nothing about profiles.
+const fastConfigNoProfiles = `${fastConfig}${PROFILES_OFF}`;
 
 // GitHub runs the action on Node 24 (action.yml: node24); .ci/run sets this to a Node 24 binary.
 const nodePath = process.env.PERFGATE_TEST_NODE;
@@ -80,7 +82,7 @@ describe('the action on a pull_request', () => {
   });
 
   it('passes an unchanged pair (A/A), and a fork token that cannot comment is only a warning', async () => {
-    const repo = makeRepo('stdlib', { 'NOTES.md': 'docs only\n' }, { 'perfgate.yml': fastConfig });
+    const repo = makeRepo('stdlib', { 'NOTES.md': 'docs only\n' }, { 'perfgate.yml': fastConfigNoProfiles });
     standIn.failCommentsWith = 403;
     try {
       const result = await track({
@@ -112,7 +114,7 @@ describe('the action on a pull_request', () => {
     const repo = makeRepo(
       'stdlib',
       { 'NOTES.md': 'docs only\n' },
-      { 'perfgate.yml': fastConfig, 'app.py': slow },
+      { 'perfgate.yml': fastConfigNoProfiles, 'app.py': slow },
     );
     try {
       const prHead = repo.git('rev-parse', 'HEAD');
@@ -203,7 +205,7 @@ describe('the action on a pull_request', () => {
 
   it('on a push gates before..after, reports without failing when fail-on-regression is false, and never comments', async () => {
     const regressed = readFileSync(path.join(repoRoot, 'examples/stdlib/variants/regressed/app.py'), 'utf8');
-    const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': fastConfig });
+    const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': fastConfigNoProfiles });
     const requestsBefore = standIn.requests.length;
     try {
       const result = await track({

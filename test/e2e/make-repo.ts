@@ -95,6 +95,15 @@ http:
     warmup: 1s
 `;
 
+/**
+ * A `profile:` section that turns the profiling phase off. Append it to the config of a test that
+ * asserts nothing about profiles: the phase (py-spy on both sides after the trials) costs ~10 s a gate.
+ * Tests about profiles, their report section, artifacts or the `profile` phase keep the default.
+ */
+export const PROFILES_OFF = `profile:
+  when: never
+`;
+
 /** A `pull_request` (synchronize) payload for PR `number` of `repo`: base HEAD~1 on main, head HEAD. */
 export function pullRequestEvent(repo: TempRepo, number: number) {
   return {

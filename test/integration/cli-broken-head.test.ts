@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeRepo, runCli, type TempRepo } from '../e2e/make-repo.js';
+import { makeRepo, PROFILES_OFF, runCli, type TempRepo } from '../e2e/make-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.remove());
@@ -47,7 +47,7 @@ const CONFIG = [
   '    warmup: 0s',
   'gate:',
   '  trials: 4',
-  '',
+  PROFILES_OFF,
 ].join('\n');
 
 /** Gates a head that answers 500 to every `failEvery`-th request against a base that never does. */

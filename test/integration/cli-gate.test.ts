@@ -5,12 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { makeRepo, repoRoot, runCli, STDLIB_SEARCH_CONFIG } from '../e2e/make-repo.js';
+import { makeRepo, PROFILES_OFF, repoRoot, runCli, STDLIB_SEARCH_CONFIG } from '../e2e/make-repo.js';
 
 const config = `${STDLIB_SEARCH_CONFIG}gate:
   trials: 16
   min-trials: 8
-`;
+${PROFILES_OFF}`;
 const trialShape = z.object({
   side: z.enum(['base', 'head']),
   processes: z.array(z.object({ pid: z.number() })),

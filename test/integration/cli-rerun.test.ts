@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { makeRepo, runCli } from '../e2e/make-repo.js';
+import { makeRepo, PROFILES_OFF, runCli } from '../e2e/make-repo.js';
 
 const configWith = (restart: 'never' | 'pair'): string => `server:
   command: gunicorn -k gthread -w 2 --threads 4 -b 127.0.0.1:$PORT app:app
@@ -19,7 +19,7 @@ http:
     warmup: 0s
 gate:
   trials: 2
-`;
+${PROFILES_OFF}`;
 const repo = makeRepo('flask', {}, { 'perfgate.yml': configWith('never') });
 const fresh = makeRepo('flask', {}, { 'perfgate.yml': configWith('pair') });
 afterAll(() => {
