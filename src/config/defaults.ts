@@ -44,7 +44,7 @@ export const DEFAULTS: ConfigDefaults = {
     minTrials: 8,
     budgetMs: 160_000,
   },
-  profile: { tool: 'auto', durationMs: 5_000, rateHz: 200, when: 'always' },
+  profile: { tool: 'auto', durationMs: 5_000, windows: 2, rateHz: 200, when: 'always' },
 };
 
 /** Inclusive bounds of a numeric key; no `max` means no upper bound. */
@@ -69,4 +69,5 @@ export const LIMITS = {
   budgetMs: { min: 1_000, max: 432_000_000 },
   profileDurationMs: { min: 1_000, max: 3_600_000 },
   profileRateHz: { min: 1, max: 1_000 },
+  profileWindows: { min: 1, max: 10 },
 } as const satisfies Readonly<Record<string, Range>>;

@@ -109,6 +109,7 @@ const gateShape = {
 const profileShape = {
   tool: oneOf(PROFILE_TOOLS, (tool) => tool.trim().toLowerCase()).default(DEFAULTS.profile.tool),
   duration: durationIn(LIMITS.profileDurationMs).default(DEFAULTS.profile.durationMs),
+  windows: integerIn(LIMITS.profileWindows).default(DEFAULTS.profile.windows),
   rate: integerIn(LIMITS.profileRateHz).default(DEFAULTS.profile.rateHz),
   when: oneOf(PROFILE_WHENS, (when) => when.trim().toLowerCase()).default(DEFAULTS.profile.when),
 };
@@ -190,7 +191,13 @@ export const configSchema = z
       // Each scenario gets the default share, so adding a scenario does not starve the others.
       budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
     },
-    profile: { tool: profile.tool, durationMs: profile.duration, rateHz: profile.rate, when: profile.when },
+    profile: {
+      tool: profile.tool,
+      durationMs: profile.duration,
+      windows: profile.windows,
+      rateHz: profile.rate,
+      when: profile.when,
+    },
   }));
 
 /**

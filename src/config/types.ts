@@ -98,8 +98,13 @@ export interface ProfileConfig {
    * ran and why.
    */
   readonly tool: ProfileTool;
-  /** Length of each profiled load window, in ms (default 5 000). */
+  /** Profiled load time per side and scenario, in ms (default 5 000), split over `windows`. */
   readonly durationMs: number;
+  /**
+   * Windows per side and scenario, each on its own fresh servers (default 2): how much two windows of
+   * one side differ sets the diff table's noise mark, which one window per side cannot measure.
+   */
+  readonly windows: number;
   /** Sampling rate of samplers (py-spy), in samples per second (default 200). */
   readonly rateHz: number;
   /** `always` (default), `regression` (only when the gate found one) or `never`. */

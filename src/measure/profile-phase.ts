@@ -11,7 +11,9 @@ import type { LoadGenerator, Log, PairServers, Profiler, ResultStore, ServerPair
 import {
   differentialFlameGraphSvg,
   diffFunctions,
+  estimateDispersion,
   flameGraphSvg,
+  mergeProfiles,
   relativizeFrames,
   summarizeFunctions,
   toFolded,
@@ -61,76 +63,142 @@ export async function runProfilePhase(
   roots: Readonly<Record<Side, readonly string[]>>,
 ): Promise<ProfilesSummary> {
   const notices: string[] = [];
-  const scenarios: ScenarioProfiles[] = [];
   const { profiler } = choice;
-  if (profiler === undefined) return { reason: choice.reason, notices, scenarios };
-  let pair: ServerPair;
-  try {
-    pair = await servers.forProfiling(pairsDone, profiler.launch);
-  } catch (error) {
-    notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error)}).`);
-    await profiler.dispose?.();
-    return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
-  }
-  const { durationMs, rateHz } = config.profile;
-  for (const [index, scenario] of config.http.entries()) {
-    const order: readonly Side[] = index % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
-    const profiles: Partial<Record<Side, Profile>> = {};
-    const files: string[] = [];
-    for (const side of order) {
-      if (isAborted(deps.signal)) break;
-      const name = `${scenario.name}-${side}`;
-      try {
-        await servers.warmUpBefore(side, scenario);
-        const recording = await profiler.start(pair[side], { durationMs, rateHz, name, side });
-        // A little longer than the recording, so it never samples an idle server at its end.
-        await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
-        const { profile, files: own = [] } = await recording.finish();
-        files.push(...own);
-        const relative = relativizeFrames(profile, roots[side]);
-        profiles[side] = relative;
-        const title = `${side} · ${scenario.name} (${profiler.tool})`;
-        files.push(
-          await deps.store.write(
-            `profiles/${name}.speedscope.json`,
-            JSON.stringify(toSpeedscope(relative, title)),
-          ),
-        );
-        // Folded counts are whole numbers: milliseconds of time, bytes of memory.
-        const scale = relative.unit === 'bytes' ? 1 : 1e-3;
-        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative, { scale })));
-        files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative, { title })));
-      } catch (error) {
-        if (isAborted(deps.signal)) {
-          notices.push(`${scenario.name}: profiling stopped at the interruption.`);
-          break;
+  if (profiler === undefined) return { reason: choice.reason, notices, scenarios: [] };
+  const { durationMs, rateHz, windows } = config.profile;
+  const windowMs = Math.max(1_000, Math.round(durationMs / windows));
+  /** Per scenario and side, the windows recorded (relative paths), and the files kept. */
+  const recorded = config.http.map(() => ({
+    base: [] as Profile[],
+    head: [] as Profile[],
+    files: [] as string[],
+  }));
+  for (let w = 0; w < windows && !isAborted(deps.signal); w++) {
+    let pair: ServerPair;
+    try {
+      pair = await servers.forProfiling(pairsDone + w, profiler.launch);
+    } catch (error) {
+      notices.push(
+        `${w === 0 ? 'No profiles' : `Profiles of ${w} window${w === 1 ? '' : 's'} only`}: the servers for the ` +
+          `profiling phase did not start (${firstLine(error)}).`,
+      );
+      break;
+    }
+    for (const [index, scenario] of config.http.entries()) {
+      // ABBA: base first in odd scenarios of even windows, so each side's windows straddle the other's.
+      const order: readonly Side[] = (index + w) % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+      const into = recorded[index];
+      if (into === undefined) continue;
+      for (const side of order) {
+        if (isAborted(deps.signal)) break;
+        const name = windows === 1 ? `${scenario.name}-${side}` : `${scenario.name}-${side}-${w + 1}`;
+        try {
+          await servers.warmUpBefore(side, scenario);
+          const recording = await profiler.start(pair[side], { durationMs: windowMs, rateHz, name, side });
+          // A little longer than the recording, so it never samples an idle server at its end.
+          await deps.load.run(loadSpecFor(pair[side], scenario, windowMs + 500, deps.signal));
+          const { profile, files: own = [] } = await recording.finish();
+          into.files.push(...own);
+          into[side].push(relativizeFrames(profile, roots[side]));
+        } catch (error) {
+          if (isAborted(deps.signal)) {
+            notices.push(`${scenario.name}: profiling stopped at the interruption.`);
+            break;
+          }
+          notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error)}).`);
         }
-        notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error)}).`);
       }
     }
-    const base = profiles.base;
-    const head = profiles.head;
-    if (base && head) {
-      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
-      const svg = differentialFlameGraphSvg(base, head, { title });
-      files.push(await deps.store.write(`profiles/${scenario.name}-diff.svg`, svg).catch(() => ''));
-    }
-    scenarios.push({
-      scenario: scenario.name,
-      durationMs,
-      samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
-      measure: measureOf(base ?? head),
-      totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
-      top: { base: bySelf(base), head: bySelf(head) },
-      topByTotal: { base: byTotal(base), head: byTotal(head) },
-      diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
-      files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
-    });
+  }
+  const scenarios: ScenarioProfiles[] = [];
+  for (const [index, scenario] of config.http.entries()) {
+    const got = recorded[index];
+    if (got === undefined || (got.base.length === 0 && got.head.length === 0 && got.files.length === 0))
+      continue;
+    scenarios.push(await summarizeScenario(deps, profiler.tool, scenario.name, windowMs, got));
   }
   await profiler.dispose?.();
-  for (const notice of notices) deps.log.warn(notice);
-  return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+  // A side that cannot be profiled fails the same way in every window: say it once.
+  const distinct = [...new Set(notices)];
+  for (const notice of distinct) deps.log.warn(notice);
+  return { tool: profiler.tool, reason: choice.reason, notices: distinct, scenarios };
 }
+
+/**
+ * Merges each side's windows, writes the files (speedscope, folded, SVG per side; the differential
+ * SVG) and builds the scenario's tables; the noise mark comes from how the windows of each side
+ * differ (estimateDispersion), never narrower than the fixed design effect.
+ */
+async function summarizeScenario(
+  deps: ProfilePhaseDeps,
+  tool: string,
+  scenario: string,
+  windowMs: number,
+  got: { readonly base: readonly Profile[]; readonly head: readonly Profile[]; readonly files: string[] },
+): Promise<ScenarioProfiles> {
+  const files = [...got.files];
+  const merged: Partial<Record<Side, Profile>> = {};
+  for (const side of SIDES) {
+    if (got[side].length === 0) continue;
+    const profile = mergeProfiles(got[side]);
+    merged[side] = profile;
+    const name = `${scenario}-${side}`;
+    const title = `${side} · ${scenario} (${tool})`;
+    try {
+      files.push(
+        await deps.store.write(
+          `profiles/${name}.speedscope.json`,
+          JSON.stringify(toSpeedscope(profile, title)),
+        ),
+      );
+      // Folded counts are whole numbers: milliseconds of time, bytes of memory.
+      const scale = profile.unit === 'bytes' ? 1 : 1e-3;
+      files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(profile, { scale })));
+      files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(profile, { title })));
+    } catch (error) {
+      deps.log.warn(`${scenario}: the ${side} profile could not be written (${firstLine(error)}).`);
+    }
+  }
+  const { base, head } = merged;
+  if (base && head) {
+    const title = `${scenario}: head against base (red grew, blue shrank; ${tool})`;
+    const svg = differentialFlameGraphSvg(base, head, { title });
+    files.push(await deps.store.write(`profiles/${scenario}-diff.svg`, svg).catch(() => ''));
+  }
+  const dispersion = estimateDispersion([got.base, got.head]);
+  const measured = dispersion.df > 0;
+  // Sampled profiles: never narrower than the fixed design effect for correlated samples.
+  const used =
+    measured && dispersion.per === 'samples'
+      ? { ...dispersion, phi: Math.max(DESIGN_EFFECT, dispersion.phi) }
+      : dispersion;
+  const diff =
+    base && head
+      ? diffFunctions(base, head, {
+          designEffect: DESIGN_EFFECT,
+          ...(measured ? { dispersion: used } : {}),
+          windows: { base: got.base.length, head: got.head.length },
+        }).slice(0, ROWS)
+      : [];
+  return {
+    scenario,
+    durationMs: windowMs * Math.max(got.base.length, got.head.length, 1),
+    windows: { base: got.base.length, head: got.head.length },
+    ...(measured ? { dispersion: used.phi } : {}),
+    samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+    measure: measureOf(base ?? head),
+    totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
+    top: { base: bySelf(base), head: bySelf(head) },
+    topByTotal: { base: byTotal(base), head: byTotal(head) },
+    diff,
+    files: files.filter((file) => file !== '').map((file) => relativeTo(deps.store.dir, file)),
+  };
+}
+
+const SIDES: readonly Side[] = ['base', 'head'];
+
+/** Variance inflation of correlated consecutive samples (hot-functions.ts), the mark's lower bound. */
+const DESIGN_EFFECT = 2;
 
 /** What the profile's weights measure: memory growth in bytes, sampled stacks, or traced CPU time. */
 function measureOf(profile: Profile | undefined): ProfileMeasure {

@@ -320,8 +320,15 @@ export type ProfileMeasure = 'samples' | 'traced-cpu' | 'memory-growth';
 
 export interface ScenarioProfiles {
   readonly scenario: string;
-  /** Length of each side's profiled load window, ms. */
+  /** Profiled load time of each side, ms (all its windows). */
   readonly durationMs: number;
+  /** Windows recorded per side, each on its own fresh servers. Absent in older reports: 1 each. */
+  readonly windows?: Readonly<Record<Side, number>>;
+  /**
+   * The noise mark's dispersion φ measured between each side's windows (variance of a share against
+   * binomial for sampled profiles, per window for traced ones); absent with one window per side.
+   */
+  readonly dispersion?: number;
   /** Samples behind each side's profile (0 when the side could not be profiled or was traced). */
   readonly samples: Readonly<Record<Side, number>>;
   /**

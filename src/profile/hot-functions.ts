@@ -90,6 +90,72 @@ export interface DiffOptions {
    * standard errors 1.15–1.5× the binomial ones, i.e. design effects of 1.3–2.2.
    */
   readonly designEffect?: number;
+  /**
+   * Replaces the design effect with a dispersion measured between windows on separate processes
+   * ({@link estimateDispersion}); for a tracing profile it makes the noise mark z·√(φ·p̄(1−p̄)(1/W_base
+   * + 1/W_head)), with W the number of windows merged into each side.
+   */
+  readonly dispersion?: Dispersion;
+  /** Windows merged into each side (for a tracing profile's dispersion); default 1 each. */
+  readonly windows?: { readonly base: number; readonly head: number };
+}
+
+/**
+ * How much the self shares of one side's windows (each on its own fresh server process) spread
+ * beyond what their sample counts explain: the quasi-binomial dispersion φ (McCullagh and Nelder,
+ * *Generalized Linear Models*, 2nd ed., §4.5: Pearson's χ² over its degrees of freedom). It covers
+ * both the correlation of consecutive samples and the lasting difference between two processes of
+ * the same code, which one window per side cannot see.
+ */
+export interface Dispersion {
+  /** φ: variance of a share relative to binomial (sampled) or per window (traced). */
+  readonly phi: number;
+  /** Degrees of freedom behind φ (functions × (windows − 1), summed over sides); 0: none measured. */
+  readonly df: number;
+  /** Observations per window: `samples` (sample counts) or `windows` (a tracing profile: one each). */
+  readonly per: 'samples' | 'windows';
+}
+
+/** Functions enter φ only with an expected count of at least this many samples in every window. */
+const MIN_EXPECTED_SAMPLES = 5;
+/** …or, in a tracing profile, with a pooled self share of at least this. */
+const MIN_TRACED_SHARE = 0.005;
+
+/**
+ * φ from replicate windows: for each side with two or more windows and each function of enough
+ * weight, Pearson's χ² of its self share across the windows, Σ_k n_k(p_k − p̄)² / (p̄(1 − p̄)), with
+ * n_k the window's sample count (or 1 for a tracing profile); φ = Σχ² / df. Sampled profiles' φ is at
+ * least 1 (never narrower than binomial). Groups with fewer than two windows add nothing.
+ * @param groups each side's windows, e.g. `[[base1, base2], [head1, head2]]`.
+ */
+export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dispersion {
+  const sampled = groups.every((windows) =>
+    windows.every((w) => w.sampleCount !== undefined && w.sampleCount > 0),
+  );
+  let chi2 = 0;
+  let df = 0;
+  for (const windows of groups) {
+    if (windows.length < 2) continue;
+    const shares = windows.map((w) => new Map(summarizeFunctions(w).map((row) => [row.key, row.self])));
+    const n = windows.map((w) => (sampled ? (w.sampleCount ?? 0) : 1));
+    const total = n.reduce((a, b) => a + b, 0);
+    const keys = new Set(shares.flatMap((m) => [...m.keys()]));
+    for (const key of keys) {
+      const p = shares.map((m) => m.get(key) ?? 0);
+      const pooled = p.reduce((sum, pk, k) => sum + pk * (n[k] ?? 0), 0) / total;
+      if (pooled <= 0 || pooled >= 1) continue;
+      const enough = sampled
+        ? n.every((nk) => nk * pooled >= MIN_EXPECTED_SAMPLES)
+        : pooled >= MIN_TRACED_SHARE;
+      if (!enough) continue;
+      chi2 += p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      df += windows.length - 1;
+    }
+  }
+  const per = sampled ? 'samples' : 'windows';
+  if (df === 0) return { phi: sampled ? 1 : 0, df: 0, per };
+  const phi = chi2 / df;
+  return { phi: sampled ? Math.max(1, phi) : phi, df, per };
 }
 
 /**
@@ -108,6 +174,8 @@ export function diffFunctions(base: Profile, head: Profile, options: DiffOptions
   const floorPp = options.floorPp ?? 1;
   const z = options.z ?? 2.576;
   const designEffect = options.designEffect ?? 2;
+  const dispersion =
+    options.dispersion !== undefined && options.dispersion.df > 0 ? options.dispersion : undefined;
   const baseRows = new Map(summarizeFunctions(base).map((row) => [row.key, row]));
   const headRows = new Map(summarizeFunctions(head).map((row) => [row.key, row]));
   const nBase = base.sampleCount;
@@ -122,7 +190,17 @@ export function diffFunctions(base: Profile, head: Profile, options: DiffOptions
     const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
     const selfChangePp = (hs.self - bs.self) * 100;
     let markPp = floorPp;
-    if (nBase !== undefined && nHead !== undefined && nBase > 0 && nHead > 0) {
+    if (dispersion !== undefined) {
+      // Observations per side: samples, or (tracing) the windows merged into it.
+      const wb = dispersion.per === 'samples' ? (nBase ?? 0) : (options.windows?.base ?? 1);
+      const wh = dispersion.per === 'samples' ? (nHead ?? 0) : (options.windows?.head ?? 1);
+      if (wb > 0 && wh > 0) {
+        const pooled =
+          dispersion.per === 'samples' ? (bs.self * wb + hs.self * wh) / (wb + wh) : (bs.self + hs.self) / 2;
+        const variance = dispersion.phi * pooled * (1 - pooled) * (1 / wb + 1 / wh);
+        markPp = Math.max(floorPp, z * Math.sqrt(variance) * 100);
+      }
+    } else if (nBase !== undefined && nHead !== undefined && nBase > 0 && nHead > 0) {
       const pooled = (bs.self * nBase + hs.self * nHead) / (nBase + nHead);
       const variance = designEffect * pooled * (1 - pooled) * (1 / nBase + 1 / nHead);
       markPp = Math.max(floorPp, z * Math.sqrt(variance) * 100);

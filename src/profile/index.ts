@@ -8,8 +8,8 @@ export * from './model.js';
 export { fromSpeedscope, toSpeedscope, ProfileFormatError, SPEEDSCOPE_SCHEMA } from './speedscope.js';
 export { fromFolded, toFolded } from './folded.js';
 export { relativizeFrames } from './relativize.js';
-export { diffFunctions, summarizeFunctions } from './hot-functions.js';
-export type { DiffOptions, FunctionChange, FunctionShare } from './hot-functions.js';
+export { diffFunctions, estimateDispersion, summarizeFunctions } from './hot-functions.js';
+export type { DiffOptions, Dispersion, FunctionChange, FunctionShare } from './hot-functions.js';
 export { flameGraphSvg, differentialFlameGraphSvg, type FlameGraphOptions } from './flame-graph.js';
 export {
   callGraphToProfile,

@@ -122,3 +122,27 @@ export function frameAt(profile: Profile, index: number): ProfileFrame {
     throw new RangeError(`profile stack names frame ${index} of ${profile.frames.length}`);
   return frame;
 }
+
+/**
+ * Several profiles of one side (windows, processes) as one: stacks concatenated and merged, sample
+ * counts summed (absent when any profile has none), the first exporter kept.
+ * @throws RangeError when the profiles' units differ.
+ */
+export function mergeProfiles(profiles: readonly Profile[]): Profile {
+  const unit = profiles[0]?.unit ?? 'seconds';
+  const stacks: { frames: readonly ProfileFrame[]; weight: number }[] = [];
+  let sampleCount: number | undefined = 0;
+  for (const profile of profiles) {
+    if (profile.unit !== unit) throw new RangeError(`cannot merge ${profile.unit} into ${unit}`);
+    for (const stack of stacksOf(profile)) stacks.push(stack);
+    sampleCount =
+      sampleCount === undefined || profile.sampleCount === undefined
+        ? undefined
+        : sampleCount + profile.sampleCount;
+  }
+  const exporter = profiles.find((profile) => profile.exporter !== undefined)?.exporter;
+  return buildProfile(unit, stacks, {
+    ...(sampleCount === undefined || profiles.length === 0 ? {} : { sampleCount }),
+    ...(exporter === undefined ? {} : { exporter }),
+  });
+}

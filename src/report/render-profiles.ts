@@ -115,17 +115,20 @@ export function renderProfilesSection(report: GateReport): string | undefined {
     report.comparisons.filter((c) => c.gated && c.verdict === 'regression').map((c) => c.scenario),
   );
   const parts: string[] = [heading];
-  const window = summary.scenarios[0]?.durationMs;
+  const first = summary.scenarios[0];
+  const windows = Math.max(first?.windows?.base ?? 1, first?.windows?.head ?? 1);
   parts.push(
     `${escapeMarkdown(capitalize(summary.reason))}.` +
-      (window === undefined
+      (first === undefined
         ? ''
-        : ` One ${(window / 1000).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) +
+        : windows === 1
+          ? ` One ${seconds(first.durationMs)} profiled load window per side and scenario, after the trials, on fresh servers.`
+          : ` ${windows} profiled load windows of ${seconds(first.durationMs / windows)} per side and scenario, after the trials, each on fresh servers.`) +
       ` ${SHARE_LEGEND[summary.scenarios[0]?.measure ?? 'samples']}`,
   );
   for (const scenario of summary.scenarios) {
     const table = renderFunctionDiff(scenario.diff);
-    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)})`;
+    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)}${describeWindows(scenario)})`;
     if (table === '') {
       parts.push(`${title}: _not compared, a side has no profile._`);
     } else if (regressed.has(scenario.scenario)) {
@@ -176,10 +179,12 @@ const NATIVE_FILES: readonly { readonly extension: string; readonly text: string
 /** What the tables' shares are, and what `~` means, per kind of profile. */
 const SHARE_LEGEND: Readonly<Record<ProfileMeasure, string>> = {
   samples:
-    'Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.',
+    'Self share: of all samples, those where the function itself was running; `~` marks a change within noise: ' +
+    'sampling noise, its variance multiplied by how much more the windows of one side (each on fresh servers) differed (`noise ×`, at least 2).',
   'traced-cpu':
     'Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); ' +
-    '`~` marks a change under 1 pp (a tracer slows short functions most, so read small changes with care).',
+    '`~` marks a change under 1 pp or within how much the windows of one side (each on fresh servers) differed ' +
+    '(a tracer slows short functions most, so read small changes with care).',
   'memory-growth':
     'Self share: of the live memory that grew over the window, what was allocated on that line (the `function` ' +
     'column shows the line); `~` marks a change within noise.',
@@ -198,6 +203,15 @@ export function describeTotals(scenario: ScenarioProfiles): string {
   }
 }
 
+/** `; 2 windows per side, noise ×3.1` when the mark was measured between windows, else ''. */
+export function describeWindows(scenario: ScenarioProfiles): string {
+  const { base, head } = scenario.windows ?? { base: 1, head: 1 };
+  if (base <= 1 && head <= 1) return '';
+  const count = base === head ? `${base} windows per side` : `${base} and ${head} windows`;
+  if (scenario.dispersion === undefined || (scenario.measure ?? 'samples') !== 'samples') return `; ${count}`;
+  return `; ${count}, noise ×${scenario.dispersion.toFixed(1)}`;
+}
+
 /** Bytes in binary units with one decimal: `512 B`, `12.0 KiB`, `3.4 MiB`, `1.2 GiB`. */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -208,6 +222,10 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function capitalize(text: string): string {

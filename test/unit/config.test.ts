@@ -74,6 +74,7 @@ gate:
 profile:
   tool: Py-Spy
   duration: 3s
+  windows: 3
   rate: 150
   when: regression
 `;
@@ -118,7 +119,7 @@ profile:
         minTrials: 12,
         budgetMs: 600_000,
       },
-      profile: { tool: 'py-spy', durationMs: 3_000, rateHz: 150, when: 'regression' },
+      profile: { tool: 'py-spy', durationMs: 3_000, windows: 3, rateHz: 150, when: 'regression' },
     };
     expect(parseConfig(text, FILE)).toStrictEqual(expected);
   });
@@ -154,7 +155,7 @@ profile:
         minTrials: 8,
         budgetMs: 160_000,
       },
-      profile: { tool: 'auto', durationMs: 5_000, rateHz: 200, when: 'always' },
+      profile: { tool: 'auto', durationMs: 5_000, windows: 2, rateHz: 200, when: 'always' },
     };
     const config = parseConfig(MINIMAL, FILE);
     expect(config).toStrictEqual(expected);

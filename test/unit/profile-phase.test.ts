@@ -106,21 +106,25 @@ describe('runProfilePhase', () => {
   it('profiles each side on fresh servers, warmed up first, alternating which side goes first', async () => {
     const w = world();
     const summary = await profile(w, 8, { profiler: w.profiler, reason: 'auto: py-spy is installed' });
+    // Two windows per side (the default), each on fresh servers, ABBA: base first for `search` in
+    // the first window, head first in the second; each window is half of profile.duration.
+    const window = (n: number, first: Side, second: Side, path: string, scenario: string) =>
+      [first, second].flatMap((side) => [
+        `warm ${side} ${scenario}`,
+        `record ${scenario}-${side}-${n} 1000 ms at 150 Hz`,
+        `load http://127.0.0.1:${side === 'base' ? 1 : 2}${path} 1500 ms`,
+      ]);
     expect(w.events.filter((e) => !e.startsWith('warn'))).toEqual([
       'fresh servers after 8 pairs',
-      'warm base search',
-      'record search-base 2000 ms at 150 Hz',
-      'load http://127.0.0.1:1/s 2500 ms',
-      'warm head search',
-      'record search-head 2000 ms at 150 Hz',
-      'load http://127.0.0.1:2/s 2500 ms',
-      'warm head home',
-      'record home-head 2000 ms at 150 Hz',
-      'load http://127.0.0.1:2/ 2500 ms',
-      'warm base home',
-      'record home-base 2000 ms at 150 Hz',
-      'load http://127.0.0.1:1/ 2500 ms',
+      ...window(1, 'base', 'head', '/s', 'search'),
+      ...window(1, 'head', 'base', '/', 'home'),
+      'fresh servers after 9 pairs',
+      ...window(2, 'head', 'base', '/s', 'search'),
+      ...window(2, 'base', 'head', '/', 'home'),
     ]);
+    expect(summary.scenarios[0]).toMatchObject({ windows: { base: 2, head: 2 }, durationMs: 2000 });
+    // Identical windows spread by nothing: the mark falls back to the fixed design effect.
+    expect(summary.scenarios[0]?.dispersion).toBe(2);
     expect(summary.tool).toBe('py-spy 0.4.3');
     expect(summary.scenarios.map((s) => s.scenario)).toEqual(['search', 'home']);
     expect(summary.scenarios[0]?.diff[0]?.frame).toMatchObject({ name: 'score', file: 'app.py' });
@@ -177,12 +181,15 @@ describe('runProfilePhase', () => {
     expect(w.events.at(-1)).toBe('dispose');
     const search = summary.scenarios[0]!;
     expect(search.measure).toBe('traced-cpu');
+    // Two windows merged per side: twice one window's time; each window's own file kept.
     expect(search.totals?.head).toBeCloseTo(
-      recorded.head.stacks.reduce((sum, stack) => sum + stack.weight, 0),
+      2 * recorded.head.stacks.reduce((sum, stack) => sum + stack.weight, 0),
       9,
     );
-    expect(search.files).toContain('profiles/search-base-100.pstats');
-    expect(search.files).toContain('profiles/search-head-200.pstats');
+    expect(search.files).toContain('profiles/search-base-1-100.pstats');
+    expect(search.files).toContain('profiles/search-head-2-200.pstats');
+    // Identical traced windows: no spread, so only the 1 pp floor marks noise.
+    expect(search.dispersion).toBe(0);
     expect(search.diff[0]?.frame.name).toBe('score');
   });
 

@@ -170,6 +170,7 @@ describe('the Profiles section of the reports', () => {
       },
     });
     const markdown = renderMarkdown(traced);
+    expect(markdown).toContain('One 5 s profiled load window per side and scenario');
     expect(markdown).toContain(
       '**<code>list-items</code>: head against base (1.92 s and 2.40 s of CPU time traced)**',
     );
@@ -195,6 +196,20 @@ describe('the Profiles section of the reports', () => {
     expect(renderTerminal(memory)).toMatch(
       /list-items: functions whose share of memory growth grew most, head against base \(live memory grew 12\.0 KiB and 3\.4 MiB\)/,
     );
+  });
+
+  it('says how many windows each side had and how much wider than sampling noise they made the mark', () => {
+    const windowed = makeReport('regression', {
+      profiles: {
+        tool: 'py-spy 0.4.3',
+        reason: 'auto: py-spy is installed',
+        notices: [],
+        scenarios: [{ ...profiled('list-items'), windows: { base: 2, head: 2 }, dispersion: 3.14 }],
+      },
+    });
+    const markdown = renderMarkdown(windowed);
+    expect(markdown).toContain('2 profiled load windows of 2.5 s per side and scenario');
+    expect(markdown).toMatch(/head against base \(\d+ and \d+ samples; 2 windows per side, noise ×3\.1\)/);
   });
 
   it('has no Profiles section when the phase did not run', () => {
