@@ -38028,7 +38028,7 @@ var DEFAULTS = {
     minTrials: 8,
     budgetMs: 16e4
   },
-  profile: { tool: "auto", durationMs: 5e3, rateHz: 200, when: "always" }
+  profile: { tool: "auto", durationMs: 5e3, windows: 2, rateHz: 200, when: "always" }
 };
 var LIMITS = {
   // Upper bounds keep every wait far below Node's longest timer (2^31 - 1 ms, about 24.8 days): an
@@ -38041,7 +38041,8 @@ var LIMITS = {
   trials: { min: 2, max: 200 },
   budgetMs: { min: 1e3, max: 432e6 },
   profileDurationMs: { min: 1e3, max: 36e5 },
-  profileRateHz: { min: 1, max: 1e3 }
+  profileRateHz: { min: 1, max: 1e3 },
+  profileWindows: { min: 1, max: 10 }
 };
 
 // src/config/durations.ts
@@ -38055,8 +38056,8 @@ function parseDurationMs(value) {
   if (/^\d+(?:\.\d+)?$/.test(text)) return parseDurationMs(Number(text));
   const match = DURATION_PATTERN.exec(text);
   if (text === "" || match === null) return void 0;
-  const [, hours, minutes, seconds, millis] = match;
-  const totalMs = Number(hours ?? 0) * MS_PER_UNIT.h + Number(minutes ?? 0) * MS_PER_UNIT.m + Number(seconds ?? 0) * MS_PER_UNIT.s + Number(millis ?? 0) * MS_PER_UNIT.ms;
+  const [, hours, minutes, seconds2, millis] = match;
+  const totalMs = Number(hours ?? 0) * MS_PER_UNIT.h + Number(minutes ?? 0) * MS_PER_UNIT.m + Number(seconds2 ?? 0) * MS_PER_UNIT.s + Number(millis ?? 0) * MS_PER_UNIT.ms;
   return Math.round(totalMs);
 }
 function formatDurationMs(durationMs) {
@@ -38093,11 +38094,11 @@ function findWorkers(processes) {
 var MIN_RESPONSES = 20;
 var STEP_SHARE_OF_THRESHOLD = 0.25;
 function toReading(context, load, window2) {
-  const seconds = load.durationMs / 1e3;
+  const seconds2 = load.durationMs / 1e3;
   const failed = load.errors + load.timeouts + load.non2xx;
   const attempts = load.responses + load.errors + load.timeouts;
   const metrics = {
-    throughput: seconds > 0 ? load.ok / seconds : 0,
+    throughput: seconds2 > 0 ? load.ok / seconds2 : 0,
     latency_p50: load.latencyMs.p50,
     latency_p90: load.latencyMs.p90,
     latency_p99: load.latencyMs.p99,
@@ -38317,9 +38318,9 @@ function formatDurationMs2(durationMs) {
   if (roundedSeconds < 60) return `${sign}${roundedSeconds} s`;
   const totalSeconds = Math.round(ms / 1e3);
   if (totalSeconds < 3600) {
-    const seconds = totalSeconds % 60;
-    const minutes2 = (totalSeconds - seconds) / 60;
-    return seconds === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds} s`;
+    const seconds2 = totalSeconds % 60;
+    const minutes2 = (totalSeconds - seconds2) / 60;
+    return seconds2 === 0 ? `${sign}${minutes2} min` : `${sign}${minutes2} min ${seconds2} s`;
   }
   const totalMinutes = Math.round(totalSeconds / 60);
   const minutes = totalMinutes % 60;
@@ -38773,13 +38774,14 @@ _No profiles: ${escapeMarkdown(summary.reason)}._`;
     report.comparisons.filter((c) => c.gated && c.verdict === "regression").map((c) => c.scenario)
   );
   const parts = [heading];
-  const window2 = summary.scenarios[0]?.durationMs;
+  const first = summary.scenarios[0];
+  const windows = Math.max(first?.windows?.base ?? 1, first?.windows?.head ?? 1);
   parts.push(
-    `${escapeMarkdown(capitalize(summary.reason))}.` + (window2 === void 0 ? "" : ` One ${(window2 / 1e3).toFixed(0)} s profiled load window per side and scenario, after the trials, on fresh servers.`) + ` ${SHARE_LEGEND[summary.scenarios[0]?.measure ?? "samples"]}`
+    `${escapeMarkdown(capitalize(summary.reason))}.` + (first === void 0 ? "" : windows === 1 ? ` One ${seconds(first.durationMs)} profiled load window per side and scenario, after the trials, on fresh servers.` : ` ${windows} profiled load windows of ${seconds(first.durationMs / windows)} per side and scenario, after the trials, each on fresh servers.`) + ` ${SHARE_LEGEND[summary.scenarios[0]?.measure ?? "samples"]}`
   );
   for (const scenario of summary.scenarios) {
     const table = renderFunctionDiff(scenario.diff);
-    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)})`;
+    const title = `${markdownCode(scenario.scenario)}: head against base (${describeTotals(scenario)}${describeWindows(scenario)})`;
     if (table === "") {
       parts.push(`${title}: _not compared, a side has no profile._`);
     } else if (regressed.has(scenario.scenario)) {
@@ -38831,8 +38833,8 @@ var NATIVE_FILES = [
   }
 ];
 var SHARE_LEGEND = {
-  samples: "Self share: of all samples, those where the function itself was running; `~` marks a change within sampling noise.",
-  "traced-cpu": "Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); `~` marks a change under 1 pp (a tracer slows short functions most, so read small changes with care).",
+  samples: "Self share: of all samples, those where the function itself was running; `~` marks a change within noise: sampling noise, its variance multiplied by how much more the windows of one side (each on fresh servers) differed (`noise \xD7`, at least 2).",
+  "traced-cpu": "Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); `~` marks a change under 1 pp or within how much the windows of one side (each on fresh servers) differed (a tracer slows short functions most, so read small changes with care).",
   "memory-growth": "Self share: of the live memory that grew over the window, what was allocated on that line (the `function` column shows the line); `~` marks a change within noise."
 };
 function describeTotals(scenario) {
@@ -38842,9 +38844,16 @@ function describeTotals(scenario) {
       return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
     case "memory-growth":
       return `live memory grew ${formatBytes2(base)} and ${formatBytes2(head)}`;
-    default:
+    case "samples":
       return `${scenario.samples.base} and ${scenario.samples.head} samples`;
   }
+}
+function describeWindows(scenario) {
+  const { base, head } = scenario.windows ?? { base: 1, head: 1 };
+  if (base <= 1 && head <= 1) return "";
+  const count = base === head ? `${base} windows per side` : `${base} and ${head} windows`;
+  if (scenario.dispersion === void 0 || (scenario.measure ?? "samples") !== "samples") return `; ${count}`;
+  return `; ${count}, noise \xD7${scenario.dispersion.toFixed(1)}`;
 }
 function formatBytes2(bytes) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -38855,6 +38864,9 @@ function formatBytes2(bytes) {
     unit2 += 1;
   }
   return unit2 === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit2]}`;
+}
+function seconds(ms) {
+  return `${Number((ms / 1e3).toFixed(1))} s`;
 }
 function capitalize(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -39213,8 +39225,8 @@ function describeProgress(reading, plannedPairs, budgetLeftMs) {
   \u26A0 ${w}`).join("");
 }
 function formatDuration(ms) {
-  const seconds = Math.round(ms / 1e3);
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
+  const seconds2 = Math.round(ms / 1e3);
+  return seconds2 >= 60 ? `${Math.floor(seconds2 / 60)}m${String(seconds2 % 60).padStart(2, "0")}s` : `${seconds2}s`;
 }
 
 // src/measure/run-trials.ts
@@ -39365,8 +39377,8 @@ function refuseRerun(phase, attempt, rerunCostMs) {
   const { reruns } = phase;
   if (attempt >= MAX_RERUNS_PER_PAIR) return `${MAX_RERUNS_PER_PAIR} re-runs did not help`;
   if (reruns.spentMs + rerunCostMs > reruns.capMs) {
-    const seconds = (ms) => Math.round(ms / 1e3);
-    return `re-runs may take ${seconds(reruns.capMs)} s of the budget and have taken ${seconds(reruns.spentMs)} s`;
+    const seconds2 = (ms) => Math.round(ms / 1e3);
+    return `re-runs may take ${seconds2(reruns.capMs)} s of the budget and have taken ${seconds2(reruns.spentMs)} s`;
   }
   if (phase.deps.clock.now() - phase.startMs + rerunCostMs > phase.config.gate.budgetMs)
     return "a re-run would end after the time budget";
@@ -39437,6 +39449,21 @@ function frameAt(profile, index) {
   if (frame2 === void 0)
     throw new RangeError(`profile stack names frame ${index} of ${profile.frames.length}`);
   return frame2;
+}
+function mergeProfiles(profiles) {
+  const unit2 = profiles[0]?.unit ?? "seconds";
+  const stacks = [];
+  let sampleCount = 0;
+  for (const profile of profiles) {
+    if (profile.unit !== unit2) throw new RangeError(`cannot merge ${profile.unit} into ${unit2}`);
+    for (const stack of stacksOf(profile)) stacks.push(stack);
+    sampleCount = sampleCount === void 0 || profile.sampleCount === void 0 ? void 0 : sampleCount + profile.sampleCount;
+  }
+  const exporter = profiles.find((profile) => profile.exporter !== void 0)?.exporter;
+  return buildProfile(unit2, stacks, {
+    ...sampleCount === void 0 || profiles.length === 0 ? {} : { sampleCount },
+    ...exporter === void 0 ? {} : { exporter }
+  });
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -59366,10 +59393,40 @@ function summarizeFunctions(profile) {
   }
   return [...byKey].map(([key, e]) => ({ key, frame: e.frame, self: e.self / sum, total: Math.min(1, e.total / sum) })).sort((a, b) => b.self - a.self || a.key.localeCompare(b.key));
 }
+var MIN_EXPECTED_SAMPLES = 5;
+var MIN_TRACED_SHARE = 5e-3;
+function estimateDispersion(groups) {
+  const sampled2 = groups.every(
+    (windows) => windows.every((w) => w.sampleCount !== void 0 && w.sampleCount > 0)
+  );
+  let chi2 = 0;
+  let df = 0;
+  for (const windows of groups) {
+    if (windows.length < 2) continue;
+    const shares = windows.map((w) => new Map(summarizeFunctions(w).map((row) => [row.key, row.self])));
+    const n = windows.map((w) => sampled2 ? w.sampleCount ?? 0 : 1);
+    const total = n.reduce((a, b) => a + b, 0);
+    const keys = new Set(shares.flatMap((m) => [...m.keys()]));
+    for (const key of keys) {
+      const p = shares.map((m) => m.get(key) ?? 0);
+      const pooled = p.reduce((sum, pk, k) => sum + pk * (n[k] ?? 0), 0) / total;
+      if (pooled <= 0 || pooled >= 1) continue;
+      const enough = sampled2 ? n.every((nk) => nk * pooled >= MIN_EXPECTED_SAMPLES) : pooled >= MIN_TRACED_SHARE;
+      if (!enough) continue;
+      chi2 += p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      df += windows.length - 1;
+    }
+  }
+  const per = sampled2 ? "samples" : "windows";
+  if (df === 0) return { phi: sampled2 ? 1 : 0, df: 0, per };
+  const phi = chi2 / df;
+  return { phi: sampled2 ? Math.max(1, phi) : phi, df, per };
+}
 function diffFunctions(base, head, options = {}) {
   const floorPp = options.floorPp ?? 1;
   const z2 = options.z ?? 2.576;
   const designEffect = options.designEffect ?? 2;
+  const dispersion = options.dispersion !== void 0 && options.dispersion.df > 0 ? options.dispersion : void 0;
   const baseRows = new Map(summarizeFunctions(base).map((row) => [row.key, row]));
   const headRows = new Map(summarizeFunctions(head).map((row) => [row.key, row]));
   const nBase = base.sampleCount;
@@ -59384,7 +59441,15 @@ function diffFunctions(base, head, options = {}) {
     const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
     const selfChangePp = (hs.self - bs.self) * 100;
     let markPp = floorPp;
-    if (nBase !== void 0 && nHead !== void 0 && nBase > 0 && nHead > 0) {
+    if (dispersion !== void 0) {
+      const wb = dispersion.per === "samples" ? nBase ?? 0 : options.windows?.base ?? 1;
+      const wh = dispersion.per === "samples" ? nHead ?? 0 : options.windows?.head ?? 1;
+      if (wb > 0 && wh > 0) {
+        const pooled = dispersion.per === "samples" ? (bs.self * wb + hs.self * wh) / (wb + wh) : (bs.self + hs.self) / 2;
+        const variance = dispersion.phi * pooled * (1 - pooled) * (1 / wb + 1 / wh);
+        markPp = Math.max(floorPp, z2 * Math.sqrt(variance) * 100);
+      }
+    } else if (nBase !== void 0 && nHead !== void 0 && nBase > 0 && nHead > 0) {
       const pooled = (bs.self * nBase + hs.self * nHead) / (nBase + nHead);
       const variance = designEffect * pooled * (1 - pooled) * (1 / nBase + 1 / nHead);
       markPp = Math.max(floorPp, z2 * Math.sqrt(variance) * 100);
@@ -59594,10 +59659,10 @@ function callGraphToProfile(graph, options = {}) {
   const stacks = [];
   const onPath = /* @__PURE__ */ new Set();
   const path8 = [];
-  const walk = (fn, seconds) => {
+  const walk = (fn, seconds2) => {
     const key = keyOf(fn);
-    if (seconds < minSeconds || onPath.has(key) || path8.length >= maxDepth) return;
-    const share = fn.totalSeconds > 0 ? Math.min(1, seconds / fn.totalSeconds) : 0;
+    if (seconds2 < minSeconds || onPath.has(key) || path8.length >= maxDepth) return;
+    const share = fn.totalSeconds > 0 ? Math.min(1, seconds2 / fn.totalSeconds) : 0;
     const folded = foldBuiltins && path8.length > 0 && fn.file === BUILTIN_FILE;
     onPath.add(key);
     if (!folded) path8.push(frameOf(fn));
@@ -59640,74 +59705,114 @@ function allocationGrowthToProfile(processes, exporter = "tracemalloc") {
 var ROWS = 20;
 async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots) {
   const notices = [];
-  const scenarios = [];
   const { profiler } = choice;
-  if (profiler === void 0) return { reason: choice.reason, notices, scenarios };
-  let pair;
-  try {
-    pair = await servers.forProfiling(pairsDone, profiler.launch);
-  } catch (error62) {
-    notices.push(`No profiles: the servers for the profiling phase did not start (${firstLine(error62)}).`);
-    await profiler.dispose?.();
-    return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
-  }
-  const { durationMs, rateHz } = config2.profile;
-  for (const [index, scenario] of config2.http.entries()) {
-    const order = index % 2 === 0 ? ["base", "head"] : ["head", "base"];
-    const profiles = {};
-    const files = [];
-    for (const side of order) {
-      if (isAborted(deps.signal)) break;
-      const name = `${scenario.name}-${side}`;
-      try {
-        await servers.warmUpBefore(side, scenario);
-        const recording = await profiler.start(pair[side], { durationMs, rateHz, name, side });
-        await deps.load.run(loadSpecFor(pair[side], scenario, durationMs + 500, deps.signal));
-        const { profile, files: own2 = [] } = await recording.finish();
-        files.push(...own2);
-        const relative2 = relativizeFrames(profile, roots[side]);
-        profiles[side] = relative2;
-        const title = `${side} \xB7 ${scenario.name} (${profiler.tool})`;
-        files.push(
-          await deps.store.write(
-            `profiles/${name}.speedscope.json`,
-            JSON.stringify(toSpeedscope(relative2, title))
-          )
-        );
-        const scale = relative2.unit === "bytes" ? 1 : 1e-3;
-        files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(relative2, { scale })));
-        files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(relative2, { title })));
-      } catch (error62) {
-        if (isAborted(deps.signal)) {
-          notices.push(`${scenario.name}: profiling stopped at the interruption.`);
-          break;
+  if (profiler === void 0) return { reason: choice.reason, notices, scenarios: [] };
+  const { durationMs, rateHz, windows } = config2.profile;
+  const windowMs = Math.max(1e3, Math.round(durationMs / windows));
+  const recorded = config2.http.map(() => ({
+    base: [],
+    head: [],
+    files: []
+  }));
+  for (let w = 0; w < windows && !isAborted(deps.signal); w++) {
+    let pair;
+    try {
+      pair = await servers.forProfiling(pairsDone + w, profiler.launch);
+    } catch (error62) {
+      notices.push(
+        `${w === 0 ? "No profiles" : `Profiles of ${w} window${w === 1 ? "" : "s"} only`}: the servers for the profiling phase did not start (${firstLine(error62)}).`
+      );
+      break;
+    }
+    for (const [index, scenario] of config2.http.entries()) {
+      const order = (index + w) % 2 === 0 ? ["base", "head"] : ["head", "base"];
+      const into = recorded[index];
+      if (into === void 0) continue;
+      for (const side of order) {
+        if (isAborted(deps.signal)) break;
+        const name = windows === 1 ? `${scenario.name}-${side}` : `${scenario.name}-${side}-${w + 1}`;
+        try {
+          await servers.warmUpBefore(side, scenario);
+          const recording = await profiler.start(pair[side], { durationMs: windowMs, rateHz, name, side });
+          await deps.load.run(loadSpecFor(pair[side], scenario, windowMs + 500, deps.signal));
+          const { profile, files: own2 = [] } = await recording.finish();
+          into.files.push(...own2);
+          into[side].push(relativizeFrames(profile, roots[side]));
+        } catch (error62) {
+          if (isAborted(deps.signal)) {
+            notices.push(`${scenario.name}: profiling stopped at the interruption.`);
+            break;
+          }
+          notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error62)}).`);
         }
-        notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error62)}).`);
       }
     }
-    const base = profiles.base;
-    const head = profiles.head;
-    if (base && head) {
-      const title = `${scenario.name}: head against base (red grew, blue shrank; ${profiler.tool})`;
-      const svg = differentialFlameGraphSvg(base, head, { title });
-      files.push(await deps.store.write(`profiles/${scenario.name}-diff.svg`, svg).catch(() => ""));
-    }
-    scenarios.push({
-      scenario: scenario.name,
-      durationMs,
-      samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
-      measure: measureOf(base ?? head),
-      totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
-      top: { base: bySelf(base), head: bySelf(head) },
-      topByTotal: { base: byTotal(base), head: byTotal(head) },
-      diff: base && head ? diffFunctions(base, head).slice(0, ROWS) : [],
-      files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
-    });
+  }
+  const scenarios = [];
+  for (const [index, scenario] of config2.http.entries()) {
+    const got = recorded[index];
+    if (got === void 0 || got.base.length === 0 && got.head.length === 0 && got.files.length === 0)
+      continue;
+    scenarios.push(await summarizeScenario(deps, profiler.tool, scenario.name, windowMs, got));
   }
   await profiler.dispose?.();
-  for (const notice of notices) deps.log.warn(notice);
-  return { tool: profiler.tool, reason: choice.reason, notices, scenarios };
+  const distinct = [...new Set(notices)];
+  for (const notice of distinct) deps.log.warn(notice);
+  return { tool: profiler.tool, reason: choice.reason, notices: distinct, scenarios };
 }
+async function summarizeScenario(deps, tool, scenario, windowMs, got) {
+  const files = [...got.files];
+  const merged = {};
+  for (const side of SIDES) {
+    if (got[side].length === 0) continue;
+    const profile = mergeProfiles(got[side]);
+    merged[side] = profile;
+    const name = `${scenario}-${side}`;
+    const title = `${side} \xB7 ${scenario} (${tool})`;
+    try {
+      files.push(
+        await deps.store.write(
+          `profiles/${name}.speedscope.json`,
+          JSON.stringify(toSpeedscope(profile, title))
+        )
+      );
+      const scale = profile.unit === "bytes" ? 1 : 1e-3;
+      files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(profile, { scale })));
+      files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(profile, { title })));
+    } catch (error62) {
+      deps.log.warn(`${scenario}: the ${side} profile could not be written (${firstLine(error62)}).`);
+    }
+  }
+  const { base, head } = merged;
+  if (base && head) {
+    const title = `${scenario}: head against base (red grew, blue shrank; ${tool})`;
+    const svg = differentialFlameGraphSvg(base, head, { title });
+    files.push(await deps.store.write(`profiles/${scenario}-diff.svg`, svg).catch(() => ""));
+  }
+  const dispersion = estimateDispersion([got.base, got.head]);
+  const measured = dispersion.df > 0;
+  const used = measured && dispersion.per === "samples" ? { ...dispersion, phi: Math.max(DESIGN_EFFECT, dispersion.phi) } : dispersion;
+  const diff = base && head ? diffFunctions(base, head, {
+    designEffect: DESIGN_EFFECT,
+    ...measured ? { dispersion: used } : {},
+    windows: { base: got.base.length, head: got.head.length }
+  }).slice(0, ROWS) : [];
+  return {
+    scenario,
+    durationMs: windowMs * Math.max(got.base.length, got.head.length, 1),
+    windows: { base: got.base.length, head: got.head.length },
+    ...measured ? { dispersion: used.phi } : {},
+    samples: { base: base?.sampleCount ?? 0, head: head?.sampleCount ?? 0 },
+    measure: measureOf(base ?? head),
+    totals: { base: base ? totalWeight(base) : 0, head: head ? totalWeight(head) : 0 },
+    top: { base: bySelf(base), head: bySelf(head) },
+    topByTotal: { base: byTotal(base), head: byTotal(head) },
+    diff,
+    files: files.filter((file3) => file3 !== "").map((file3) => relativeTo(deps.store.dir, file3))
+  };
+}
+var SIDES = ["base", "head"];
+var DESIGN_EFFECT = 2;
 function measureOf(profile) {
   if (profile?.unit === "bytes") return "memory-growth";
   return profile === void 0 || profile.sampleCount !== void 0 ? "samples" : "traced-cpu";
@@ -59778,7 +59883,7 @@ function substitutePort(text, port) {
 }
 
 // src/targets/target-servers.ts
-var SIDES = ["base", "head"];
+var SIDES2 = ["base", "head"];
 function targetServers(deps, config2, checkouts, configDir) {
   const time3 = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
   let current;
@@ -59787,7 +59892,7 @@ function targetServers(deps, config2, checkouts, configDir) {
     const t0 = deps.clock.now();
     try {
       const [base, head] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config2, checkouts[side], side, configDir, launch?.(side)))
+        SIDES2.map((side) => startServer(deps, config2, checkouts[side], side, configDir, launch?.(side)))
       );
       if (!base || !head) throw new Error("unreachable: two servers requested");
       current = { base, head };
@@ -59804,14 +59909,14 @@ function targetServers(deps, config2, checkouts, configDir) {
     const t0 = deps.clock.now();
     const startMsBefore = time3.startMs;
     let stoppedAt = t0;
-    const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+    const stopped = Promise.all(SIDES2.map((side) => old[side].stop())).then(() => {
       stoppedAt = deps.clock.now();
     });
     const [servers] = await Promise.all([start(launch), stopped]);
     time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
-    const seconds = (ms) => `${(ms / 1e3).toFixed(1)} s`;
+    const seconds2 = (ms) => `${(ms / 1e3).toFixed(1)} s`;
     deps.log.info(
-      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds(time3.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`
+      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds2(time3.startMs - startMsBefore)}; old ones stopped in ${seconds2(stoppedAt - t0)}`
     );
     return servers;
   };
@@ -59819,7 +59924,7 @@ function targetServers(deps, config2, checkouts, configDir) {
     time: time3,
     async startFirst() {
       const servers = await start();
-      for (const side of SIDES)
+      for (const side of SIDES2)
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
       return servers;
     },
@@ -60006,7 +60111,7 @@ async function runGate(deps, request) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES2)
+      for (const side of SIDES3)
         await buildCheckout(deps, config2, checkouts[side], side, request.configDirInRepo);
     });
     serving = targetServers(deps, config2, checkouts, request.configDirInRepo);
@@ -60082,7 +60187,7 @@ async function runGate(deps, request) {
     await store.close();
   }
 }
-var SIDES2 = ["base", "head"];
+var SIDES3 = ["base", "head"];
 function completePairs(trials, scenarios) {
   const sidesByPair = /* @__PURE__ */ new Map();
   for (const trial of trials) {
@@ -60094,7 +60199,7 @@ function completePairs(trials, scenarios) {
   }
   const pairs = new Set(trials.map((trial) => trial.pair));
   return [...pairs].filter(
-    (pair) => scenarios.every((scenario) => sidesByPair.get(`${scenario}\0${pair}`)?.size === SIDES2.length)
+    (pair) => scenarios.every((scenario) => sidesByPair.get(`${scenario}\0${pair}`)?.size === SIDES3.length)
   ).length;
 }
 function wantsProfiles(profile, verdict) {
@@ -60314,6 +60419,7 @@ var gateShape = {
 var profileShape = {
   tool: oneOf(PROFILE_TOOLS, (tool) => tool.trim().toLowerCase()).default(DEFAULTS.profile.tool),
   duration: durationIn(LIMITS.profileDurationMs).default(DEFAULTS.profile.durationMs),
+  windows: integerIn(LIMITS.profileWindows).default(DEFAULTS.profile.windows),
   rate: integerIn(LIMITS.profileRateHz).default(DEFAULTS.profile.rateHz),
   when: oneOf(PROFILE_WHENS, (when) => when.trim().toLowerCase()).default(DEFAULTS.profile.when)
 };
@@ -60377,7 +60483,13 @@ var configSchema = external_exports.strictObject(topShape).check(external_export
     // Each scenario gets the default share, so adding a scenario does not starve the others.
     budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length
   },
-  profile: { tool: profile.tool, durationMs: profile.duration, rateHz: profile.rate, when: profile.when }
+  profile: {
+    tool: profile.tool,
+    durationMs: profile.duration,
+    windows: profile.windows,
+    rateHz: profile.rate,
+    when: profile.when
+  }
 }));
 function checkOnePairFits(http, budget, ctx) {
   const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
@@ -61194,9 +61306,9 @@ function createServerLauncher(options = {}) {
         logTail
       );
     }
-    const seconds = Math.round(spec.startupTimeoutMs / 100) / 10;
+    const seconds2 = Math.round(spec.startupTimeoutMs / 100) / 10;
     throw new RunError(
-      `${spec.label} server did not answer 2xx at ${spec.readyUrl} within ${seconds}s (last probe: ${outcome.lastReason})`,
+      `${spec.label} server did not answer 2xx at ${spec.readyUrl} within ${seconds2}s (last probe: ${outcome.lastReason})`,
       "Check that server.ready is a path answering 2xx, that the command listens on 127.0.0.1:$PORT, or raise the startup timeout.",
       logTail
     );
@@ -61905,7 +62017,7 @@ async function startPySpy(rootPid, options) {
     );
   }
   await mkdir2(options.outDir, { recursive: true });
-  const seconds = Math.max(1, Math.ceil(options.durationMs / 1e3));
+  const seconds2 = Math.max(1, Math.ceil(options.durationMs / 1e3));
   const recorders = pids.map((pid) => {
     const output2 = path3.join(options.outDir, `${options.name}-${pid}.speedscope.json`);
     const args = [
@@ -61919,13 +62031,13 @@ async function startPySpy(rootPid, options) {
       "--rate",
       String(options.rateHz),
       "--duration",
-      String(seconds),
+      String(seconds2),
       "--format",
       "speedscope",
       "--output",
       output2
     ];
-    return { pid, output: output2, run: startRecorder(options.binary ?? "py-spy", args, (seconds + 15) * 1e3) };
+    return { pid, output: output2, run: startRecorder(options.binary ?? "py-spy", args, (seconds2 + 15) * 1e3) };
   });
   try {
     await Promise.all(recorders.map((r) => r.run.started));
@@ -62259,7 +62371,9 @@ async function chooseProfiler(profile, context) {
       return python(["tracemalloc"], "profile.tool: tracemalloc (growth of live memory over the window)");
     case "node":
       return { reason: "profile.tool: node is not available in this build of perfgate" };
-    default:
+    case "auto":
+    case "py-spy":
+    case "none":
       break;
   }
   const binary = context.pySpyBinary ?? "py-spy";
