@@ -94,7 +94,9 @@ describe('perfgate run: profiles', () => {
     expect(report.profiles?.notices).toEqual([]);
     const [scenario] = report.profiles?.scenarios ?? [];
     expect(scenario?.diff.slice(0, 2).map((row) => row.frame.name)).toContain('score');
-    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/s of CPU time traced\)/);
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(
+      /s of CPU time traced; 2 windows per side\)/,
+    );
     const pstats = scenario?.files.filter((file) => file.endsWith('.pstats')) ?? [];
     expect(pstats.length).toBeGreaterThanOrEqual(2); // one per server process, both sides
     for (const file of pstats) {

@@ -112,9 +112,11 @@ def _perfgate_bootstrap():
                 self._enable_here()
 
         def after_fork(self):
+            # Only the forking thread lives on in the child; the lock may have been held by a thread
+            # that did not, so the child gets a fresh one.
             ident = threading.get_ident()
-            with self._lock:
-                self._profilers = {k: v for k, v in self._profilers.items() if k == ident}
+            self._lock = threading.Lock()
+            self._profilers = {k: v for k, v in self._profilers.items() if k == ident}
             self._start = None
 
         def _snapshot(self):
