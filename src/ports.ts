@@ -6,7 +6,7 @@
  * the two imports the other's types.
  */
 import type { HttpScenario } from './config/types.js';
-import type { Side } from './model/results.js';
+import type { RunnerFacts, Side } from './model/results.js';
 import type { Profile } from './profile/model.js';
 
 /** A checked-out commit in its own directory (a git worktree). */
@@ -234,11 +234,14 @@ export interface TreeWatch {
 }
 
 /** Reads CPU and memory of a process tree, and machine-wide steal. */
+/** What the machine is (RunnerFacts without the per-run steal figures). */
+export type MachineFacts = Omit<RunnerFacts, 'stealMean' | 'stealMax'>;
+
 export interface ProcessStats {
   /** Starts a window on the tree rooted at `rootPid` (sampling RSS periodically until stop). */
   watch(rootPid: number): Promise<TreeWatch>;
   /** Machine facts for the report. */
-  machine(): { os: string; cpuModel: string; cores: number };
+  machine(): MachineFacts;
 }
 
 /** Writes result files (report.json, report.md) into the output folder. */

@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, type } from 'node:os';
+import { arch, availableParallelism, cpus, release, type } from 'node:os';
 import { RunError } from '../errors.js';
-import type { ProcessStats, ProcessWindowCpu, TreeWatch, TreeWindow } from '../ports.js';
+import type { MachineFacts, ProcessStats, ProcessWindowCpu, TreeWindow, TreeWatch } from '../ports.js';
 import {
   isRunning,
   listProcesses,
@@ -200,8 +200,11 @@ function describeTickClock(msPerTick: number, asked: boolean): string {
   );
 }
 
-/** Machine facts: OS name and kernel release, CPU model (/proc/cpuinfo `model name`), usable cores. */
-function machine(): { os: string; cpuModel: string; cores: number } {
+/**
+ * Machine facts: OS name and kernel release, CPU model (/proc/cpuinfo `model name`), usable cores,
+ * architecture, GitHub's runner image (`ImageOS`, `ImageVersion`), Node's and `python3`'s versions.
+ */
+function machine(): MachineFacts {
   let cpuModel = '';
   try {
     const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
@@ -209,9 +212,37 @@ function machine(): { os: string; cpuModel: string; cores: number } {
   } catch {
     // Not Linux, or /proc hidden: fall through to what node reports.
   }
+  const image = [process.env.ImageOS, process.env.ImageVersion].filter(
+    (part) => part !== undefined && part !== '',
+  );
+  const python = pythonVersion();
   return {
     os: `${type()} ${release()}`,
     cpuModel: cpuModel || (cpus()[0]?.model ?? 'unknown'),
     cores: availableParallelism(),
+    arch: arch(),
+    ...(image.length > 0 ? { image: image.join(' ') } : {}),
+    node: process.version,
+    ...(python === undefined ? {} : { python }),
   };
+}
+
+/** `python3 --version`'s number, or undefined when there is no python3 on PATH (asked once). */
+let python3: { readonly version: string | undefined } | undefined;
+function pythonVersion(): string | undefined {
+  if (python3 === undefined) {
+    let version: string | undefined;
+    try {
+      const out = execFileSync('python3', ['--version'], {
+        encoding: 'utf8',
+        timeout: 5_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      version = /(\d+\.\d+\.\d+\S*)/.exec(out)?.[1];
+    } catch {
+      version = undefined;
+    }
+    python3 = { version };
+  }
+  return python3.version;
 }

@@ -146,9 +146,18 @@ export interface Comparison {
 
 /** Facts about the machine the gate ran on. */
 export interface RunnerFacts {
+  /** OS name and kernel release (`Linux 6.8.0-1017-azure`). */
   readonly os: string;
   readonly cpuModel: string;
   readonly cores: number;
+  /** CPU architecture (`x64`, `arm64`). Absent in older reports. */
+  readonly arch?: string;
+  /** GitHub's runner image (`ubuntu24 20241201.1.0`, from ImageOS and ImageVersion), when known. */
+  readonly image?: string;
+  /** Node version perfgate ran on (`v24.11.0`). Absent in older reports. */
+  readonly node?: string;
+  /** `python3 --version` on PATH (`3.12.3`), when there is one. Absent in older reports. */
+  readonly python?: string;
   /** Mean and max CPU steal fraction (0..1) over measured trials. */
   readonly stealMean: number;
   readonly stealMax: number;

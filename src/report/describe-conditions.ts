@@ -52,7 +52,9 @@ export function describeConditions(
     },
     {
       label: 'Runner',
-      value: `${inline.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? '' : 's'}, ${inline.text(report.runner.os)}`,
+      value:
+        `${inline.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? '' : 's'}, ${inline.text(report.runner.os)}` +
+        (report.runner.image === undefined ? '' : `, image ${inline.text(report.runner.image)}`),
     },
     { label: 'Wall time', value: describeTimings(report.timings, inline) },
     {

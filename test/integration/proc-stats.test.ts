@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -252,6 +252,10 @@ describe('createProcStats', () => {
     const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
     expect(facts.cpuModel).toBe(model ?? facts.cpuModel);
     expect(facts.cpuModel.length).toBeGreaterThan(0);
+    expect(facts.arch).toBe(process.arch);
+    expect(facts.node).toBe(process.version);
+    const python = execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim();
+    expect(python).toBe(`Python ${facts.python}`);
   });
 });
 
