@@ -44,11 +44,14 @@ export async function chooseProfiler(
   });
   switch (profile.tool) {
     case 'cprofile':
-      return python(['cprofile'], 'profile.tool: cprofile');
+      return python(['cprofile'], 'chosen in the config (`profile.tool: cprofile`)');
     case 'yappi':
-      return python(['yappi'], 'profile.tool: yappi');
+      return python(['yappi'], 'chosen in the config (`profile.tool: yappi`)');
     case 'tracemalloc':
-      return python(['tracemalloc'], 'profile.tool: tracemalloc (growth of live memory over the window)');
+      return python(
+        ['tracemalloc'],
+        'chosen in the config (`profile.tool: tracemalloc`: memory allocated in each window and still live at its end)',
+      );
     case 'node':
       return { reason: 'profile.tool: node is not available in this build of perfgate' };
     case 'auto':
@@ -61,7 +64,10 @@ export async function chooseProfiler(
   if (version !== undefined) {
     return {
       profiler: createPySpyProfiler(version, path.join(outDir, 'profiles', 'raw'), binary),
-      reason: profile.tool === 'auto' ? 'auto: py-spy is installed' : 'profile.tool: py-spy',
+      reason:
+        profile.tool === 'auto'
+          ? 'auto: py-spy is installed'
+          : 'chosen in the config (`profile.tool: py-spy`)',
     };
   }
   if (profile.tool === 'py-spy') {

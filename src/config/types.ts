@@ -92,7 +92,7 @@ export interface ProfileConfig {
    * `auto` (default): Node's CPU profiler for a Node server command, else py-spy when it is installed,
    * else yappi for an asyncio server (uvicorn, hypercorn, aiohttp, daphne; cProfile where yappi does not
    * import), else cProfile. `py-spy` attaches from outside; `cprofile`, `yappi` (CPU time, threads
-   * and coroutines), `tracemalloc` (growth of live memory, bytes) and `node` (V8's CPU profiler
+   * and coroutines), `tracemalloc` (memory allocated in the window and still live at its end, bytes) and `node` (V8's CPU profiler
    * through the inspector) load into the profiling phase's servers through a bootstrap on
    * PYTHONPATH / NODE_OPTIONS. `none` turns profiling off like `when: never`. The report says which
    * ran and why.
