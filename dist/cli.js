@@ -38362,7 +38362,7 @@ function describeConditions(report, outline, inline4) {
     },
     {
       label: "Runner",
-      value: `${inline4.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? "" : "s"}, ${inline4.text(report.runner.os)}`
+      value: `${inline4.text(report.runner.cpuModel)}, ${report.runner.cores} core${report.runner.cores === 1 ? "" : "s"}, ${inline4.text(report.runner.os)}` + (report.runner.image === void 0 ? "" : `, image ${inline4.text(report.runner.image)}`)
     },
     { label: "Wall time", value: describeTimings(report.timings, inline4) },
     {
@@ -61584,7 +61584,7 @@ function createAutocannonLoad() {
 // src/adapters/proc-stats.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
-import { availableParallelism, cpus, release, type } from "node:os";
+import { arch, availableParallelism, cpus, release, type } from "node:os";
 
 // src/adapters/cpu-steal.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -61811,11 +61811,37 @@ function machine() {
     cpuModel = match?.[1]?.trim() ?? "";
   } catch {
   }
+  const image = [process.env.ImageOS, process.env.ImageVersion].filter(
+    (part) => part !== void 0 && part !== ""
+  );
+  const python = pythonVersion();
   return {
     os: `${type()} ${release()}`,
     cpuModel: cpuModel || (cpus()[0]?.model ?? "unknown"),
-    cores: availableParallelism()
+    cores: availableParallelism(),
+    arch: arch(),
+    ...image.length > 0 ? { image: image.join(" ") } : {},
+    node: process.version,
+    ...python === void 0 ? {} : { python }
   };
+}
+var python3;
+function pythonVersion() {
+  if (python3 === void 0) {
+    let version2;
+    try {
+      const out = execFileSync2("python3", ["--version"], {
+        encoding: "utf8",
+        timeout: 5e3,
+        stdio: ["ignore", "pipe", "pipe"]
+      });
+      version2 = /(\d+\.\d+\.\d+\S*)/.exec(out)?.[1];
+    } catch {
+      version2 = void 0;
+    }
+    python3 = { version: version2 };
+  }
+  return python3.version;
 }
 
 // src/adapters/http-sample.ts
@@ -62364,11 +62390,14 @@ async function chooseProfiler(profile, context) {
   });
   switch (profile.tool) {
     case "cprofile":
-      return python(["cprofile"], "profile.tool: cprofile");
+      return python(["cprofile"], "chosen in the config (`profile.tool: cprofile`)");
     case "yappi":
-      return python(["yappi"], "profile.tool: yappi");
+      return python(["yappi"], "chosen in the config (`profile.tool: yappi`)");
     case "tracemalloc":
-      return python(["tracemalloc"], "profile.tool: tracemalloc (growth of live memory over the window)");
+      return python(
+        ["tracemalloc"],
+        "chosen in the config (`profile.tool: tracemalloc`: memory allocated in each window and still live at its end)"
+      );
     case "node":
       return { reason: "profile.tool: node is not available in this build of perfgate" };
     case "auto":
@@ -62381,7 +62410,7 @@ async function chooseProfiler(profile, context) {
   if (version2 !== void 0) {
     return {
       profiler: createPySpyProfiler(version2, path6.join(outDir, "profiles", "raw"), binary),
-      reason: profile.tool === "auto" ? "auto: py-spy is installed" : "profile.tool: py-spy"
+      reason: profile.tool === "auto" ? "auto: py-spy is installed" : "chosen in the config (`profile.tool: py-spy`)"
     };
   }
   if (profile.tool === "py-spy") {

@@ -27,9 +27,9 @@ Tools (``$PERFGATE_PROFILE_TOOL``, a comma-separated preference list; the first 
   window is the difference of two snapshots of every thread's statistics.
 - ``yappi``: ``yappi.start(profile_threads=True)`` at the window's start (all threads, asyncio
   coroutines attributed correctly), CPU clock, saved as pstats at its end.
-- ``tracemalloc``: tracing from start-up (``$PERFGATE_TRACEMALLOC_FRAMES`` frames, default 12); a
-  window is the growth of live memory between a snapshot at its start and one at its end, by
-  allocation traceback.
+- ``tracemalloc``: tracing during the window only (``$PERFGATE_TRACEMALLOC_FRAMES`` frames, default
+  12); a window's growth is the memory allocated during it and still live at its end, by allocation
+  traceback (a leak, a cache that grows per request).
 
 Finally the ``sitecustomize`` this file hides (a later one on ``sys.path``, e.g. Debian's) is run, so
 the server starts as it would without perfgate.
@@ -112,9 +112,11 @@ def _perfgate_bootstrap():
                 self._enable_here()
 
         def after_fork(self):
+            # Only the forking thread lives on in the child; the lock may have been held by a thread
+            # that did not, so the child gets a fresh one.
             ident = threading.get_ident()
-            with self._lock:
-                self._profilers = {k: v for k, v in self._profilers.items() if k == ident}
+            self._lock = threading.Lock()
+            self._profilers = {k: v for k, v in self._profilers.items() if k == ident}
             self._start = None
 
         def _snapshot(self):
@@ -211,46 +213,40 @@ def _perfgate_bootstrap():
             import tracemalloc
 
             self._tracemalloc = tracemalloc
-            if not tracemalloc.is_tracing():
-                tracemalloc.start(int(os.environ.get("PERFGATE_TRACEMALLOC_FRAMES", "12")))
-            self._start = None
+            self._frames = int(os.environ.get("PERFGATE_TRACEMALLOC_FRAMES", "12"))
 
         def after_fork(self):
-            self._start = None
-
-        def _snapshot(self):
-            tm = self._tracemalloc
-            return tm.take_snapshot().filter_traces(
-                (tm.Filter(False, tm.__file__), tm.Filter(False, __file__), tm.Filter(False, "<frozen *>"))
-            )
+            if self._tracemalloc.is_tracing():
+                self._tracemalloc.stop()
 
         def begin(self):
-            self._start = self._snapshot()
+            # Tracing only during the window: what it allocates and still holds at its end is the
+            # growth. Cheap to start (no snapshot of a whole heap), and no cost outside the window.
+            tm = self._tracemalloc
+            if tm.is_tracing():
+                tm.clear_traces()
+            else:
+                tm.start(self._frames)
 
         def end(self, stem):
             import linecache
 
-            end = self._snapshot()
+            tm = self._tracemalloc
+            end = tm.take_snapshot().filter_traces(
+                (tm.Filter(False, tm.__file__), tm.Filter(False, __file__), tm.Filter(False, "<frozen *>"))
+            )
+            tm.stop()
             end.dump(stem + ".tracemalloc")
             growth = []
-            if self._start is not None:
-                for diff in end.compare_to(self._start, "traceback"):
-                    if diff.size_diff <= 0:
-                        continue
-                    frames = []
-                    for frame in diff.traceback:  # oldest first (Python 3.7+)
-                        text = linecache.getline(frame.filename, frame.lineno).strip()
-                        frames.append(
-                            {"file": frame.filename, "line": frame.lineno, "name": text[:80] or "<unknown>"}
-                        )
-                    growth.append({"frames": frames, "bytes": diff.size_diff, "count": diff.count_diff})
-            live = [
-                {"file": s.traceback[0].filename, "line": s.traceback[0].lineno, "bytes": s.size, "count": s.count}
-                for s in end.statistics("lineno")[:50]
-            ]
+            for stat in end.statistics("traceback"):
+                frames = []
+                for frame in stat.traceback:  # oldest first (Python 3.7+)
+                    text = linecache.getline(frame.filename, frame.lineno).strip()
+                    frames.append({"file": frame.filename, "line": frame.lineno, "name": text[:80] or "<unknown>"})
+                growth.append({"frames": frames, "bytes": stat.size, "count": stat.count})
             write_json(
                 stem + ".json",
-                {"tool": self.name, "pid": os.getpid(), "kind": "memory", "growth": growth, "live": live},
+                {"tool": self.name, "pid": os.getpid(), "kind": "memory", "growth": growth},
             )
             return stem + ".tracemalloc"
 

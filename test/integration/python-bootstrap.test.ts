@@ -204,6 +204,21 @@ describe('the Python bootstrap on the examples', () => {
     expect(out.trim()).toBe('True');
   }, 90_000);
 
+  it('tracemalloc opens its windows in time on a gunicorn server with a Flask app loaded (2 workers)', async () => {
+    // A first version snapshotted the whole heap when a window opened: over 5 s per process here.
+    const target: Target = {
+      command: 'gunicorn -k gthread -w 2 --threads 4 -b 127.0.0.1:$PORT app:app',
+      dir: path.join(repoRoot, 'examples/flask'),
+      route: '/api/customers/42/summary',
+      connections: 16,
+    };
+    const outDir = mkdtempSync(path.join(workDir, 'flask-tm-'));
+    const { profile, files = [] } = await profileOnce(['tracemalloc'], target, 'head', outDir);
+    expect(profile.unit).toBe('bytes');
+    expect(profile.stacks.length).toBeGreaterThan(0);
+    expect(files.filter((file) => file.endsWith('.tracemalloc')).length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   it('a server that is not Python: ProfilerUnavailable, saying no process loaded the bootstrap', async () => {
     const outDir = mkdtempSync(path.join(workDir, 'node-'));
     const script =
