@@ -41,6 +41,11 @@ const IDLE = '(idle)';
 export interface CpuProfileOptions {
   /** The tool that recorded it, for the report (default `V8 CPU profile`). */
   readonly exporter?: string;
+  /**
+   * Files (as frames name them: `file://` stripped) whose samples are dropped and not counted: a
+   * profiler's own code running in the profiled process (perfgate's bootstrap and its timer).
+   */
+  readonly omitFiles?: readonly string[];
 }
 
 /**
@@ -55,7 +60,8 @@ export interface CpuProfileOptions {
  *   `--gil` leaves out threads waiting in `recv`. `(program)` (native code outside JavaScript: the
  *   HTTP parser, libuv, V8 compiling) and `(garbage collector)` stay, as frames without a file: both
  *   are CPU the server spends per request, and an allocation regression shows as garbage collection.
- * - `sampleCount` counts the samples kept (not idle), the number behind the shares' noise mark.
+ * - `sampleCount` counts the samples kept (not idle, not in `omitFiles`), the number behind the
+ *   shares' noise mark.
  * - Frames: `functionName`, or `(anonymous)` when empty (several anonymous functions of one file
  *   are then one function in the hot-function tables, which match on name and file); `file` from
  *   `url` with `file://` stripped and percent-escapes decoded (`node:internal/…` kept as is, none
@@ -80,6 +86,7 @@ export function fromCpuProfile(json: unknown, options: CpuProfileOptions = {}): 
     );
   }
   const stackOf = stackResolver(nodes);
+  const omitted = new Set(options.omitFiles ?? []);
   const stacks: { frames: readonly ProfileFrame[]; weight: number }[] = [];
   let sampleCount = 0;
   let elapsedUs = 0;
@@ -90,6 +97,7 @@ export function fromCpuProfile(json: unknown, options: CpuProfileOptions = {}): 
     latestUs = Math.max(latestUs, elapsedUs);
     const stack = stackOf(id);
     if (stack === undefined || stack.length === 0) return;
+    if (omitted.size > 0 && stack.some((f) => f.file !== undefined && omitted.has(f.file))) return;
     sampleCount += 1;
     stacks.push({ frames: stack, weight });
   });

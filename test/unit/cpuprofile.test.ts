@@ -95,6 +95,16 @@ describe('fromCpuProfile on node --cpu-prof output', () => {
     });
   });
 
+  it('drops and does not count the samples that pass through an omitted file', () => {
+    const script = `${recordedRoot}/node-burn.cjs`;
+    const omitted = fromCpuProfile(recording, { omitFiles: [script] });
+    const inScript = [...stacksOf(profile)].filter((s) => s.frames.some((f) => f.file === script));
+    expect(inScript.length).toBeGreaterThan(0);
+    expect(omitted.frames.some((f) => f.file === script)).toBe(false);
+    expect(totalWeight(omitted)).toBe(totalWeight(profile) - inScript.reduce((sum, s) => sum + s.weight, 0));
+    expect(omitted.sampleCount).toBeLessThan(profile.sampleCount! - 500); // score alone had 516
+  });
+
   it('decodes percent-escapes of file URLs and resumes the clock after a negative delta', () => {
     const edited = raw();
     const score = edited.nodes.find((n) => n.callFrame.functionName === 'score')!;
