@@ -6,7 +6,9 @@
  * in-process `node:inspector` Session while perfgate's control file opens a window
  * (src/adapters/bootstrap-control.ts, the protocol the Python bootstrap speaks too). Not
  * `node --cpu-prof`: that flag profiles from start-up to exit and cannot be limited to the load
- * window. The measured trials never run with it.
+ * window. The profiler itself runs from start-up and a window is a second profile on it, because a
+ * profiler started with the window does not know code optimized before it (the bootstrap's header
+ * says more). The measured trials never run with it.
  */
 import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';

@@ -11,25 +11,36 @@
  * exit and writes its file only when the process exits, so it cannot be limited to perfgate's load
  * window (start-up, warm-up and shutdown would be in the profile, and a server stopped by SIGTERM
  * writes nothing). `node:inspector`'s Session drives the same V8 CPU profiler from inside the process
- * and writes exactly the JSON `--cpu-prof` and Chrome DevTools write (`Profiler.Profile`), so the
+ * and gives exactly the JSON `--cpu-prof` and Chrome DevTools write (`Profiler.Profile`), so the
  * `.cpuprofile` files open in DevTools and speedscope.
+ *
+ * Why the profiler runs from start-up: a V8 CPU profiler builds its map of compiled code when it
+ * starts and then follows code as it is compiled. One started only when the window opens misses code
+ * optimized before it (on-stack replacement of a hot loop, compiled during the warm-up) and charges
+ * those samples to the caller: the fixture's regressed `search` showed up as its caller `handle` in
+ * four runs of six (none of six since). So each process starts a profile at start-up that is never read (the keeper),
+ * and a window is a second profile on the same profiler, opened and closed with the inspector's
+ * `console.profile(title)` / `console.profileEnd(title)`, which hands the window's profile to this
+ * session as `Profiler.consoleProfileFinished`. Cost: sampling from start-up (the profiling phase's
+ * servers only, never the measured trials) and the keeper's samples in memory until exit.
  *
  * Protocol, all files in $PERFGATE_PROFILE_DIR (the same as src/adapters/bootstrap/sitecustomize.py;
  * perfgate's side is src/adapters/bootstrap-control.ts, the adapter src/adapters/node-bootstrap.ts):
  *
- * - at start-up each process writes `ready-<pid>.json` ({pid, ppid, tool: `node <version> inspector`,
- *   node, executable, argv}, or `error` when this Node has no inspector);
+ * - at start-up each process connects a Session, runs Profiler.enable,
+ *   Profiler.setSamplingInterval (µs, from $PERFGATE_PROFILE_RATE_HZ when set; else V8's default of
+ *   1000 µs, the same as --cpu-prof's) and Profiler.start (the keeper), and writes `ready-<pid>.json`
+ *   ({pid, ppid, tool: `node <version> inspector`, node, executable, argv}, or `error` when this Node
+ *   cannot profile);
  * - perfgate writes `control.json` ({"seq": n, "state": "start" | "stop", "window": name}) by renaming
  *   a temporary file over it; an unref'd timer polls it every 50 ms, so it never keeps a server alive;
- * - on `start`: Profiler.enable, Profiler.setSamplingInterval (µs, from $PERFGATE_PROFILE_RATE_HZ when
- *   set; else V8's default of 1000 µs, the same as --cpu-prof's), Profiler.start, then
- *   `<window>-<pid>.started`;
- * - on `stop` (or at a graceful exit during a window): Profiler.stop, `<window>-<pid>.cpuprofile`,
- *   then `<window>-<pid>.done`. A failure writes `<window>-<pid>.json` ({tool, pid, error}) instead of
- *   the profile; nothing is ever thrown into the server.
+ * - on `start`: `console.profile`, then `<window>-<pid>.started`;
+ * - on `stop` (or at a graceful exit during a window): `console.profileEnd`,
+ *   `<window>-<pid>.cpuprofile`, then `<window>-<pid>.done`. A failure writes `<window>-<pid>.json`
+ *   ({tool, pid, error}) instead of the profile; nothing is ever thrown into the server.
  *
- * An in-process Session answers `post` synchronously, which is what lets the exit handler stop the
- * profiler and write the file before the process ends.
+ * An in-process Session answers `post` and delivers its events synchronously, which is what lets the
+ * exit handler close the window and write the file before the process ends.
  */
 'use strict';
 
@@ -64,34 +75,9 @@ function perfgateNodeProfile() {
     executable: process.execPath,
     argv: process.argv,
   };
-  let inspector;
-  try {
-    inspector = require('node:inspector');
-    ready.tool = `node ${process.versions.node} inspector`;
-  } catch (error) {
-    ready.error = `node:inspector is not available in ${process.execPath} (${describe(error)})`;
-  }
-  try {
-    writeJson(path.join(directory, `ready-${pid}.json`), ready);
-  } catch {
-    return; // the folder is gone: this server is not being profiled
-  }
-  if (inspector === undefined) return;
-
-  const control = path.join(directory, 'control.json');
-  const readControl = () => {
-    try {
-      return JSON.parse(fs.readFileSync(control, 'utf8'));
-    } catch {
-      return undefined;
-    }
-  };
   const rateHz = Number(process.env.PERFGATE_PROFILE_RATE_HZ);
   const intervalUs =
     Number.isFinite(rateHz) && rateHz > 0 ? Math.max(1, Math.round(1e6 / rateHz)) : undefined;
-  // A window opened before this process started is not ours.
-  const state = { seq: readControl()?.seq, window: null, session: null, failed: false };
-  const stemOf = (window) => path.join(directory, `${window}-${pid}`);
 
   /** Posts to the in-process session, whose callback runs before `post` returns. */
   function post(session, method, params) {
@@ -108,18 +94,52 @@ function perfgateNodeProfile() {
     return result;
   }
 
+  // The keeper: see the header for why the profiler runs from start-up.
+  let inspector;
+  let session;
+  const finished = new Map();
+  try {
+    inspector = require('node:inspector');
+    session = new inspector.Session();
+    session.connect();
+    session.on('Profiler.consoleProfileFinished', ({ params }) => finished.set(params.title, params.profile));
+    post(session, 'Profiler.enable');
+    if (intervalUs !== undefined) post(session, 'Profiler.setSamplingInterval', { interval: intervalUs });
+    post(session, 'Profiler.start');
+    ready.tool = `node ${process.versions.node} inspector`;
+  } catch (error) {
+    ready.error = `node:inspector cannot profile in ${process.execPath} (${describe(error)})`;
+    try {
+      session?.disconnect();
+    } catch {
+      // never connected
+    }
+  }
+  try {
+    writeJson(path.join(directory, `ready-${pid}.json`), ready);
+  } catch {
+    return; // the folder is gone: this server is not being profiled
+  }
+  if (ready.tool === undefined) return;
+
+  const control = path.join(directory, 'control.json');
+  const readControl = () => {
+    try {
+      return JSON.parse(fs.readFileSync(control, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  // A window opened before this process started is not ours.
+  const state = { seq: readControl()?.seq, window: null };
+  const stemOf = (window) => path.join(directory, `${window}-${pid}`);
+  const titleOf = (window) => `perfgate ${window}`;
+
   function begin(window) {
     state.window = window;
-    state.failed = false;
     try {
-      const session = new inspector.Session();
-      session.connect();
-      state.session = session;
-      post(session, 'Profiler.enable');
-      if (intervalUs !== undefined) post(session, 'Profiler.setSamplingInterval', { interval: intervalUs });
-      post(session, 'Profiler.start');
+      inspector.console.profile(titleOf(window));
     } catch (error) {
-      state.failed = true;
       writeJson(`${stemOf(window)}.json`, { tool: ready.tool, pid, error: describe(error) });
     }
     touch(`${stemOf(window)}.started`);
@@ -128,23 +148,18 @@ function perfgateNodeProfile() {
   function closeWindow() {
     const window = state.window;
     if (window === null) return;
-    const session = state.session;
     state.window = null;
-    state.session = null;
     const stem = stemOf(window);
     try {
-      if (!state.failed && session !== null) {
-        const { profile } = post(session, 'Profiler.stop');
-        writeFileAtomic(`${stem}.cpuprofile`, JSON.stringify(profile));
-      }
+      inspector.console.profileEnd(titleOf(window));
+      const profile = finished.get(titleOf(window));
+      finished.delete(titleOf(window));
+      if (profile === undefined) throw new Error(`the inspector sent no profile for ${titleOf(window)}`);
+      writeFileAtomic(`${stem}.cpuprofile`, JSON.stringify(profile));
     } catch (error) {
       writeJson(`${stem}.json`, { tool: ready.tool, pid, error: describe(error) });
     } finally {
-      try {
-        if (session !== null) session.disconnect();
-      } finally {
-        touch(`${stem}.done`);
-      }
+      touch(`${stem}.done`);
     }
   }
 
