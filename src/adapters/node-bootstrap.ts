@@ -11,19 +11,13 @@
  * says more). The measured trials never run with it.
  */
 import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfilerUnavailableError } from '../errors.js';
 import type { Side } from '../model/results.js';
 import type { Profiler, ProfilerLaunch } from '../ports.js';
-import {
-  buildProfile,
-  fromCpuProfile,
-  stacksOf,
-  type CpuProfileOptions,
-  type Profile,
-} from '../profile/index.js';
+import { fromCpuProfile, mergeProfiles, type CpuProfileOptions, type Profile } from '../profile/index.js';
 import { BootstrapControl, type BootstrapProcess, type BootstrapTimeouts } from './bootstrap-control.js';
 
 /** The bootstrap's source: beside this module in src/adapters/, beside index.js and cli.js in dist/. */
@@ -53,7 +47,8 @@ export interface NodeBootstrapOptions {
  * merges every process's CPU profile into one profile (microseconds of samples, idle left out: see
  * fromCpuProfile) and moves each process's file to `<outDir>/profiles/<window>-<pid>.cpuprofile`
  * (Chrome DevTools and speedscope open it), returned in `files`. The bootstrap's own frames (its
- * control timer) are left out of the merged profile; the native files keep them.
+ * control timer) are left out of the merged profile; the native files keep them. `dispose` removes
+ * `profiles/raw/node` (the bootstrap and the control folders).
  * @throws Error when the bootstrap cannot be copied into the results folder.
  */
 export function createNodeBootstrapProfiler(options: NodeBootstrapOptions): Profiler {
@@ -68,6 +63,10 @@ export function createNodeBootstrapProfiler(options: NodeBootstrapOptions): Prof
 
   return {
     tool: 'node inspector',
+    async dispose() {
+      await rm(raw, { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(path.dirname(raw)).catch(() => undefined); // profiles/raw, once empty
+    },
     launch(side): ProfilerLaunch {
       const control = controlOf(side);
       control.reset();
@@ -204,14 +203,4 @@ function toolOf(opened: readonly BootstrapProcess[], stemName: string): string {
 function errorOf(data: unknown): string | undefined {
   if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;
   return typeof data.error === 'string' ? data.error : undefined;
-}
-
-/** Every process's stacks in one profile. */
-function mergeProfiles(profiles: readonly Profile[]): Profile {
-  const stacks = profiles.flatMap((p) => [...stacksOf(p)]);
-  const exporters = [...new Set(profiles.map((p) => p.exporter).filter((e) => e !== undefined))];
-  return buildProfile('microseconds', stacks, {
-    sampleCount: profiles.reduce((sum, p) => sum + (p.sampleCount ?? 0), 0),
-    exporter: exporters.join(', '),
-  });
 }
