@@ -71,4 +71,12 @@ export default tseslint.config(
     files: ['scripts/**', 'bench/**', 'eslint.config.js', 'test/**'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // CommonJS loaded into the servers perfgate profiles (NODE_OPTIONS=--require): outside the
+  // TypeScript project, so linted without types; `require` is how such a file loads Node's modules.
+  {
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, sourceType: 'commonjs' },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

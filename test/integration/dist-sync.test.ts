@@ -14,7 +14,13 @@ const root = path.resolve(import.meta.dirname, '../..');
 describe('dist/', () => {
   it('is what `npm run build` makes from the current src/ (run `npm run build` and commit dist/)', async () => {
     // The same check as `npm run check:dist`: index.js, cli.js and licenses.txt built afresh.
-    expect(distFiles).toEqual(['index.js', 'cli.js', 'licenses.txt', 'bootstrap/sitecustomize.py']);
+    expect(distFiles).toEqual([
+      'index.js',
+      'cli.js',
+      'licenses.txt',
+      'bootstrap/node-profile.cjs',
+      'bootstrap/sitecustomize.py',
+    ]);
     const stale = await findStaleDistFiles();
     expect(stale, `out of date in dist/: ${stale.join(', ')}; run npm run build`).toEqual([]);
   });
