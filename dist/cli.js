@@ -52,24 +52,24 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
-    var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
-    function isCollection(node2) {
-      if (node2 && typeof node2 === "object")
-        switch (node2[NODE_TYPE]) {
+    var isAlias = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === ALIAS;
+    var isDocument = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === DOC;
+    var isMap = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === MAP;
+    var isPair = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === PAIR;
+    var isScalar = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === SCALAR;
+    var isSeq = (node3) => !!node3 && typeof node3 === "object" && node3[NODE_TYPE] === SEQ;
+    function isCollection(node3) {
+      if (node3 && typeof node3 === "object")
+        switch (node3[NODE_TYPE]) {
           case MAP:
           case SEQ:
             return true;
         }
       return false;
     }
-    function isNode(node2) {
-      if (node2 && typeof node2 === "object")
-        switch (node2[NODE_TYPE]) {
+    function isNode(node3) {
+      if (node3 && typeof node3 === "object")
+        switch (node3[NODE_TYPE]) {
           case ALIAS:
           case MAP:
           case SCALAR:
@@ -78,7 +78,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node3) => (isScalar(node3) || isCollection(node3)) && !!node3.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -106,98 +106,98 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit2(node3, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node2)) {
-        const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
+      if (identity.isDocument(node3)) {
+        const cd = visit_(null, node3.contents, visitor_, Object.freeze([node3]));
         if (cd === REMOVE)
-          node2.contents = null;
+          node3.contents = null;
       } else
-        visit_(null, node2, visitor_, Object.freeze([]));
+        visit_(null, node3, visitor_, Object.freeze([]));
     }
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path8) {
-      const ctrl = callVisitor(key, node2, visitor, path8);
+    function visit_(key, node3, visitor, path9) {
+      const ctrl = callVisitor(key, node3, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path9, ctrl);
+        return visit_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path8);
+        if (identity.isCollection(node3)) {
+          path9 = Object.freeze(path9.concat(node3));
+          for (let i = 0; i < node3.items.length; ++i) {
+            const ci = visit_(i, node3.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node2.items.splice(i, 1);
+              node3.items.splice(i, 1);
               i -= 1;
             }
           }
-        } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path8);
+        } else if (identity.isPair(node3)) {
+          path9 = Object.freeze(path9.concat(node3));
+          const ck = visit_("key", node3.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
-            node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path8);
+            node3.key = null;
+          const cv = visit_("value", node3.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
-            node2.value = null;
+            node3.value = null;
         }
       }
       return ctrl;
     }
-    async function visitAsync(node2, visitor) {
+    async function visitAsync(node3, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node2)) {
-        const cd = await visitAsync_(null, node2.contents, visitor_, Object.freeze([node2]));
+      if (identity.isDocument(node3)) {
+        const cd = await visitAsync_(null, node3.contents, visitor_, Object.freeze([node3]));
         if (cd === REMOVE)
-          node2.contents = null;
+          node3.contents = null;
       } else
-        await visitAsync_(null, node2, visitor_, Object.freeze([]));
+        await visitAsync_(null, node3, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path8) {
-      const ctrl = await callVisitor(key, node2, visitor, path8);
+    async function visitAsync_(key, node3, visitor, path9) {
+      const ctrl = await callVisitor(key, node3, visitor, path9);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path9, ctrl);
+        return visitAsync_(key, ctrl, visitor, path9);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path8);
+        if (identity.isCollection(node3)) {
+          path9 = Object.freeze(path9.concat(node3));
+          for (let i = 0; i < node3.items.length; ++i) {
+            const ci = await visitAsync_(i, node3.items[i], visitor, path9);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node2.items.splice(i, 1);
+              node3.items.splice(i, 1);
               i -= 1;
             }
           }
-        } else if (identity.isPair(node2)) {
-          path8 = Object.freeze(path8.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path8);
+        } else if (identity.isPair(node3)) {
+          path9 = Object.freeze(path9.concat(node3));
+          const ck = await visitAsync_("key", node3.key, visitor, path9);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
-            node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path8);
+            node3.key = null;
+          const cv = await visitAsync_("value", node3.value, visitor, path9);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
-            node2.value = null;
+            node3.value = null;
         }
       }
       return ctrl;
@@ -220,32 +220,32 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path8) {
+    function callVisitor(key, node3, visitor, path9) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path8);
-      if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path8);
-      if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path8);
-      if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path8);
-      if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path8);
-      if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path8);
+        return visitor(key, node3, path9);
+      if (identity.isMap(node3))
+        return visitor.Map?.(key, node3, path9);
+      if (identity.isSeq(node3))
+        return visitor.Seq?.(key, node3, path9);
+      if (identity.isPair(node3))
+        return visitor.Pair?.(key, node3, path9);
+      if (identity.isScalar(node3))
+        return visitor.Scalar?.(key, node3, path9);
+      if (identity.isAlias(node3))
+        return visitor.Alias?.(key, node3, path9);
       return void 0;
     }
-    function replaceNode(key, path8, node2) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path9, node3) {
+      const parent = path9[path9.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node2;
+        parent.items[key] = node3;
       } else if (identity.isPair(parent)) {
         if (key === "key")
-          parent.key = node2;
+          parent.key = node3;
         else
-          parent.value = node2;
+          parent.value = node3;
       } else if (identity.isDocument(parent)) {
-        parent.contents = node2;
+        parent.contents = node3;
       } else {
         const pt = identity.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
@@ -405,9 +405,9 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
-            if (identity.isNode(node2) && node2.tag)
-              tags[node2.tag] = true;
+          visit2.visit(doc.contents, (_key, node3) => {
+            if (identity.isNode(node3) && node3.tag)
+              tags[node3.tag] = true;
           });
           tagNames = Object.keys(tags);
         } else
@@ -444,9 +444,9 @@ var require_anchors = __commonJS({
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
       visit2.visit(root, {
-        Value(_key, node2) {
-          if (node2.anchor)
-            anchors.add(node2.anchor);
+        Value(_key, node3) {
+          if (node3.anchor)
+            anchors.add(node3.anchor);
         }
       });
       return anchors;
@@ -650,20 +650,20 @@ var require_Alias = __commonJS({
         } else {
           nodes = [];
           visit2.visit(doc, {
-            Node: (_key, node2) => {
-              if (identity.isAlias(node2) || identity.hasAnchor(node2))
-                nodes.push(node2);
+            Node: (_key, node3) => {
+              if (identity.isAlias(node3) || identity.hasAnchor(node3))
+                nodes.push(node3);
             }
           });
           if (ctx)
             ctx.aliasResolveCache = nodes;
         }
         let found = void 0;
-        for (const node2 of nodes) {
-          if (node2 === this)
+        for (const node3 of nodes) {
+          if (node3 === this)
             break;
-          if (node2.anchor === this.source)
-            found = node2;
+          if (node3.anchor === this.source)
+            found = node3;
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
@@ -712,22 +712,22 @@ var require_Alias = __commonJS({
         return src;
       }
     };
-    function getAliasCount(doc, node2, anchors2) {
-      if (identity.isAlias(node2)) {
-        const source = node2.resolve(doc);
+    function getAliasCount(doc, node3, anchors2) {
+      if (identity.isAlias(node3)) {
+        const source = node3.resolve(doc);
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
-      } else if (identity.isCollection(node2)) {
+      } else if (identity.isCollection(node3)) {
         let count = 0;
-        for (const item of node2.items) {
+        for (const item of node3.items) {
           const c = getAliasCount(doc, item, anchors2);
           if (c > count)
             count = c;
         }
         return count;
-      } else if (identity.isPair(node2)) {
-        const kc = getAliasCount(doc, node2.key, anchors2);
-        const vc = getAliasCount(doc, node2.value, anchors2);
+      } else if (identity.isPair(node3)) {
+        const kc = getAliasCount(doc, node3.key, anchors2);
+        const vc = getAliasCount(doc, node3.value, anchors2);
         return Math.max(kc, vc);
       }
       return 1;
@@ -817,10 +817,10 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+          const node4 = new Scalar.Scalar(value);
           if (ref)
-            ref.node = node3;
-          return node3;
+            ref.node = node4;
+          return node4;
         }
         tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
       }
@@ -828,14 +828,14 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node3 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
       if (tagName)
-        node2.tag = tagName;
+        node3.tag = tagName;
       else if (!tagObj.default)
-        node2.tag = tagObj.tag;
+        node3.tag = tagObj.tag;
       if (ref)
-        ref.node = node2;
-      return node2;
+        ref.node = node3;
+      return node3;
     }
     exports2.createNode = createNode;
   }
@@ -848,10 +848,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path9, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path9.length - 1; i >= 0; --i) {
+        const k = path9[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -870,7 +870,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path9) => path9 == null || typeof path9 === "object" && !!path9[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema) {
         super(type2);
@@ -900,15 +900,15 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path9, value) {
+        if (isEmptyPath(path9))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
-          const node2 = this.get(key, true);
-          if (identity.isCollection(node2))
-            node2.addIn(rest, value);
-          else if (node2 === void 0 && this.schema)
+          const [key, ...rest] = path9;
+          const node3 = this.get(key, true);
+          if (identity.isCollection(node3))
+            node3.addIn(rest, value);
+          else if (node3 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -918,13 +918,13 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.delete(key);
-        const node2 = this.get(key, true);
-        if (identity.isCollection(node2))
-          return node2.deleteIn(rest);
+        const node3 = this.get(key, true);
+        if (identity.isCollection(node3))
+          return node3.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
       }
@@ -933,45 +933,45 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
-        const node2 = this.get(key, true);
+      getIn(path9, keepScalar) {
+        const [key, ...rest] = path9;
+        const node3 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
+          return !keepScalar && identity.isScalar(node3) ? node3.value : node3;
         else
-          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node3) ? node3.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
-        return this.items.every((node2) => {
-          if (!identity.isPair(node2))
+        return this.items.every((node3) => {
+          if (!identity.isPair(node3))
             return false;
-          const n = node2.value;
+          const n = node3.value;
           return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path9) {
+        const [key, ...rest] = path9;
         if (rest.length === 0)
           return this.has(key);
-        const node2 = this.get(key, true);
-        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
+        const node3 = this.get(key, true);
+        return identity.isCollection(node3) ? node3.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path9, value) {
+        const [key, ...rest] = path9;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
-          const node2 = this.get(key, true);
-          if (identity.isCollection(node2))
-            node2.setIn(rest, value);
-          else if (node2 === void 0 && this.schema)
+          const node3 = this.get(key, true);
+          if (identity.isCollection(node3))
+            node3.setIn(rest, value);
+          else if (node3 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -1497,16 +1497,16 @@ var require_stringify = __commonJS({
       }
       return tagObj;
     }
-    function stringifyProps(node2, tagObj, { anchors: anchors$1, doc }) {
+    function stringifyProps(node3, tagObj, { anchors: anchors$1, doc }) {
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (identity.isScalar(node2) || identity.isCollection(node2)) && node2.anchor;
+      const anchor2 = (identity.isScalar(node3) || identity.isCollection(node3)) && node3.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
         props.push(`&${anchor2}`);
       }
-      const tag = node2.tag ?? (tagObj.default ? null : tagObj.tag);
+      const tag = node3.tag ?? (tagObj.default ? null : tagObj.tag);
       if (tag)
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
@@ -1528,15 +1528,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node2 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
-      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
-      const props = stringifyProps(node2, tagObj, ctx);
+      const node3 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node3));
+      const props = stringifyProps(node3, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node3, ctx, onComment, onChompKeep) : identity.isScalar(node3) ? stringifyString.stringifyString(node3, ctx, onComment, onChompKeep) : node3.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
-      return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity.isScalar(node3) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
     exports2.createStringifyContext = createStringifyContext;
@@ -1803,8 +1803,8 @@ var require_addPairToJSMap = __commonJS({
       if (identity.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
-        for (const node2 of ctx.anchors.keys())
-          strCtx.anchors.add(node2.anchor);
+        for (const node3 of ctx.anchors.keys())
+          strCtx.anchors.add(node3.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
         const strKey = key.toString(strCtx);
@@ -2113,8 +2113,8 @@ var require_YAMLMap = __commonJS({
       }
       get(key, keepScalar) {
         const it = findPair(this.items, key);
-        const node2 = it?.value;
-        return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
+        const node3 = it?.value;
+        return (!keepScalar && identity.isScalar(node3) ? node3.value : node3) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -2427,9 +2427,9 @@ var require_float = __commonJS({
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str),
-      stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+      stringify(node3) {
+        const num = Number(node3.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -2438,11 +2438,11 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str));
+        const node3 = new Scalar.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
-          node2.minFractionDigits = str.length - dot - 1;
-        return node2;
+          node3.minFractionDigits = str.length - dot - 1;
+        return node3;
       },
       stringify: stringifyNumber.stringifyNumber
     };
@@ -2459,11 +2459,11 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node2, radix, prefix) {
-      const { value } = node2;
+    function intStringify(node3, radix, prefix) {
+      const { value } = node3;
       if (intIdentify(value) && value >= 0)
         return prefix + value.toString(radix);
-      return stringifyNumber.stringifyNumber(node2);
+      return stringifyNumber.stringifyNumber(node3);
     }
     var intOct = {
       identify: (value) => intIdentify(value) && value >= 0,
@@ -2472,7 +2472,7 @@ var require_int = __commonJS({
       format: "OCT",
       test: /^0o[0-7]+$/,
       resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
-      stringify: (node2) => intStringify(node2, 8, "0o")
+      stringify: (node3) => intStringify(node3, 8, "0o")
     };
     var int2 = {
       identify: intIdentify,
@@ -2489,7 +2489,7 @@ var require_int = __commonJS({
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
-      stringify: (node2) => intStringify(node2, 16, "0x")
+      stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports2.int = int2;
     exports2.intHex = intHex;
@@ -2867,9 +2867,9 @@ var require_float2 = __commonJS({
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str) => parseFloat(str.replace(/_/g, "")),
-      stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+      stringify(node3) {
+        const num = Number(node3.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -2878,14 +2878,14 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node3 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
-            node2.minFractionDigits = f.length;
+            node3.minFractionDigits = f.length;
         }
-        return node2;
+        return node3;
       },
       stringify: stringifyNumber.stringifyNumber
     };
@@ -2924,13 +2924,13 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node2, radix, prefix) {
-      const { value } = node2;
+    function intStringify(node3, radix, prefix) {
+      const { value } = node3;
       if (intIdentify(value)) {
         const str = value.toString(radix);
         return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
-      return stringifyNumber.stringifyNumber(node2);
+      return stringifyNumber.stringifyNumber(node3);
     }
     var intBin = {
       identify: intIdentify,
@@ -2939,7 +2939,7 @@ var require_int2 = __commonJS({
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
       resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
-      stringify: (node2) => intStringify(node2, 2, "0b")
+      stringify: (node3) => intStringify(node3, 2, "0b")
     };
     var intOct = {
       identify: intIdentify,
@@ -2948,7 +2948,7 @@ var require_int2 = __commonJS({
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
       resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
-      stringify: (node2) => intStringify(node2, 8, "0")
+      stringify: (node3) => intStringify(node3, 8, "0")
     };
     var int2 = {
       identify: intIdentify,
@@ -2965,7 +2965,7 @@ var require_int2 = __commonJS({
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
-      stringify: (node2) => intStringify(node2, 16, "0x")
+      stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports2.int = int2;
     exports2.intBin = intBin;
@@ -3075,13 +3075,13 @@ var require_timestamp = __commonJS({
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
-    function stringifySexagesimal(node2) {
-      let { value } = node2;
+    function stringifySexagesimal(node3) {
+      let { value } = node3;
       let num = (n) => n;
       if (typeof value === "bigint")
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
-        return stringifyNumber.stringifyNumber(node2);
+        return stringifyNumber.stringifyNumber(node3);
       let sign = "";
       if (value < 0) {
         sign = "-";
@@ -3479,9 +3479,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path9, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path9, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3492,13 +3492,13 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
-        if (!node2.anchor) {
+      createAlias(node3, name) {
+        if (!node3.anchor) {
           const prev = anchors.anchorNames(this);
-          node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+          node3.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
           !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
         }
-        return new Alias.Alias(node2.anchor);
+        return new Alias.Alias(node3.anchor);
       }
       createNode(value, replacer, options) {
         let _replacer = void 0;
@@ -3530,11 +3530,11 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node2 = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node2))
-          node2.flow = true;
+        const node3 = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node3))
+          node3.flow = true;
         setAnchors();
-        return node2;
+        return node3;
       }
       /**
        * Convert a key and a value into a `Pair` using the current schema,
@@ -3556,14 +3556,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection.isEmptyPath(path8)) {
+      deleteIn(path9) {
+        if (Collection.isEmptyPath(path9)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path9) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3578,10 +3578,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection.isEmptyPath(path8))
+      getIn(path9, keepScalar) {
+        if (Collection.isEmptyPath(path9))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path9, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3592,10 +3592,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection.isEmptyPath(path8))
+      hasIn(path9) {
+        if (Collection.isEmptyPath(path9))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path9) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3612,13 +3612,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection.isEmptyPath(path8)) {
+      setIn(path9, value) {
+        if (Collection.isEmptyPath(path9)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path9), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path9, value);
         }
       }
       /**
@@ -4131,11 +4131,11 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node3 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
-        offset = node2.range[2];
-        seq.items.push(node2);
+        offset = node3.range[2];
+        seq.items.push(node3);
       }
       seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
@@ -4435,12 +4435,12 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
-      node2.range = coll.range;
-      node2.tag = tagName;
+      const node3 = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      node3.range = coll.range;
+      node3.tag = tagName;
       if (tag?.format)
-        node2.format = tag.format;
-      return node2;
+        node3.format = tag.format;
+      return node3;
     }
     exports2.composeCollection = composeCollection;
   }
@@ -4975,11 +4975,11 @@ var require_compose_node = __commonJS({
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor: anchor2, tag } = props;
-      let node2;
+      let node3;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
-          node2 = composeAlias(ctx, token, onError);
+          node3 = composeAlias(ctx, token, onError);
           if (anchor2 || tag)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
@@ -4987,17 +4987,17 @@ var require_compose_node = __commonJS({
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+          node3 = composeScalar.composeScalar(ctx, token, tag, onError);
           if (anchor2)
-            node2.anchor = anchor2.source.substring(1);
+            node3.anchor = anchor2.source.substring(1);
           break;
         case "block-map":
         case "block-seq":
         case "flow-collection":
           try {
-            node2 = composeCollection.composeCollection(CN, ctx, token, props, onError);
+            node3 = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor2)
-              node2.anchor = anchor2.source.substring(1);
+              node3.anchor = anchor2.source.substring(1);
           } catch (error62) {
             const message = error62 instanceof Error ? error62.message : String(error62);
             onError(token, "RESOURCE_EXHAUSTION", message);
@@ -5009,24 +5009,24 @@ var require_compose_node = __commonJS({
           isSrcToken = false;
         }
       }
-      node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
-      if (anchor2 && node2.anchor === "")
+      node3 ?? (node3 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
+      if (anchor2 && node3.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node3) || typeof node3.value !== "string" || node3.tag && node3.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
-        node2.spaceBefore = true;
+        node3.spaceBefore = true;
       if (comment) {
         if (token.type === "scalar" && token.source === "")
-          node2.comment = comment;
+          node3.comment = comment;
         else
-          node2.commentBefore = comment;
+          node3.commentBefore = comment;
       }
       if (ctx.options.keepSourceTokens && isSrcToken)
-        node2.srcToken = token;
-      return node2;
+        node3.srcToken = token;
+      return node3;
     }
     function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
       const token = {
@@ -5035,19 +5035,19 @@ var require_compose_node = __commonJS({
         indent: -1,
         source: ""
       };
-      const node2 = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node3 = composeScalar.composeScalar(ctx, token, tag, onError);
       if (anchor2) {
-        node2.anchor = anchor2.source.substring(1);
-        if (node2.anchor === "")
+        node3.anchor = anchor2.source.substring(1);
+        if (node3.anchor === "")
           onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
       }
       if (spaceBefore)
-        node2.spaceBefore = true;
+        node3.spaceBefore = true;
       if (comment) {
-        node2.comment = comment;
-        node2.range[2] = end;
+        node3.comment = comment;
+        node3.range[2] = end;
       }
-      return node2;
+      return node3;
     }
     function composeAlias({ options }, { offset, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
@@ -5579,9 +5579,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path8) => {
+    visit2.itemAtPath = (cst, path9) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path9) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5590,23 +5590,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path8) => {
-      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit2.parentCollection = (cst, path9) => {
+      const parent = visit2.itemAtPath(cst, path9.slice(0, -1));
+      const field = path9[path9.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path9, item, visitor) {
+      let ctrl = visitor(item, path9);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path9.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5617,10 +5617,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path9);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path9) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7622,8 +7622,8 @@ var require_dist2 = __commonJS({
         if (!append) {
           paths = paths.reverse();
         }
-        paths.forEach(function(path8) {
-          var pathArray = getPathArray(path8);
+        paths.forEach(function(path9) {
+          var pathArray = getPathArray(path9);
           addExistingPath(pathArray, env[pathVar], append);
           env[pathVar] = pathArray.join(separator);
         });
@@ -7637,14 +7637,14 @@ var require_dist2 = __commonJS({
         return [pathToAdd];
       }
     }
-    function addExistingPath(array2, path8, appendMode) {
-      if (!path8) {
+    function addExistingPath(array2, path9, appendMode) {
+      if (!path9) {
         return;
       }
       if (appendMode) {
-        array2.unshift(path8);
+        array2.unshift(path9);
       } else {
-        array2.push(path8);
+        array2.push(path9);
       }
     }
   }
@@ -9889,7 +9889,7 @@ var require_conversions = __commonJS({
     for (const key of Object.keys(cssKeywords)) {
       reverseKeywords[cssKeywords[key]] = key;
     }
-    var convert = {
+    var convert2 = {
       rgb: { channels: 3, labels: "rgb" },
       hsl: { channels: 3, labels: "hsl" },
       hsv: { channels: 3, labels: "hsv" },
@@ -9906,24 +9906,24 @@ var require_conversions = __commonJS({
       apple: { channels: 3, labels: ["r16", "g16", "b16"] },
       gray: { channels: 1, labels: ["gray"] }
     };
-    module2.exports = convert;
-    for (const model of Object.keys(convert)) {
-      if (!("channels" in convert[model])) {
+    module2.exports = convert2;
+    for (const model of Object.keys(convert2)) {
+      if (!("channels" in convert2[model])) {
         throw new Error("missing channels property: " + model);
       }
-      if (!("labels" in convert[model])) {
+      if (!("labels" in convert2[model])) {
         throw new Error("missing channel labels property: " + model);
       }
-      if (convert[model].labels.length !== convert[model].channels) {
+      if (convert2[model].labels.length !== convert2[model].channels) {
         throw new Error("channel and label counts mismatch: " + model);
       }
-      const { channels, labels } = convert[model];
-      delete convert[model].channels;
-      delete convert[model].labels;
-      Object.defineProperty(convert[model], "channels", { value: channels });
-      Object.defineProperty(convert[model], "labels", { value: labels });
+      const { channels, labels } = convert2[model];
+      delete convert2[model].channels;
+      delete convert2[model].labels;
+      Object.defineProperty(convert2[model], "channels", { value: channels });
+      Object.defineProperty(convert2[model], "labels", { value: labels });
     }
-    convert.rgb.hsl = function(rgb) {
+    convert2.rgb.hsl = function(rgb) {
       const r = rgb[0] / 255;
       const g = rgb[1] / 255;
       const b = rgb[2] / 255;
@@ -9955,7 +9955,7 @@ var require_conversions = __commonJS({
       }
       return [h, s * 100, l * 100];
     };
-    convert.rgb.hsv = function(rgb) {
+    convert2.rgb.hsv = function(rgb) {
       let rdif;
       let gdif;
       let bdif;
@@ -9996,16 +9996,16 @@ var require_conversions = __commonJS({
         v * 100
       ];
     };
-    convert.rgb.hwb = function(rgb) {
+    convert2.rgb.hwb = function(rgb) {
       const r = rgb[0];
       const g = rgb[1];
       let b = rgb[2];
-      const h = convert.rgb.hsl(rgb)[0];
+      const h = convert2.rgb.hsl(rgb)[0];
       const w = 1 / 255 * Math.min(r, Math.min(g, b));
       b = 1 - 1 / 255 * Math.max(r, Math.max(g, b));
       return [h, w * 100, b * 100];
     };
-    convert.rgb.cmyk = function(rgb) {
+    convert2.rgb.cmyk = function(rgb) {
       const r = rgb[0] / 255;
       const g = rgb[1] / 255;
       const b = rgb[2] / 255;
@@ -10018,7 +10018,7 @@ var require_conversions = __commonJS({
     function comparativeDistance(x, y) {
       return (x[0] - y[0]) ** 2 + (x[1] - y[1]) ** 2 + (x[2] - y[2]) ** 2;
     }
-    convert.rgb.keyword = function(rgb) {
+    convert2.rgb.keyword = function(rgb) {
       const reversed = reverseKeywords[rgb];
       if (reversed) {
         return reversed;
@@ -10035,10 +10035,10 @@ var require_conversions = __commonJS({
       }
       return currentClosestKeyword;
     };
-    convert.keyword.rgb = function(keyword) {
+    convert2.keyword.rgb = function(keyword) {
       return cssKeywords[keyword];
     };
-    convert.rgb.xyz = function(rgb) {
+    convert2.rgb.xyz = function(rgb) {
       let r = rgb[0] / 255;
       let g = rgb[1] / 255;
       let b = rgb[2] / 255;
@@ -10050,8 +10050,8 @@ var require_conversions = __commonJS({
       const z2 = r * 0.0193 + g * 0.1192 + b * 0.9505;
       return [x * 100, y * 100, z2 * 100];
     };
-    convert.rgb.lab = function(rgb) {
-      const xyz = convert.rgb.xyz(rgb);
+    convert2.rgb.lab = function(rgb) {
+      const xyz = convert2.rgb.xyz(rgb);
       let x = xyz[0];
       let y = xyz[1];
       let z2 = xyz[2];
@@ -10066,7 +10066,7 @@ var require_conversions = __commonJS({
       const b = 200 * (y - z2);
       return [l, a, b];
     };
-    convert.hsl.rgb = function(hsl) {
+    convert2.hsl.rgb = function(hsl) {
       const h = hsl[0] / 360;
       const s = hsl[1] / 100;
       const l = hsl[2] / 100;
@@ -10105,7 +10105,7 @@ var require_conversions = __commonJS({
       }
       return rgb;
     };
-    convert.hsl.hsv = function(hsl) {
+    convert2.hsl.hsv = function(hsl) {
       const h = hsl[0];
       let s = hsl[1] / 100;
       let l = hsl[2] / 100;
@@ -10118,7 +10118,7 @@ var require_conversions = __commonJS({
       const sv = l === 0 ? 2 * smin / (lmin + smin) : 2 * s / (l + s);
       return [h, sv * 100, v * 100];
     };
-    convert.hsv.rgb = function(hsv) {
+    convert2.hsv.rgb = function(hsv) {
       const h = hsv[0] / 60;
       const s = hsv[1] / 100;
       let v = hsv[2] / 100;
@@ -10143,7 +10143,7 @@ var require_conversions = __commonJS({
           return [v, p, q];
       }
     };
-    convert.hsv.hsl = function(hsv) {
+    convert2.hsv.hsl = function(hsv) {
       const h = hsv[0];
       const s = hsv[1] / 100;
       const v = hsv[2] / 100;
@@ -10158,7 +10158,7 @@ var require_conversions = __commonJS({
       l /= 2;
       return [h, sl * 100, l * 100];
     };
-    convert.hwb.rgb = function(hwb) {
+    convert2.hwb.rgb = function(hwb) {
       const h = hwb[0] / 360;
       let wh = hwb[1] / 100;
       let bl = hwb[2] / 100;
@@ -10214,7 +10214,7 @@ var require_conversions = __commonJS({
       }
       return [r * 255, g * 255, b * 255];
     };
-    convert.cmyk.rgb = function(cmyk) {
+    convert2.cmyk.rgb = function(cmyk) {
       const c = cmyk[0] / 100;
       const m = cmyk[1] / 100;
       const y = cmyk[2] / 100;
@@ -10224,7 +10224,7 @@ var require_conversions = __commonJS({
       const b = 1 - Math.min(1, y * (1 - k) + k);
       return [r * 255, g * 255, b * 255];
     };
-    convert.xyz.rgb = function(xyz) {
+    convert2.xyz.rgb = function(xyz) {
       const x = xyz[0] / 100;
       const y = xyz[1] / 100;
       const z2 = xyz[2] / 100;
@@ -10242,7 +10242,7 @@ var require_conversions = __commonJS({
       b = Math.min(Math.max(0, b), 1);
       return [r * 255, g * 255, b * 255];
     };
-    convert.xyz.lab = function(xyz) {
+    convert2.xyz.lab = function(xyz) {
       let x = xyz[0];
       let y = xyz[1];
       let z2 = xyz[2];
@@ -10257,7 +10257,7 @@ var require_conversions = __commonJS({
       const b = 200 * (y - z2);
       return [l, a, b];
     };
-    convert.lab.xyz = function(lab) {
+    convert2.lab.xyz = function(lab) {
       const l = lab[0];
       const a = lab[1];
       const b = lab[2];
@@ -10278,7 +10278,7 @@ var require_conversions = __commonJS({
       z2 *= 108.883;
       return [x, y, z2];
     };
-    convert.lab.lch = function(lab) {
+    convert2.lab.lch = function(lab) {
       const l = lab[0];
       const a = lab[1];
       const b = lab[2];
@@ -10291,7 +10291,7 @@ var require_conversions = __commonJS({
       const c = Math.sqrt(a * a + b * b);
       return [l, c, h];
     };
-    convert.lch.lab = function(lch) {
+    convert2.lch.lab = function(lch) {
       const l = lch[0];
       const c = lch[1];
       const h = lch[2];
@@ -10300,9 +10300,9 @@ var require_conversions = __commonJS({
       const b = c * Math.sin(hr);
       return [l, a, b];
     };
-    convert.rgb.ansi16 = function(args, saturation = null) {
+    convert2.rgb.ansi16 = function(args, saturation = null) {
       const [r, g, b] = args;
-      let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation;
+      let value = saturation === null ? convert2.rgb.hsv(args)[2] : saturation;
       value = Math.round(value / 50);
       if (value === 0) {
         return 30;
@@ -10313,10 +10313,10 @@ var require_conversions = __commonJS({
       }
       return ansi;
     };
-    convert.hsv.ansi16 = function(args) {
-      return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
+    convert2.hsv.ansi16 = function(args) {
+      return convert2.rgb.ansi16(convert2.hsv.rgb(args), args[2]);
     };
-    convert.rgb.ansi256 = function(args) {
+    convert2.rgb.ansi256 = function(args) {
       const r = args[0];
       const g = args[1];
       const b = args[2];
@@ -10332,7 +10332,7 @@ var require_conversions = __commonJS({
       const ansi = 16 + 36 * Math.round(r / 255 * 5) + 6 * Math.round(g / 255 * 5) + Math.round(b / 255 * 5);
       return ansi;
     };
-    convert.ansi16.rgb = function(args) {
+    convert2.ansi16.rgb = function(args) {
       let color = args % 10;
       if (color === 0 || color === 7) {
         if (args > 50) {
@@ -10347,7 +10347,7 @@ var require_conversions = __commonJS({
       const b = (color >> 2 & 1) * mult * 255;
       return [r, g, b];
     };
-    convert.ansi256.rgb = function(args) {
+    convert2.ansi256.rgb = function(args) {
       if (args >= 232) {
         const c = (args - 232) * 10 + 8;
         return [c, c, c];
@@ -10359,12 +10359,12 @@ var require_conversions = __commonJS({
       const b = rem % 6 / 5 * 255;
       return [r, g, b];
     };
-    convert.rgb.hex = function(args) {
+    convert2.rgb.hex = function(args) {
       const integer2 = ((Math.round(args[0]) & 255) << 16) + ((Math.round(args[1]) & 255) << 8) + (Math.round(args[2]) & 255);
       const string4 = integer2.toString(16).toUpperCase();
       return "000000".substring(string4.length) + string4;
     };
-    convert.hex.rgb = function(args) {
+    convert2.hex.rgb = function(args) {
       const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
       if (!match) {
         return [0, 0, 0];
@@ -10381,7 +10381,7 @@ var require_conversions = __commonJS({
       const b = integer2 & 255;
       return [r, g, b];
     };
-    convert.rgb.hcg = function(rgb) {
+    convert2.rgb.hcg = function(rgb) {
       const r = rgb[0] / 255;
       const g = rgb[1] / 255;
       const b = rgb[2] / 255;
@@ -10408,7 +10408,7 @@ var require_conversions = __commonJS({
       hue %= 1;
       return [hue * 360, chroma * 100, grayscale * 100];
     };
-    convert.hsl.hcg = function(hsl) {
+    convert2.hsl.hcg = function(hsl) {
       const s = hsl[1] / 100;
       const l = hsl[2] / 100;
       const c = l < 0.5 ? 2 * s * l : 2 * s * (1 - l);
@@ -10418,7 +10418,7 @@ var require_conversions = __commonJS({
       }
       return [hsl[0], c * 100, f * 100];
     };
-    convert.hsv.hcg = function(hsv) {
+    convert2.hsv.hcg = function(hsv) {
       const s = hsv[1] / 100;
       const v = hsv[2] / 100;
       const c = s * v;
@@ -10428,7 +10428,7 @@ var require_conversions = __commonJS({
       }
       return [hsv[0], c * 100, f * 100];
     };
-    convert.hcg.rgb = function(hcg) {
+    convert2.hcg.rgb = function(hcg) {
       const h = hcg[0] / 360;
       const c = hcg[1] / 100;
       const g = hcg[2] / 100;
@@ -10478,7 +10478,7 @@ var require_conversions = __commonJS({
         (c * pure[2] + mg) * 255
       ];
     };
-    convert.hcg.hsv = function(hcg) {
+    convert2.hcg.hsv = function(hcg) {
       const c = hcg[1] / 100;
       const g = hcg[2] / 100;
       const v = c + g * (1 - c);
@@ -10488,7 +10488,7 @@ var require_conversions = __commonJS({
       }
       return [hcg[0], f * 100, v * 100];
     };
-    convert.hcg.hsl = function(hcg) {
+    convert2.hcg.hsl = function(hcg) {
       const c = hcg[1] / 100;
       const g = hcg[2] / 100;
       const l = g * (1 - c) + 0.5 * c;
@@ -10500,13 +10500,13 @@ var require_conversions = __commonJS({
       }
       return [hcg[0], s * 100, l * 100];
     };
-    convert.hcg.hwb = function(hcg) {
+    convert2.hcg.hwb = function(hcg) {
       const c = hcg[1] / 100;
       const g = hcg[2] / 100;
       const v = c + g * (1 - c);
       return [hcg[0], (v - c) * 100, (1 - v) * 100];
     };
-    convert.hwb.hcg = function(hwb) {
+    convert2.hwb.hcg = function(hwb) {
       const w = hwb[1] / 100;
       const b = hwb[2] / 100;
       const v = 1 - b;
@@ -10517,35 +10517,35 @@ var require_conversions = __commonJS({
       }
       return [hwb[0], c * 100, g * 100];
     };
-    convert.apple.rgb = function(apple) {
+    convert2.apple.rgb = function(apple) {
       return [apple[0] / 65535 * 255, apple[1] / 65535 * 255, apple[2] / 65535 * 255];
     };
-    convert.rgb.apple = function(rgb) {
+    convert2.rgb.apple = function(rgb) {
       return [rgb[0] / 255 * 65535, rgb[1] / 255 * 65535, rgb[2] / 255 * 65535];
     };
-    convert.gray.rgb = function(args) {
+    convert2.gray.rgb = function(args) {
       return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
     };
-    convert.gray.hsl = function(args) {
+    convert2.gray.hsl = function(args) {
       return [0, 0, args[0]];
     };
-    convert.gray.hsv = convert.gray.hsl;
-    convert.gray.hwb = function(gray) {
+    convert2.gray.hsv = convert2.gray.hsl;
+    convert2.gray.hwb = function(gray) {
       return [0, 100, gray[0]];
     };
-    convert.gray.cmyk = function(gray) {
+    convert2.gray.cmyk = function(gray) {
       return [0, 0, 0, gray[0]];
     };
-    convert.gray.lab = function(gray) {
+    convert2.gray.lab = function(gray) {
       return [gray[0], 0, 0];
     };
-    convert.gray.hex = function(gray) {
+    convert2.gray.hex = function(gray) {
       const val = Math.round(gray[0] / 100 * 255) & 255;
       const integer2 = (val << 16) + (val << 8) + val;
       const string4 = integer2.toString(16).toUpperCase();
       return "000000".substring(string4.length) + string4;
     };
-    convert.rgb.gray = function(rgb) {
+    convert2.rgb.gray = function(rgb) {
       const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
       return [val / 255 * 100];
     };
@@ -10578,10 +10578,10 @@ var require_route = __commonJS({
         const adjacents = Object.keys(conversions[current]);
         for (let len = adjacents.length, i = 0; i < len; i++) {
           const adjacent = adjacents[i];
-          const node2 = graph[adjacent];
-          if (node2.distance === -1) {
-            node2.distance = graph[current].distance + 1;
-            node2.parent = current;
+          const node3 = graph[adjacent];
+          if (node3.distance === -1) {
+            node3.distance = graph[current].distance + 1;
+            node3.parent = current;
             queue.unshift(adjacent);
           }
         }
@@ -10594,15 +10594,15 @@ var require_route = __commonJS({
       };
     }
     function wrapConversion(toModel, graph) {
-      const path8 = [graph[toModel].parent, toModel];
+      const path9 = [graph[toModel].parent, toModel];
       let fn = conversions[graph[toModel].parent][toModel];
       let cur = graph[toModel].parent;
       while (graph[cur].parent) {
-        path8.unshift(graph[cur].parent);
+        path9.unshift(graph[cur].parent);
         fn = link(conversions[graph[cur].parent][cur], fn);
         cur = graph[cur].parent;
       }
-      fn.conversion = path8;
+      fn.conversion = path9;
       return fn;
     }
     module2.exports = function(fromModel) {
@@ -10611,8 +10611,8 @@ var require_route = __commonJS({
       const models = Object.keys(graph);
       for (let len = models.length, i = 0; i < len; i++) {
         const toModel = models[i];
-        const node2 = graph[toModel];
-        if (node2.parent === null) {
+        const node3 = graph[toModel];
+        if (node3.parent === null) {
           continue;
         }
         conversion[toModel] = wrapConversion(toModel, graph);
@@ -10627,7 +10627,7 @@ var require_color_convert = __commonJS({
   "node_modules/color-convert/index.js"(exports2, module2) {
     var conversions = require_conversions();
     var route = require_route();
-    var convert = {};
+    var convert2 = {};
     var models = Object.keys(conversions);
     function wrapRaw(fn) {
       const wrappedFn = function(...args) {
@@ -10668,18 +10668,18 @@ var require_color_convert = __commonJS({
       return wrappedFn;
     }
     models.forEach((fromModel) => {
-      convert[fromModel] = {};
-      Object.defineProperty(convert[fromModel], "channels", { value: conversions[fromModel].channels });
-      Object.defineProperty(convert[fromModel], "labels", { value: conversions[fromModel].labels });
+      convert2[fromModel] = {};
+      Object.defineProperty(convert2[fromModel], "channels", { value: conversions[fromModel].channels });
+      Object.defineProperty(convert2[fromModel], "labels", { value: conversions[fromModel].labels });
       const routes = route(fromModel);
       const routeModels = Object.keys(routes);
       routeModels.forEach((toModel) => {
         const fn = routes[toModel];
-        convert[fromModel][toModel] = wrapRounded(fn);
-        convert[fromModel][toModel].raw = wrapRaw(fn);
+        convert2[fromModel][toModel] = wrapRounded(fn);
+        convert2[fromModel][toModel].raw = wrapRaw(fn);
       });
     });
-    module2.exports = convert;
+    module2.exports = convert2;
   }
 });
 
@@ -13091,7 +13091,7 @@ var require_trees = __commonJS({
       var elems = desc.stat_desc.elems;
       var n, m;
       var max_code = -1;
-      var node2;
+      var node3;
       s.heap_len = 0;
       s.heap_max = HEAP_SIZE;
       for (n = 0; n < elems; n++) {
@@ -13103,19 +13103,19 @@ var require_trees = __commonJS({
         }
       }
       while (s.heap_len < 2) {
-        node2 = s.heap[++s.heap_len] = max_code < 2 ? ++max_code : 0;
-        tree[node2 * 2] = 1;
-        s.depth[node2] = 0;
+        node3 = s.heap[++s.heap_len] = max_code < 2 ? ++max_code : 0;
+        tree[node3 * 2] = 1;
+        s.depth[node3] = 0;
         s.opt_len--;
         if (has_stree) {
-          s.static_len -= stree[node2 * 2 + 1];
+          s.static_len -= stree[node3 * 2 + 1];
         }
       }
       desc.max_code = max_code;
       for (n = s.heap_len >> 1; n >= 1; n--) {
         pqdownheap(s, tree, n);
       }
-      node2 = elems;
+      node3 = elems;
       do {
         n = s.heap[
           1
@@ -13137,13 +13137,13 @@ var require_trees = __commonJS({
         ];
         s.heap[--s.heap_max] = n;
         s.heap[--s.heap_max] = m;
-        tree[node2 * 2] = tree[n * 2] + tree[m * 2];
-        s.depth[node2] = (s.depth[n] >= s.depth[m] ? s.depth[n] : s.depth[m]) + 1;
-        tree[n * 2 + 1] = tree[m * 2 + 1] = node2;
+        tree[node3 * 2] = tree[n * 2] + tree[m * 2];
+        s.depth[node3] = (s.depth[n] >= s.depth[m] ? s.depth[n] : s.depth[m]) + 1;
+        tree[n * 2 + 1] = tree[m * 2 + 1] = node3;
         s.heap[
           1
           /*SMALLEST*/
-        ] = node2++;
+        ] = node3++;
         pqdownheap(
           s,
           tree,
@@ -19428,7 +19428,7 @@ var require_aggregateResult = __commonJS({
 var require_manager = __commonJS({
   "node_modules/autocannon/lib/manager.js"(exports2, module2) {
     "use strict";
-    var path8 = __require("path");
+    var path9 = __require("path");
     var EE = __require("events").EventEmitter;
     var aggregateResult = require_aggregateResult();
     var { getHistograms } = require_histUtil();
@@ -19486,7 +19486,7 @@ var require_manager = __commonJS({
       workerOpts.c = workerOpts.connections;
       function init() {
         for (let i = 0; i < numWorkers; i++) {
-          const worker = new Worker(path8.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
+          const worker = new Worker(path9.resolve(__dirname, "./worker.js"), { workerData: { opts: workerOpts } });
           worker.on("message", (msg) => {
             const { cmd, data, error: error62 } = msg;
             if (cmd === "RESULT") {
@@ -19592,7 +19592,7 @@ var require_timestring = __commonJS({
         totalSeconds += getSeconds(value, unit2, unitValues);
       });
       if (returnUnit) {
-        return convert(totalSeconds, returnUnit, unitValues);
+        return convert2(totalSeconds, returnUnit, unitValues);
       }
       return totalSeconds;
     }
@@ -19620,7 +19620,7 @@ var require_timestring = __commonJS({
     function getSeconds(value, unit2, unitValues) {
       return value * unitValues[getUnitKey(unit2)];
     }
-    function convert(value, unit2, unitValues) {
+    function convert2(value, unit2, unitValues) {
       return value / unitValues[getUnitKey(unit2)];
     }
   }
@@ -28497,11 +28497,11 @@ var require_mime_types = __commonJS({
       }
       return exts[0];
     }
-    function lookup2(path8) {
-      if (!path8 || typeof path8 !== "string") {
+    function lookup2(path9) {
+      if (!path9 || typeof path9 !== "string") {
         return false;
       }
-      var extension2 = extname("x." + path8).toLowerCase().substr(1);
+      var extension2 = extname("x." + path9).toLowerCase().substr(1);
       if (!extension2) {
         return false;
       }
@@ -29641,7 +29641,7 @@ var require_form_data = __commonJS({
     "use strict";
     var CombinedStream = require_combined_stream();
     var util = __require("util");
-    var path8 = __require("path");
+    var path9 = __require("path");
     var http = __require("http");
     var https = __require("https");
     var parseUrl = __require("url").parse;
@@ -29772,11 +29772,11 @@ var require_form_data = __commonJS({
     FormData.prototype._getContentDisposition = function(value, options) {
       var filename;
       if (typeof options.filepath === "string") {
-        filename = path8.normalize(options.filepath).replace(/\\/g, "/");
+        filename = path9.normalize(options.filepath).replace(/\\/g, "/");
       } else if (options.filename || value && (value.name || value.path)) {
-        filename = path8.basename(options.filename || value && (value.name || value.path));
+        filename = path9.basename(options.filename || value && (value.name || value.path));
       } else if (value && value.readable && hasOwn(value, "httpVersion")) {
-        filename = path8.basename(value.client._httpMessage.path || "");
+        filename = path9.basename(value.client._httpMessage.path || "");
       }
       if (filename) {
         return 'filename="' + escapeHeaderParam(filename) + '"';
@@ -29969,8 +29969,8 @@ var require_multipart = __commonJS({
         return JSON.parse(string4);
       } catch (error62) {
         try {
-          const path8 = resolve2(string4);
-          const data = readFileSync6(path8, "utf8");
+          const path9 = resolve2(string4);
+          const data = readFileSync6(path9, "utf8");
           return JSON.parse(data);
         } catch (error63) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -29984,14 +29984,14 @@ var require_multipart = __commonJS({
         const type2 = obj[key] && obj[key].type;
         switch (type2) {
           case "file": {
-            const path8 = obj[key] && obj[key].path;
-            if (!path8) {
+            const path9 = obj[key] && obj[key].path;
+            if (!path9) {
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync6(path8);
+            const buffer = readFileSync6(path9);
             form.append(key, buffer, Object.assign({}, {
-              filename: basename(path8)
+              filename: basename(path9)
             }, opts));
             break;
           }
@@ -32312,14 +32312,14 @@ var require_validate = __commonJS({
     var lessThanOneError = (label) => new Error(`${label} can not be less than 1`);
     var greaterThanZeroError = (label) => new Error(`${label} must be greater than 0`);
     var minIfPresent = (val, min) => val !== null && val < min;
-    function safeRequire(path8) {
-      if (typeof path8 === "string") {
+    function safeRequire(path9) {
+      if (typeof path9 === "string") {
         try {
-          return __require(path8);
+          return __require(path9);
         } catch (err) {
         }
       }
-      return path8;
+      return path9;
     }
     function defaultOpts(opts) {
       const setupClient = opts.workers ? opts.setupClient : safeRequire(opts.setupClient);
@@ -34800,7 +34800,7 @@ var require_httpRequestBuilder = __commonJS({
           return null;
         }
         const method = reqData.method;
-        const path8 = reqData.path;
+        const path9 = reqData.path;
         const headers = reqData.headers;
         const body = reqData.body;
         const headersDefinedHost = getPropertyCaseInsensitive(reqData.headers, "host");
@@ -34811,7 +34811,7 @@ var require_httpRequestBuilder = __commonJS({
           host = hostname3 + ":" + port;
         }
         const baseReq = [
-          `${method} ${path8} HTTP/1.1`
+          `${method} ${path9} HTTP/1.1`
         ];
         if (!headersDefinedHost) {
           baseReq.push(`Host: ${host}`);
@@ -36859,7 +36859,7 @@ var require_autocannon = __commonJS({
     var fs = __require("fs");
     var os = __require("os");
     var net = __require("net");
-    var path8 = __require("path");
+    var path9 = __require("path");
     var URL2 = __require("url").URL;
     var spawn4 = __require("child_process").spawn;
     var managePath = require_dist2();
@@ -36974,7 +36974,7 @@ var require_autocannon = __commonJS({
         return;
       }
       if (!checkURL(argv.url) || argv.help) {
-        const help = fs.readFileSync(path8.join(__dirname, "help.txt"), "utf8");
+        const help = fs.readFileSync(path9.join(__dirname, "help.txt"), "utf8");
         console.error(help);
         return;
       }
@@ -37088,7 +37088,7 @@ var require_autocannon = __commonJS({
           });
         });
         const alterPath = managePath({ PATH: process.env.NODE_PATH });
-        alterPath.unshift(path8.join(__dirname, "lib/preload"));
+        alterPath.unshift(path9.join(__dirname, "lib/preload"));
         const proc = spawn4(argv.spawn[0], argv.spawn.slice(1), {
           stdio: ["ignore", "inherit", "inherit"],
           env: Object.assign({}, process.env, {
@@ -37112,7 +37112,7 @@ var require_autocannon = __commonJS({
     }
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
-      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path8.join(os.tmpdir(), pipeName);
+      const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path9.join(os.tmpdir(), pipeName);
       const server = net.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port = chunk.toString();
@@ -37136,7 +37136,7 @@ var require_autocannon = __commonJS({
 });
 
 // src/cli.ts
-import path7 from "node:path";
+import path8 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/errors.ts
@@ -38835,7 +38835,7 @@ var NATIVE_FILES = [
 var SHARE_LEGEND = {
   samples: "Self share: of all samples, those where the function itself was running; `~` marks a change within noise: sampling noise, its variance multiplied by how much more the windows of one side (each on fresh servers) differed (`noise \xD7`, at least 2).",
   "traced-cpu": "Self share: of all CPU time the tracer measured, the time in the function itself (callees excluded); `~` marks a change under 1 pp or within how much the windows of one side (each on fresh servers) differed (a tracer slows short functions most, so read small changes with care).",
-  "memory-growth": "Self share: of the live memory that grew over the window, what was allocated on that line (the `function` column shows the line); `~` marks a change within noise."
+  "memory-growth": "Self share: of the memory allocated in the windows and still live at their end, what was allocated on that line (the `function` column shows the line); `~` marks a change within noise."
 };
 function describeTotals(scenario) {
   const { base, head } = scenario.totals ?? { base: 0, head: 0 };
@@ -38843,7 +38843,7 @@ function describeTotals(scenario) {
     case "traced-cpu":
       return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
     case "memory-growth":
-      return `live memory grew ${formatBytes2(base)} and ${formatBytes2(head)}`;
+      return `${formatBytes2(base)} and ${formatBytes2(head)} allocated and still live`;
     case "samples":
       return `${scenario.samples.base} and ${scenario.samples.head} samples`;
   }
@@ -40283,10 +40283,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path8) {
-  if (!path8)
+function getElementAtPath(obj, path9) {
+  if (!path9)
     return obj;
-  return path8.reduce((acc, key) => acc?.[key], obj);
+  return path9.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -40626,11 +40626,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path8, issues) {
+function prefixIssues(path9, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path8);
+    iss.path.unshift(path9);
     return iss;
   });
 }
@@ -41092,16 +41092,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path8 = []) => {
+  const processError = (error63, path9 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path9, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
       } else {
-        const fullpath = [...path8, ...issue2.path];
+        const fullpath = [...path9, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -41124,11 +41124,11 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
                 configurable: true
               });
             }
-            const node2 = curr[el];
+            const node3 = curr[el];
             if (terminal) {
-              node2._errors.push(mapper(issue2));
+              node3._errors.push(mapper(issue2));
             }
-            curr = node2;
+            curr = node3;
             i++;
           }
         }
@@ -41140,17 +41140,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path8 = []) => {
+  const processError = (error63, path9 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path8, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path9, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path8, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path9, ...issue2.path]);
       } else {
-        const fullpath = [...path8, ...issue2.path];
+        const fullpath = [...path9, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -41189,8 +41189,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path8 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path8) {
+  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path9) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -58328,13 +58328,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path8 = ref.slice(1).split("/").filter(Boolean);
-  if (path8.length === 0) {
+  const path9 = ref.slice(1).split("/").filter(Boolean);
+  if (path9.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path8[0] === defsKey) {
-    const key = path8[1] === void 0 ? void 0 : decodeJSONPointerSegment(path8[1]);
+  if (path9[0] === defsKey) {
+    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -58964,9 +58964,9 @@ function fromJSONSchema(schema, params) {
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
-  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
-    const h = fnOrHandlers[node2._zod.def.type];
-    return h ? h(node2, rewritten) : node2;
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
+    const h = fnOrHandlers[node3._zod.def.type];
+    return h ? h(node3, rewritten) : node3;
   };
   const cache = /* @__PURE__ */ new Map();
   function run(s) {
@@ -59335,6 +59335,123 @@ function toFolded(profile, options = {}) {
 `;
 }
 
+// src/profile/cpuprofile.ts
+var callFrame = external_exports.object({
+  functionName: external_exports.string(),
+  url: external_exports.string(),
+  /** 0-based; -1 for V8's synthetic nodes. */
+  lineNumber: external_exports.number().int(),
+  columnNumber: external_exports.number().int()
+});
+var node2 = external_exports.object({
+  id: external_exports.number().int(),
+  callFrame,
+  children: external_exports.array(external_exports.number().int()).optional(),
+  /** Chrome's trace-event chunks link a node to its parent instead of listing children. */
+  parent: external_exports.number().int().optional()
+});
+var cpuProfile = external_exports.object({
+  nodes: external_exports.array(node2).min(1),
+  /** µs, V8's monotonic clock. */
+  startTime: external_exports.number(),
+  endTime: external_exports.number(),
+  samples: external_exports.array(external_exports.number().int()),
+  /** µs between consecutive samples; the first is from `startTime`. */
+  timeDeltas: external_exports.array(external_exports.number())
+});
+var ROOT = "(root)";
+var IDLE = "(idle)";
+function fromCpuProfile(json2, options = {}) {
+  const parsed = cpuProfile.safeParse(json2);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    throw new ProfileFormatError(
+      `not a V8 CPU profile (.cpuprofile): ${issue2 ? `${issue2.path.join(".") || "(root)"}: ${issue2.message}` : "invalid"}`
+    );
+  }
+  const { nodes, samples, timeDeltas } = parsed.data;
+  if (samples.length !== timeDeltas.length) {
+    throw new ProfileFormatError(
+      `CPU profile has ${samples.length} samples but ${timeDeltas.length} timeDeltas`
+    );
+  }
+  const stackOf = stackResolver(nodes);
+  const omitted = new Set(options.omitFiles ?? []);
+  const stacks = [];
+  let sampleCount = 0;
+  let elapsedUs = 0;
+  let latestUs = 0;
+  samples.forEach((id, i) => {
+    elapsedUs += timeDeltas[i] ?? 0;
+    const weight = Math.max(0, elapsedUs - latestUs);
+    latestUs = Math.max(latestUs, elapsedUs);
+    const stack = stackOf(id);
+    if (stack === void 0 || stack.length === 0) return;
+    if (omitted.size > 0 && stack.some((f) => f.file !== void 0 && omitted.has(f.file))) return;
+    sampleCount += 1;
+    stacks.push({ frames: stack, weight });
+  });
+  return buildProfile("microseconds", stacks, {
+    sampleCount,
+    exporter: options.exporter ?? "V8 CPU profile"
+  });
+}
+function stackResolver(nodes) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    if (byId.has(n.id)) throw new ProfileFormatError(`CPU profile has two nodes with id ${n.id}`);
+    byId.set(n.id, n);
+  }
+  const parentOf = /* @__PURE__ */ new Map();
+  for (const n of nodes) {
+    if (n.parent !== void 0) parentOf.set(n.id, n.parent);
+    for (const child of n.children ?? []) {
+      if (!byId.has(child))
+        throw new ProfileFormatError(`CPU profile node ${n.id} lists child ${child}, which does not exist`);
+      parentOf.set(child, n.id);
+    }
+  }
+  const memo2 = /* @__PURE__ */ new Map();
+  return (id) => {
+    if (memo2.has(id)) return memo2.get(id);
+    const path9 = [];
+    for (let at = id; at !== void 0; at = parentOf.get(at)) {
+      const found = byId.get(at);
+      if (found === void 0)
+        throw new ProfileFormatError(
+          path9.length === 0 ? `a CPU profile sample names node ${at}, which does not exist` : `CPU profile node ${path9[path9.length - 1]?.id} has parent ${at}, which does not exist`
+        );
+      if (path9.length >= byId.size)
+        throw new ProfileFormatError(`CPU profile nodes form a cycle through node ${id}`);
+      path9.push(found);
+    }
+    const stack = path9[0]?.callFrame.functionName === IDLE ? void 0 : path9.reverse().flatMap(toFrame);
+    memo2.set(id, stack);
+    return stack;
+  };
+}
+function toFrame({ callFrame: c }) {
+  if (c.functionName === ROOT && c.url === "") return [];
+  const file3 = fileOf(c.url);
+  return [
+    {
+      name: c.functionName === "" ? "(anonymous)" : c.functionName,
+      ...file3 === void 0 ? {} : { file: file3 },
+      ...file3 === void 0 || c.lineNumber < 0 ? {} : { line: c.lineNumber + 1 }
+    }
+  ];
+}
+function fileOf(url2) {
+  if (url2 === "") return void 0;
+  if (!url2.startsWith("file://")) return url2;
+  const pathPart = url2.slice("file://".length);
+  try {
+    return decodeURIComponent(pathPart);
+  } catch {
+    return pathPart;
+  }
+}
+
 // src/profile/relativize.ts
 function relativizeFrames(profile, roots) {
   const trimmed = roots.map((root) => root.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
@@ -59473,18 +59590,18 @@ var CHAR_PX = 6.6;
 var HEADER = 36;
 function flameGraphSvg(profile, options) {
   const root = buildTree(profile);
-  return render(root, options, (node2, depth) => ({
-    fill: warmColour(node2.frame?.name ?? "", depth),
-    detail: `${percent(node2.weight / (root.weight || 1))} of samples`
+  return render(root, options, (node3, depth) => ({
+    fill: warmColour(node3.frame?.name ?? "", depth),
+    detail: `${percent(node3.weight / (root.weight || 1))} of samples`
   }));
 }
 function differentialFlameGraphSvg(base, head, options) {
   const baseRoot = buildTree(base);
   const headRoot = buildTree(head);
   const saturate = options.saturatePp ?? 10;
-  return render(headRoot, options, (node2, _depth, path8) => {
-    const headShare = node2.weight / (headRoot.weight || 1);
-    const before = lookup(baseRoot, path8);
+  return render(headRoot, options, (node3, _depth, path9) => {
+    const headShare = node3.weight / (headRoot.weight || 1);
+    const before = lookup(baseRoot, path9);
     const baseShare = (before?.weight ?? 0) / (baseRoot.weight || 1);
     const deltaPp = (headShare - baseShare) * 100;
     return {
@@ -59496,32 +59613,32 @@ function differentialFlameGraphSvg(base, head, options) {
 function buildTree(profile) {
   const root = { frame: void 0, weight: totalWeight(profile), children: /* @__PURE__ */ new Map() };
   for (const stack of stacksOf(profile)) {
-    let node2 = root;
+    let node3 = root;
     for (const frame2 of stack.frames) {
       const key = functionKey(frame2);
-      let child = node2.children.get(key);
+      let child = node3.children.get(key);
       if (child === void 0) {
         child = { frame: frame2, weight: 0, children: /* @__PURE__ */ new Map() };
-        node2.children.set(key, child);
+        node3.children.set(key, child);
       }
       child.weight += stack.weight;
-      node2 = child;
+      node3 = child;
     }
   }
   return root;
 }
-function lookup(root, path8) {
-  let node2 = root;
-  for (const key of path8) node2 = node2?.children.get(key);
-  return node2;
+function lookup(root, path9) {
+  let node3 = root;
+  for (const key of path9) node3 = node3?.children.get(key);
+  return node3;
 }
 function render(root, options, paint) {
   const width = options.width ?? 1200;
   const minWidth = options.minWidthPx ?? 0.5;
   const scale = root.weight > 0 ? width / root.weight : 0;
-  const depthOf = (node2, depth) => {
+  const depthOf = (node3, depth) => {
     let deepest = depth;
-    for (const child of node2.children.values()) {
+    for (const child of node3.children.values()) {
       if (child.weight * scale >= minWidth) deepest = Math.max(deepest, depthOf(child, depth + 1));
     }
     return deepest;
@@ -59530,13 +59647,13 @@ function render(root, options, paint) {
   const height = HEADER + (maxDepth + 1) * FRAME_HEIGHT;
   const yAt = (depth) => height - (depth + 1) * FRAME_HEIGHT;
   const body = [];
-  const walk = (node2, x, depth, path8) => {
+  const walk = (node3, x, depth, path9) => {
     let childX = x;
-    const children = [...node2.children.entries()].sort(([a], [b]) => a.localeCompare(b));
+    const children = [...node3.children.entries()].sort(([a], [b]) => a.localeCompare(b));
     for (const [key, child] of children) {
       const w = child.weight * scale;
       if (w >= minWidth) {
-        const childPath = [...path8, key];
+        const childPath = [...path9, key];
         body.push(frameRect(child, childX, yAt(depth), w, paint(child, depth, childPath)));
         walk(child, childX, depth + 1, childPath);
       }
@@ -59554,8 +59671,8 @@ function render(root, options, paint) {
     ""
   ].join("\n");
 }
-function frameRect(node2, x, y, w, look) {
-  const label = node2.frame === void 0 ? "" : frameLabel(node2.frame);
+function frameRect(node3, x, y, w, look) {
+  const label = node3.frame === void 0 ? "" : frameLabel(node3.frame);
   const fits = Math.floor((w - 4) / CHAR_PX);
   const shown = fits < 3 ? "" : label.length <= fits ? label : `${label.slice(0, fits - 2)}..`;
   const tooltip = `${label} (${look.detail})`;
@@ -59658,18 +59775,18 @@ function callGraphToProfile(graph, options = {}) {
   const frameOf = (fn) => fn.file === BUILTIN_FILE || fn.file === "" ? { name: fn.name } : { name: fn.name, file: fn.file, line: fn.line };
   const stacks = [];
   const onPath = /* @__PURE__ */ new Set();
-  const path8 = [];
+  const path9 = [];
   const walk = (fn, seconds2) => {
     const key = keyOf(fn);
-    if (seconds2 < minSeconds || onPath.has(key) || path8.length >= maxDepth) return;
+    if (seconds2 < minSeconds || onPath.has(key) || path9.length >= maxDepth) return;
     const share = fn.totalSeconds > 0 ? Math.min(1, seconds2 / fn.totalSeconds) : 0;
-    const folded = foldBuiltins && path8.length > 0 && fn.file === BUILTIN_FILE;
+    const folded = foldBuiltins && path9.length > 0 && fn.file === BUILTIN_FILE;
     onPath.add(key);
-    if (!folded) path8.push(frameOf(fn));
+    if (!folded) path9.push(frameOf(fn));
     const self2 = Math.max(0, fn.selfSeconds) * share;
-    if (self2 > 0) stacks.push({ frames: [...path8], weight: self2 });
+    if (self2 > 0) stacks.push({ frames: [...path9], weight: self2 });
     for (const { callee, seconds: edgeSeconds } of callees.get(key) ?? []) walk(callee, edgeSeconds * share);
-    if (!folded) path8.pop();
+    if (!folded) path9.pop();
     onPath.delete(key);
   };
   for (const fn of graph) {
@@ -60517,9 +60634,9 @@ function parseThreshold(threshold) {
   const fraction = typeof threshold === "number" ? threshold : percent2 === void 0 ? NaN : Number(percent2) / 100;
   return fraction > 0 && fraction < 1 ? fraction : void 0;
 }
-function normalizeRelativePath(path8) {
-  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path8)) return void 0;
-  const segments = path8.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
+function normalizeRelativePath(path9) {
+  if (/^(?:[/\\~]|[A-Za-z]:)/.test(path9)) return void 0;
+  const segments = path9.split(/[/\\]/).filter((segment) => segment !== "" && segment !== ".");
   return segments.includes("..") ? void 0 : segments.join("/") || ".";
 }
 function checkEnvName(name) {
@@ -60542,10 +60659,10 @@ function formatIssues(issues, file3) {
   return issues.flatMap((issue2) => describeIssue(issue2, [])).map((line) => `${file3}: ${line}`);
 }
 function describeIssue(issue2, parentPath) {
-  const path8 = [...parentPath, ...issue2.path];
+  const path9 = [...parentPath, ...issue2.path];
   if (issue2.code === "unrecognized_keys") {
     return issue2.keys.map(
-      (key) => `${formatKeyPath([...path8, key])}: unknown key; ${describeUnknownKey(key, path8)}`
+      (key) => `${formatKeyPath([...path9, key])}: unknown key; ${describeUnknownKey(key, path9)}`
     );
   }
   if (issue2.code === "invalid_union") {
@@ -60554,16 +60671,16 @@ function describeIssue(issue2, parentPath) {
     );
     const [only] = relevant;
     if (relevant.length === 1 && only !== void 0)
-      return only.flatMap((inner) => describeIssue(inner, path8));
+      return only.flatMap((inner) => describeIssue(inner, path9));
   }
-  const where = path8.length === 0 ? "" : `${formatKeyPath(path8)}: `;
+  const where = path9.length === 0 ? "" : `${formatKeyPath(path9)}: `;
   if (issue2.input === void 0) return [`${where}required key is missing; ${issue2.message}`];
   const suggestion = issue2.code === "custom" ? issue2.params?.suggestion : void 0;
   const didYouMean = typeof suggestion === "string" ? `; did you mean \`${suggestion}\`?` : "";
   return [`${where}${issue2.message}, got ${describeValue(issue2.input)}${didYouMean}`];
 }
-function describeUnknownKey(key, path8) {
-  const section = path8.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
+function describeUnknownKey(key, path9) {
+  const section = path9.map((part) => typeof part === "number" ? "[]" : `.${String(part)}`).join("").replace(/^\./, "");
   const known = isSection(section) ? CONFIG_KEYS[section] : [];
   const suggestion = suggestName(key, known);
   if (suggestion !== void 0) return `did you mean \`${suggestion}\`?`;
@@ -60571,9 +60688,9 @@ function describeUnknownKey(key, path8) {
   if (home !== void 0) return `\`${key}\` belongs ${SECTION_NAMES[home]}`;
   return `expected one of ${known.join(", ")}`;
 }
-function formatKeyPath(path8) {
+function formatKeyPath(path9) {
   let text = "";
-  for (const part of path8) {
+  for (const part of path9) {
     if (typeof part === "number") text += `[${part}]`;
     else if (/^[A-Za-z_][\w-]*$/.test(String(part))) text += text === "" ? String(part) : `.${String(part)}`;
     else text += `[${JSON.stringify(String(part))}]`;
@@ -62023,7 +62140,7 @@ perfgate: ${signal} received, writing the results so far, stopping servers and r
 }
 
 // src/adapters/choose-profiler.ts
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/adapters/py-spy.ts
 import { spawn as spawn3 } from "node:child_process";
@@ -62376,6 +62493,140 @@ function createPythonBootstrapProfiler(options) {
   };
 }
 
+// src/adapters/node-bootstrap.ts
+import { copyFileSync as copyFileSync2, mkdirSync as mkdirSync5, renameSync as renameSync3 } from "node:fs";
+import { readFile as readFile4, rm as rm5, rmdir as rmdir3 } from "node:fs/promises";
+import path6 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var NODE_PROFILE_SOURCE = fileURLToPath2(new URL("./bootstrap/node-profile.cjs", import.meta.url));
+function createNodeBootstrapProfiler(options) {
+  const raw = path6.join(options.outDir, "profiles", "raw", "node");
+  const bootstrapDir = path6.join(raw, "bootstrap");
+  const script = path6.join(bootstrapDir, "node-profile.cjs");
+  mkdirSync5(bootstrapDir, { recursive: true });
+  copyFileSync2(NODE_PROFILE_SOURCE, script);
+  const controls = {};
+  const controlOf = (side) => controls[side] ??= new BootstrapControl(path6.join(raw, side), options.timeouts);
+  return {
+    tool: "node inspector",
+    async dispose() {
+      await rm5(raw, { recursive: true, force: true }).catch(() => void 0);
+      await rmdir3(path6.dirname(raw)).catch(() => void 0);
+    },
+    launch(side) {
+      const control = controlOf(side);
+      control.reset();
+      return {
+        env: {
+          PERFGATE_PROFILE_DIR: control.dir,
+          ...options.rateHz === void 0 ? {} : { PERFGATE_PROFILE_RATE_HZ: String(options.rateHz) }
+        },
+        prepend: [{ name: "NODE_OPTIONS", value: `--require ${quoteNodeOption(script)}`, separator: " " }]
+      };
+    },
+    async start(_server, { name, side }) {
+      const control = controlOf(side);
+      const opened = await control.open(name, "Node");
+      return {
+        async finish() {
+          const stems = await control.close(name, opened);
+          if (stems.length === 0)
+            throw new ProfilerUnavailableError(
+              `no Node process of the server wrote its CPU profile for ${name}`
+            );
+          const profiles = [];
+          const files = [];
+          const errors = [];
+          for (const stem of stems) {
+            const stemName = path6.basename(stem);
+            const tool = toolOf(opened, stemName);
+            const converted = await convert(`${stem}.cpuprofile`, { exporter: tool, omitFiles: [script] });
+            if (converted.kind === "profile") {
+              const kept = path6.join(options.outDir, "profiles", `${stemName}.cpuprofile`);
+              renameSync3(`${stem}.cpuprofile`, kept);
+              files.push(kept);
+              profiles.push(converted.profile);
+            } else {
+              const data = control.readJson(`${stemName}.json`);
+              errors.push(`${stemName}: ${errorOf(data) ?? converted.error}`);
+            }
+            await rm5(`${stem}.json`, { force: true });
+          }
+          if (profiles.length === 0)
+            throw new ProfilerUnavailableError(
+              `the server's Node processes wrote no CPU profile for ${name}${errors.length > 0 ? ` (${errors[0]})` : ""}`
+            );
+          return { profile: mergeProfiles(profiles), files };
+        }
+      };
+    }
+  };
+}
+function isNodeCommand(command) {
+  const segments = command.split(/&&|\|\||;/);
+  const words = shellWords(segments[segments.length - 1] ?? "");
+  let i = 0;
+  for (; ; ) {
+    const word = words[i];
+    if (word === void 0) return false;
+    if (word === "exec" || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) i += 1;
+    else if (word === "env") {
+      i += 1;
+      while (words[i]?.startsWith("-")) i += words[i] === "-u" || words[i] === "-C" ? 2 : 1;
+    } else return NODE_PROGRAMS.has(path6.posix.basename(word));
+  }
+}
+var NODE_PROGRAMS = /* @__PURE__ */ new Set(["node", "nodejs", "npm", "npx", "yarn", "pnpm", "tsx", "ts-node"]);
+function shellWords(text) {
+  const words = [];
+  let word;
+  let quote;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charAt(i);
+    if (quote !== void 0) {
+      if (c === quote) quote = void 0;
+      else if (c === "\\" && quote === '"' && i + 1 < text.length) word = (word ?? "") + text.charAt(++i);
+      else word = (word ?? "") + c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\" && i + 1 < text.length) word = (word ?? "") + text.charAt(++i);
+    else if (/\s/.test(c)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else word = (word ?? "") + c;
+  }
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function quoteNodeOption(value) {
+  return `"${value.replace(/["\\]/g, "\\$&")}"`;
+}
+async function convert(file3, options) {
+  let text;
+  try {
+    text = await readFile4(file3, "utf8");
+  } catch {
+    return { kind: "error", error: "no .cpuprofile written" };
+  }
+  try {
+    return { kind: "profile", profile: fromCpuProfile(JSON.parse(text), options) };
+  } catch (error62) {
+    return {
+      kind: "error",
+      error: `${path6.basename(file3)}: ${error62 instanceof Error ? error62.message : String(error62)}`
+    };
+  }
+}
+function toolOf(opened, stemName) {
+  const pid = Number(/-(\d+)$/.exec(stemName)?.[1]);
+  return opened.find((p) => p.pid === pid)?.tool ?? "node inspector";
+}
+function errorOf(data) {
+  if (typeof data !== "object" || data === null || !("error" in data)) return void 0;
+  return typeof data.error === "string" ? data.error : void 0;
+}
+
 // src/adapters/choose-profiler.ts
 function isAsyncioCommand(command) {
   return /\b(uvicorn|hypercorn|daphne|granian|aiohttp|sanic)\b|UvicornWorker|GunicornWebWorker/i.test(
@@ -62388,18 +62639,24 @@ async function chooseProfiler(profile, context) {
     profiler: createPythonBootstrapProfiler({ tools, outDir }),
     reason
   });
+  const node3 = (reason) => ({
+    profiler: createNodeBootstrapProfiler({ outDir, rateHz: profile.rateHz }),
+    reason
+  });
+  if (profile.tool === "auto" && isNodeCommand(context.serverCommand))
+    return node3("auto: the server command runs Node, so V8's CPU profiler through the inspector");
   switch (profile.tool) {
     case "cprofile":
-      return python(["cprofile"], "chosen in the config (`profile.tool: cprofile`)");
+      return python(["cprofile"], "chosen in the config (profile.tool: cprofile)");
     case "yappi":
-      return python(["yappi"], "chosen in the config (`profile.tool: yappi`)");
+      return python(["yappi"], "chosen in the config (profile.tool: yappi)");
     case "tracemalloc":
       return python(
         ["tracemalloc"],
-        "chosen in the config (`profile.tool: tracemalloc`: memory allocated in each window and still live at its end)"
+        "chosen in the config (profile.tool: tracemalloc: memory allocated in each window and still live at its end)"
       );
     case "node":
-      return { reason: "profile.tool: node is not available in this build of perfgate" };
+      return node3("chosen in the config (profile.tool: node)");
     case "auto":
     case "py-spy":
     case "none":
@@ -62409,8 +62666,8 @@ async function chooseProfiler(profile, context) {
   const version2 = await pySpyVersion(binary);
   if (version2 !== void 0) {
     return {
-      profiler: createPySpyProfiler(version2, path6.join(outDir, "profiles", "raw"), binary),
-      reason: profile.tool === "auto" ? "auto: py-spy is installed" : "chosen in the config (`profile.tool: py-spy`)"
+      profiler: createPySpyProfiler(version2, path7.join(outDir, "profiles", "raw"), binary),
+      reason: profile.tool === "auto" ? "auto: py-spy is installed" : "chosen in the config (profile.tool: py-spy)"
     };
   }
   if (profile.tool === "py-spy") {
@@ -62521,7 +62778,7 @@ async function main(argv) {
         "name the baseline revision, e.g. --base main or --base HEAD~1"
       );
     const loaded = await loadConfigFile(values.config, process.cwd());
-    const outDir = path7.resolve(values.out);
+    const outDir = path8.resolve(values.out);
     const deps = createDeps(loaded.repoRoot, outDir, log);
     const report = await runGate(deps, {
       config: loaded.config,
@@ -62533,7 +62790,7 @@ async function main(argv) {
     }).finally(() => deps.dispose());
     const color = !values["no-color"] && process.stdout.isTTY && !process.env.NO_COLOR;
     process.stdout.write("\n" + renderTerminal(report, { color }) + "\n");
-    process.stdout.write(`Results: ${path7.join(outDir, "report.md")} and report.json
+    process.stdout.write(`Results: ${path8.join(outDir, "report.md")} and report.json
 `);
     return report.verdict === "regression" ? 1 : 0;
   } catch (thrown) {

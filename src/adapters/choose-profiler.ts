@@ -4,6 +4,7 @@ import type { ProfileConfig } from '../config/types.js';
 import type { ProfilerChoice } from '../measure/profile-phase.js';
 import { createPySpyProfiler, pySpyVersion } from './py-spy.js';
 import { createPythonBootstrapProfiler, type PythonBootstrapTool } from './python-bootstrap.js';
+import { createNodeBootstrapProfiler, isNodeCommand } from './node-bootstrap.js';
 
 /** What the choice looks at besides `profile.tool`. */
 export interface ProfilerContext {
@@ -27,10 +28,10 @@ export function isAsyncioCommand(command: string): boolean {
 }
 
 /**
- * `auto`: py-spy when `py-spy --version` runs; otherwise the Python bootstrap with yappi (cProfile
+ * `auto`: Node's CPU profiler (the inspector bootstrap) for a server command that runs Node; else py-spy when `py-spy --version` runs; otherwise the Python bootstrap with yappi (cProfile
  * where yappi does not import) for an asyncio server command and cProfile for any other. `py-spy`
  * without py-spy installed: no profiler, with a reason that says what to install. `cprofile`, `yappi`,
- * `tracemalloc`: the Python bootstrap with that tool.
+ * `tracemalloc`: the Python bootstrap with that tool; `node`: the Node bootstrap.
  * @param profile the config's `profile` section (`tool: none` is never passed: the gate skips the phase).
  */
 export async function chooseProfiler(
@@ -42,18 +43,24 @@ export async function chooseProfiler(
     profiler: createPythonBootstrapProfiler({ tools, outDir }),
     reason,
   });
+  const node = (reason: string): ProfilerChoice => ({
+    profiler: createNodeBootstrapProfiler({ outDir, rateHz: profile.rateHz }),
+    reason,
+  });
+  if (profile.tool === 'auto' && isNodeCommand(context.serverCommand))
+    return node("auto: the server command runs Node, so V8's CPU profiler through the inspector");
   switch (profile.tool) {
     case 'cprofile':
-      return python(['cprofile'], 'chosen in the config (`profile.tool: cprofile`)');
+      return python(['cprofile'], 'chosen in the config (profile.tool: cprofile)');
     case 'yappi':
-      return python(['yappi'], 'chosen in the config (`profile.tool: yappi`)');
+      return python(['yappi'], 'chosen in the config (profile.tool: yappi)');
     case 'tracemalloc':
       return python(
         ['tracemalloc'],
-        'chosen in the config (`profile.tool: tracemalloc`: memory allocated in each window and still live at its end)',
+        'chosen in the config (profile.tool: tracemalloc: memory allocated in each window and still live at its end)',
       );
     case 'node':
-      return { reason: 'profile.tool: node is not available in this build of perfgate' };
+      return node('chosen in the config (profile.tool: node)');
     case 'auto':
     case 'py-spy':
     case 'none':
@@ -65,9 +72,7 @@ export async function chooseProfiler(
     return {
       profiler: createPySpyProfiler(version, path.join(outDir, 'profiles', 'raw'), binary),
       reason:
-        profile.tool === 'auto'
-          ? 'auto: py-spy is installed'
-          : 'chosen in the config (`profile.tool: py-spy`)',
+        profile.tool === 'auto' ? 'auto: py-spy is installed' : 'chosen in the config (profile.tool: py-spy)',
     };
   }
   if (profile.tool === 'py-spy') {

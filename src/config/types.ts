@@ -89,7 +89,7 @@ export type ProfileWhen = (typeof PROFILE_WHENS)[number];
  */
 export interface ProfileConfig {
   /**
-   * `auto` (default): Node's CPU profiler for a Node server command, else py-spy when it is installed,
+   * `auto` (default): Node's CPU profiler for a Node server command (`isNodeCommand`), else py-spy when it is installed,
    * else yappi for an asyncio server (uvicorn, hypercorn, aiohttp, daphne; cProfile where yappi does not
    * import), else cProfile. `py-spy` attaches from outside; `cprofile`, `yappi` (CPU time, threads
    * and coroutines), `tracemalloc` (memory allocated in the window and still live at its end, bytes) and `node` (V8's CPU profiler

@@ -342,8 +342,8 @@ export interface ScenarioProfiles {
   readonly samples: Readonly<Record<Side, number>>;
   /**
    * What the shares are shares of: `samples` (py-spy, Node: sampled call stacks), `traced-cpu`
-   * (cProfile, yappi: CPU time measured per call), `memory-growth` (tracemalloc: bytes of live memory
-   * that grew over the window). Absent in older reports: `samples`.
+   * (cProfile, yappi: CPU time measured per call), `memory-growth` (tracemalloc: bytes allocated in the
+   * windows and still live at their end). Absent in older reports: `samples`.
    */
   readonly measure?: ProfileMeasure;
   /** Each side's whole profile: seconds (`samples`, `traced-cpu`) or bytes (`memory-growth`). */

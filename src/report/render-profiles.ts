@@ -186,18 +186,18 @@ const SHARE_LEGEND: Readonly<Record<ProfileMeasure, string>> = {
     '`~` marks a change under 1 pp or within how much the windows of one side (each on fresh servers) differed ' +
     '(a tracer slows short functions most, so read small changes with care).',
   'memory-growth':
-    'Self share: of the live memory that grew over the window, what was allocated on that line (the `function` ' +
+    'Self share: of the memory allocated in the windows and still live at their end, what was allocated on that line (the `function` ' +
     'column shows the line); `~` marks a change within noise.',
 };
 
-/** `812 and 796 samples`, `1.92 s and 2.40 s of CPU time traced`, `live memory grew 12.0 KiB and 3.4 MiB`. */
+/** `812 and 796 samples`, `1.92 s and 2.40 s of CPU time traced`, `12.0 KiB and 3.4 MiB allocated and still live`. */
 export function describeTotals(scenario: ScenarioProfiles): string {
   const { base, head } = scenario.totals ?? { base: 0, head: 0 };
   switch (scenario.measure ?? 'samples') {
     case 'traced-cpu':
       return `${base.toFixed(2)} s and ${head.toFixed(2)} s of CPU time traced`;
     case 'memory-growth':
-      return `live memory grew ${formatBytes(base)} and ${formatBytes(head)}`;
+      return `${formatBytes(base)} and ${formatBytes(head)} allocated and still live`;
     case 'samples':
       return `${scenario.samples.base} and ${scenario.samples.head} samples`;
   }

@@ -115,6 +115,46 @@ describe('perfgate run: profiles', () => {
     expect(readFileSync(path.join(out, 'trials.jsonl'), 'utf8')).not.toContain('PERFGATE_PROFILE_DIR');
   }, 180_000);
 
+  it('auto profiles a Node server with V8’s CPU profiler: the slower function in the first two rows, .cpuprofile files kept', () => {
+    const fixture = path.join(repoRoot, 'test/fixtures/node-service');
+    const read = (file: string) => readFileSync(path.join(fixture, file), 'utf8');
+    const nodeConfig = `server:
+  command: node server.mjs
+  ready: /healthz
+http:
+  - name: search
+    path: /search?q=solar+lamp&limit=20
+    connections: 8
+    duration: 1s
+    warmup: 1s
+gate:
+  trials: 8
+profile:
+  duration: 3s
+`;
+    const repo = makeRepo(
+      'stdlib',
+      { 'server.mjs': read('variants/regressed/server.mjs') },
+      { 'server.mjs': read('server.mjs'), 'perfgate.yml': nodeConfig },
+    );
+    repos.push(repo);
+    const out = path.join(repo.dir, 'out');
+    const result = runCli(repo.dir, 'run', '--base', 'HEAD~1', '--out', out);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.profiles?.tool).toBe('node inspector');
+    expect(report.profiles?.reason).toMatch(/^auto: the server command runs Node/);
+    expect(report.profiles?.notices).toEqual([]);
+    const [scenario] = report.profiles?.scenarios ?? [];
+    expect(scenario?.diff.slice(0, 2).map((row) => row.frame.name)).toContain('search');
+    const cpuprofiles = scenario?.files.filter((file) => file.endsWith('.cpuprofile')) ?? [];
+    expect(cpuprofiles.length).toBeGreaterThanOrEqual(4); // 2 windows per side
+    for (const file of cpuprofiles)
+      expect(JSON.parse(readFileSync(path.join(out, file), 'utf8'))).toHaveProperty('nodes');
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('Chrome DevTools');
+    expect(existsSync(path.join(out, 'profiles/raw'))).toBe(false);
+  }, 180_000);
+
   it('skips the phase with when: regression on an unchanged pair', () => {
     const repo = makeRepo(
       'stdlib',

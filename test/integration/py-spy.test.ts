@@ -145,6 +145,12 @@ describe('py-spy on the examples', () => {
     });
     expect(asyncio.profiler?.tool).toBe('yappi or cProfile');
     expect(asyncio.reason).toMatch(/asyncio, so yappi/);
+    const node = await chooseProfiler(DEFAULTS.profile, {
+      outDir: workDir,
+      serverCommand: 'node server.mjs',
+    });
+    expect(node.profiler?.tool).toBe('node inspector');
+    expect(node.reason).toMatch(/^auto: the server command runs Node/);
   });
 
   it('profile.tool: py-spy without py-spy: no profiler, saying what to install', async () => {

@@ -64,7 +64,10 @@ describe('callGraphToProfile on cProfile statistics of a known workload', () => 
     expect([...names].some((name) => name.includes('built-in'))).toBe(false);
     const work = summarizeFunctions(profile).find((row) => row.frame.name === 'work')!;
     // work's own time now includes sorted()'s C time; the key lambda sits directly under work.
-    expect(work.self).toBeCloseTo((selfOf('work') + selfOf('<built-in method builtins.sorted>')) / allSelf, 3);
+    expect(work.self).toBeCloseTo(
+      (selfOf('work') + selfOf('<built-in method builtins.sorted>')) / allSelf,
+      3,
+    );
     const paths = profile.stacks.map((s) => s.frames.map((i) => frameAt(profile, i).name).join(' > '));
     expect(paths).toContain('main > work > <lambda>');
     const unfolded = callGraphToProfile(graph, { foldBuiltins: false });
@@ -91,7 +94,13 @@ describe('allocationGrowthToProfile', () => {
   const site = (line: number, name: string) => ({ file: 'app.py', line, name });
   it('weights each grown traceback by its bytes, and counts grown blocks as samples', () => {
     const profile = allocationGrowthToProfile([
-      [{ frames: [site(20, 'do_GET()'), site(14, 'RENDERED.append(page * 4)')], bytes: 3_000_000, count: 900 }],
+      [
+        {
+          frames: [site(20, 'do_GET()'), site(14, 'RENDERED.append(page * 4)')],
+          bytes: 3_000_000,
+          count: 900,
+        },
+      ],
       [{ frames: [site(20, 'do_GET()'), site(12, 'rows = [...]')], bytes: 1_000, count: 3 }],
     ]);
     expect(profile.unit).toBe('bytes');

@@ -191,10 +191,12 @@ describe('the Profiles section of the reports', () => {
         ],
       },
     });
-    expect(renderMarkdown(memory)).toContain('(live memory grew 12.0 KiB and 3.4 MiB)');
-    expect(renderMarkdown(memory)).toContain('of the live memory that grew over the window');
+    expect(renderMarkdown(memory)).toContain('(12.0 KiB and 3.4 MiB allocated and still live)');
+    expect(renderMarkdown(memory)).toContain(
+      'of the memory allocated in the windows and still live at their end',
+    );
     expect(renderTerminal(memory)).toMatch(
-      /list-items: functions whose share of memory growth grew most, head against base \(live memory grew 12\.0 KiB and 3\.4 MiB\)/,
+      /list-items: functions whose share of memory growth grew most, head against base \(12\.0 KiB and 3\.4 MiB allocated and still live\)/,
     );
   });
 
