@@ -59476,6 +59476,22 @@ function relativeFile(file3, roots) {
   return file3;
 }
 
+// src/stats/standard-normal-quantile.ts
+function standardNormalQuantile(p) {
+  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -standardNormalQuantile(1 - p);
+  let low = -40;
+  let high = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const mid = (low + high) / 2;
+    if (mid === low || mid === high) break;
+    if (standardNormalCdf(mid) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
 // src/profile/hot-functions.ts
 function summarizeFunctions(profile) {
   const sum = totalWeight(profile);
@@ -59541,15 +59557,19 @@ function estimateDispersion(groups) {
 }
 function diffFunctions(base, head, options = {}) {
   const floorPp = options.floorPp ?? 1;
-  const z2 = options.z ?? 2.576;
   const designEffect = options.designEffect ?? 2;
   const dispersion = options.dispersion !== void 0 && options.dispersion.df > 0 ? options.dispersion : void 0;
   const baseRows = new Map(summarizeFunctions(base).map((row) => [row.key, row]));
   const headRows = new Map(summarizeFunctions(head).map((row) => [row.key, row]));
   const nBase = base.sampleCount;
   const nHead = head.sampleCount;
+  const keys = /* @__PURE__ */ new Set([...baseRows.keys(), ...headRows.keys()]);
+  const candidates = [...keys].filter(
+    (key) => Math.max(baseRows.get(key)?.self ?? 0, headRows.get(key)?.self ?? 0) * 100 >= floorPp
+  ).length;
+  const z2 = options.z ?? standardNormalQuantile(1 - (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates)));
   const rows = [];
-  for (const key of /* @__PURE__ */ new Set([...baseRows.keys(), ...headRows.keys()])) {
+  for (const key of keys) {
     const b = baseRows.get(key);
     const h = headRows.get(key);
     const frame2 = (h ?? b)?.frame;

@@ -35,7 +35,13 @@ import { createAutocannonLoad } from '../../src/adapters/autocannon-load.js';
 import { createPySpyProfiler, pySpyVersion, removeFiles, startPySpy } from '../../src/adapters/py-spy.js';
 import { createPythonBootstrapProfiler } from '../../src/adapters/python-bootstrap.js';
 import type { BootstrapTimeouts } from '../../src/adapters/bootstrap-control.js';
-import { diffFunctions, relativizeFrames, type Profile } from '../../src/profile/index.js';
+import {
+  diffFunctions,
+  estimateDispersion,
+  mergeProfiles,
+  relativizeFrames,
+  type Profile,
+} from '../../src/profile/index.js';
 import type { GateReport } from '../../src/model/results.js';
 import type { Profiler, ProfilerLaunch, RunningServer } from '../../src/ports.js';
 import { writeResults } from '../stats/write-results.js';
@@ -47,6 +53,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'skip-gate': { type: 'boolean', default: false },
     render: { type: 'boolean', default: false },
+    windows: { type: 'boolean', default: false },
   },
 });
 const RESULTS_FILE = path.join(root, 'bench/results/profiles.json');
@@ -167,6 +174,7 @@ async function profileOnce(
   label: string,
   tool: RankedTool,
   version: string,
+  windowMs = WINDOW_MS,
 ): Promise<Profile> {
   const profiler = profilerFor(tool, version);
   const launch = profiler.launch?.('base');
@@ -174,12 +182,12 @@ async function profileOnce(
   try {
     await load.run(spec(server, example, 1000));
     const recording = await profiler.start(server, {
-      durationMs: WINDOW_MS,
+      durationMs: windowMs,
       rateHz: RATE_HZ,
       name: label,
       side: 'base',
     });
-    await load.run(spec(server, example, WINDOW_MS + (tool === 'py-spy' ? 500 : 0)));
+    await load.run(spec(server, example, windowMs + (tool === 'py-spy' ? 500 : 0)));
     const { profile, files = [] } = await recording.finish();
     await removeFiles(files);
     return relativizeFrames(profile, [dir]);
@@ -347,6 +355,117 @@ interface Saved {
 
 const version = saved?.pySpy ?? (await pySpyVersion());
 if (version === undefined) throw new Error('py-spy is not installed: python3 -m pip install py-spy');
+if (values.windows) {
+  await windowed(version);
+  process.exit(0);
+}
+
+/**
+ * `--windows`: the profiling phase's default, two windows of half the profiled time per side, each on
+ * a fresh server, in ABBA order (a1 b1 h1 h2 b2 a2: base, second base, regressed head), the noise mark
+ * from the dispersion between each side's windows (at least the design effect 2), as
+ * src/measure/profile-phase.ts builds it. Per example, tool and run: the responsible function's rank
+ * against head, and the rows above the mark of base against second base (A/A). Writes
+ * bench/results/profile-windows.json and BENCHMARKS.md "Profile windows".
+ */
+async function windowed(pySpy: string): Promise<void> {
+  const half = WINDOW_MS / 2;
+  const rows: {
+    example: string;
+    tool: string;
+    ranks: number[];
+    above: boolean[];
+    aa: number[];
+    phi: number[];
+    errors: string[];
+  }[] = [];
+  const mark = (groups: readonly (readonly Profile[])[]) => {
+    const d = estimateDispersion(groups);
+    return d.df > 0 && d.per === 'samples' ? { ...d, phi: Math.max(2, d.phi) } : d;
+  };
+  try {
+    for (const example of EXAMPLES) {
+      const baseDir = path.join(root, 'examples', example.name);
+      const headDir = path.join(baseDir, 'variants/regressed');
+      for (const tool of RANKED) {
+        const row = {
+          example: example.name,
+          tool: LABEL[tool],
+          ranks: [] as number[],
+          above: [] as boolean[],
+          aa: [] as number[],
+          phi: [] as number[],
+          errors: [] as string[],
+        };
+        rows.push(row);
+        for (let run = 0; run < RUNS; run += 1) {
+          const once = (dir: string, label: string) =>
+            profileOnce(example, dir, `${example.name}-${tool}-${label}-${run}`, tool, pySpy, half);
+          try {
+            const a1 = await once(baseDir, 'a1');
+            const b1 = await once(baseDir, 'b1');
+            const h1 = await once(headDir, 'h1');
+            const h2 = await once(headDir, 'h2');
+            const b2 = await once(baseDir, 'b2');
+            const a2 = await once(baseDir, 'a2');
+            const windows = { base: 2, head: 2 };
+            const aaMark = mark([
+              [a1, a2],
+              [b1, b2],
+            ]);
+            const aa = diffFunctions(mergeProfiles([a1, a2]), mergeProfiles([b1, b2]), {
+              dispersion: aaMark,
+              windows,
+            });
+            const ab = diffFunctions(mergeProfiles([a1, a2]), mergeProfiles([h1, h2]), {
+              dispersion: mark([
+                [a1, a2],
+                [h1, h2],
+              ]),
+              windows,
+            });
+            const index = ab.findIndex(
+              (r) => r.frame.name === example.responsible && r.frame.file === 'app.py',
+            );
+            row.ranks.push(index + 1);
+            row.above.push(index >= 0 && ab[index]?.noise === false);
+            row.aa.push(aa.filter((r) => !r.noise).length);
+            row.phi.push(Number(aaMark.phi.toFixed(2)));
+            console.log(
+              `${example.name} ${tool} run ${run + 1}: rank ${index + 1}, A/A rows above the mark ${row.aa.at(-1)} (φ ${aaMark.phi.toFixed(2)})`,
+            );
+          } catch (error) {
+            row.errors.push(`run ${run + 1}: ${(error as Error).message}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await launcher.stopAll();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const section = [
+    '## Profile windows',
+    '',
+    `\`npm run bench:profiles -- --windows --runs ${RUNS}\`: the profiling phase as it runs by default, two ${half / 1000} s windows per side, each on a fresh server, ABBA order; the noise mark's variance multiplied by the dispersion measured between each side's windows (at least 2; φ of A/A shown). Same examples and regressions as "Profiles"; A/A is base against a second fresh base, each with its own two windows. The machine has 2 cores and was busy with other work.`,
+    '',
+    '| example | profiler | ranks of the responsible function | 1st or 2nd | above the mark | A/A rows above the mark | A/A φ |',
+    '|---|---|---|--:|--:|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.example} | ${r.tool} | ${r.ranks.join(', ')}${r.errors.length ? ` (${r.errors.length} failed)` : ''} | ${r.ranks.filter((k) => k === 1 || k === 2).length} of ${r.ranks.length} | ${r.above.filter(Boolean).length} of ${r.ranks.length} | ${r.aa.join(', ')} | ${r.phi.join(', ')} |`,
+    ),
+    '',
+  ].join('\n');
+  writeResults(
+    root,
+    'profile-windows.json',
+    { runs: RUNS, windowMs: half, rows },
+    '## Profile windows',
+    section,
+  );
+  console.log(section);
+}
 const gate = saved ? saved.gate : values['skip-gate'] ? undefined : gateShare();
 if (gate) console.log(`gate: profile ${gate.profileMs} ms of ${gate.totalMs} ms (${gate.verdict})`);
 

@@ -3,6 +3,7 @@
  * the report shows under a regressed scenario. Pure.
  */
 import { frameAt, functionKey, totalWeight, type Profile, type ProfileFrame } from './model.js';
+import { standardNormalQuantile } from '../stats/standard-normal-quantile.js';
 
 /** One function's share of a profile. */
 export interface FunctionShare {
@@ -82,7 +83,11 @@ export interface FunctionChange {
 export interface DiffOptions {
   /** Smallest change (percentage points) ever shown as real; default 1 pp. */
   readonly floorPp?: number;
-  /** z of the noise mark; default 2.576 (two-sided 1%). */
+  /**
+   * z of the noise mark; default: Bonferroni over the table, Φ⁻¹(1 − familyAlpha / 2m) with m the
+   * functions whose share reaches the floor on either side (the rows that could be marked at all), so
+   * `familyAlpha` bounds the chance that any row of an A/A table is marked. m = 1 gives 2.576.
+   */
   readonly z?: number;
   /**
    * Variance inflation for autocorrelated samples (the design effect); default 2. Batch means (20
@@ -90,6 +95,8 @@ export interface DiffOptions {
    * standard errors 1.15–1.5× the binomial ones, i.e. design effects of 1.3–2.2.
    */
   readonly designEffect?: number;
+  /** Family-wise error rate of the marks of one table (default 0.01); see `z`. */
+  readonly familyAlpha?: number;
   /**
    * Replaces the design effect with a dispersion measured between windows on separate processes
    * ({@link estimateDispersion}); for a tracing profile it makes the noise mark z·√(φ·p̄(1−p̄)(1/W_base
@@ -162,7 +169,8 @@ export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dis
  * Differential hot-function table, sorted by growth of self share (largest increase first; ties by
  * key), one row per function seen on either side.
  *
- * Noise mark: a change is `noise` when |Δ| < max(floorPp, z·√(d·p̄(1−p̄)(1/n_base + 1/n_head))·100):
+ * Noise mark: a change is `noise` when |Δ| < max(floorPp, z·√(d·p̄(1−p̄)(1/n_base + 1/n_head))·100),
+ * z Bonferroni-corrected over the table's candidate rows (see DiffOptions.z):
  * the pooled two-proportion z-test on sample counts (e.g. Agresti, *Categorical Data Analysis*), with
  * p̄ the function's pooled self share and its variance inflated by the design effect d, because
  * consecutive samples of a profile are correlated (batch means, as in Flegal and Jones, "Batch means
@@ -172,7 +180,6 @@ export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dis
  */
 export function diffFunctions(base: Profile, head: Profile, options: DiffOptions = {}): FunctionChange[] {
   const floorPp = options.floorPp ?? 1;
-  const z = options.z ?? 2.576;
   const designEffect = options.designEffect ?? 2;
   const dispersion =
     options.dispersion !== undefined && options.dispersion.df > 0 ? options.dispersion : undefined;
@@ -180,8 +187,14 @@ export function diffFunctions(base: Profile, head: Profile, options: DiffOptions
   const headRows = new Map(summarizeFunctions(head).map((row) => [row.key, row]));
   const nBase = base.sampleCount;
   const nHead = head.sampleCount;
+  const keys = new Set([...baseRows.keys(), ...headRows.keys()]);
+  const candidates = [...keys].filter(
+    (key) => Math.max(baseRows.get(key)?.self ?? 0, headRows.get(key)?.self ?? 0) * 100 >= floorPp,
+  ).length;
+  const z =
+    options.z ?? standardNormalQuantile(1 - (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates)));
   const rows: FunctionChange[] = [];
-  for (const key of new Set([...baseRows.keys(), ...headRows.keys()])) {
+  for (const key of keys) {
     const b = baseRows.get(key);
     const h = headRows.get(key);
     const frame = (h ?? b)?.frame;

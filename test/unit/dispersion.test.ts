@@ -85,4 +85,29 @@ describe('estimateDispersion', () => {
     // Mark: 2.576·√(φ·p̄(1−p̄)·(1/2+1/2))·100 with p̄ 0.4 ≈ 12.7 pp > the 10 pp change.
     expect(rows.find((row) => row.frame.name === 'hot')?.noise).toBe(true);
   });
+
+  it('widens the mark with the number of rows that could be marked (Bonferroni over the table)', () => {
+    // One candidate row: z = 2.576; twenty: z = Φ⁻¹(1 − 0.01/40) ≈ 3.48. A change of about 3 z-units
+    // of a lone function is real; the same change among twenty functions of like size is not.
+    const profile = (hot: number, others: number) =>
+      buildProfile(
+        'seconds',
+        [
+          { frames: [{ name: 'hot', file: 'app.py' }], weight: hot },
+          ...Array.from({ length: others }, (_, i) => ({
+            frames: [{ name: `f${i}`, file: 'app.py' }],
+            weight: (1 - hot) / others,
+          })),
+        ],
+        { sampleCount: 10_000 },
+      );
+    const lone = diffFunctions(profile(0.3, 1), profile(0.33, 1));
+    const crowd = diffFunctions(profile(0.3, 19), profile(0.33, 19));
+    expect(lone.find((row) => row.frame.name === 'hot')?.noise).toBe(false);
+    expect(crowd.find((row) => row.frame.name === 'hot')?.noise).toBe(true);
+    expect(
+      diffFunctions(profile(0.3, 19), profile(0.33, 19), { z: 2.576 }).find((row) => row.frame.name === 'hot')
+        ?.noise,
+    ).toBe(false);
+  });
 });
