@@ -62324,13 +62324,22 @@ function createPySpyProfiler(version2, outDir, binary = "py-spy") {
 }
 
 // src/adapters/python-bootstrap.ts
-import { copyFileSync, mkdirSync as mkdirSync4, renameSync as renameSync2 } from "node:fs";
-import { rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
+import { renameSync as renameSync2 } from "node:fs";
+import { rm as rm5 } from "node:fs/promises";
 import path5 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/adapters/bootstrap-control.ts
-import { mkdirSync as mkdirSync3, readdirSync as readdirSync3, readFileSync as readFileSync5, renameSync, rmSync as rmSync3, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync as mkdirSync3,
+  readdirSync as readdirSync3,
+  readFileSync as readFileSync5,
+  renameSync,
+  rmSync as rmSync3,
+  writeFileSync
+} from "node:fs";
+import { rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
 import path4 from "node:path";
 var sleep3 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
 function alive(pid) {
@@ -62433,6 +62442,21 @@ var BootstrapControl = class {
     }
   }
 };
+function installBootstrap(outDir, runtime, source, timeouts) {
+  const raw = path4.join(outDir, "profiles", "raw", runtime);
+  const script = path4.join(raw, "bootstrap", path4.basename(source));
+  mkdirSync3(path4.dirname(script), { recursive: true });
+  copyFileSync(source, script);
+  const controls = {};
+  return {
+    script,
+    controlOf: (side) => controls[side] ??= new BootstrapControl(path4.join(raw, side), timeouts),
+    async dispose() {
+      await rm4(raw, { recursive: true, force: true }).catch(() => void 0);
+      await rmdir2(path4.dirname(raw)).catch(() => void 0);
+    }
+  };
+}
 
 // src/adapters/python-bootstrap.ts
 var SITECUSTOMIZE_SOURCE = fileURLToPath(new URL("./bootstrap/sitecustomize.py", import.meta.url));
@@ -62442,20 +62466,14 @@ var LABELS = {
   tracemalloc: "tracemalloc"
 };
 function createPythonBootstrapProfiler(options) {
-  const raw = path5.join(options.outDir, "profiles", "raw", "python");
-  const bootstrapDir = path5.join(raw, "bootstrap");
-  mkdirSync4(bootstrapDir, { recursive: true });
-  copyFileSync(SITECUSTOMIZE_SOURCE, path5.join(bootstrapDir, "sitecustomize.py"));
-  const controls = {};
-  const controlOf = (side) => controls[side] ??= new BootstrapControl(path5.join(raw, side), options.timeouts);
+  const installed = installBootstrap(options.outDir, "python", SITECUSTOMIZE_SOURCE, options.timeouts);
+  const bootstrapDir = path5.dirname(installed.script);
+  const { controlOf } = installed;
   const first = options.tools[0] ?? "cprofile";
   const tool = options.tools.map((t) => LABELS[t]).join(" or ");
   return {
     tool,
-    async dispose() {
-      await rm4(raw, { recursive: true, force: true }).catch(() => void 0);
-      await rmdir2(path5.dirname(raw)).catch(() => void 0);
-    },
+    dispose: installed.dispose,
     launch(side) {
       const control = controlOf(side);
       control.reset();
@@ -62498,7 +62516,7 @@ function createPythonBootstrapProfiler(options) {
               } catch {
               }
             }
-            await rm4(`${stem}.json`, { force: true });
+            await rm5(`${stem}.json`, { force: true });
           }
           if (calls.length === 0 && growth.length === 0)
             throw new ProfilerUnavailableError(
@@ -62514,25 +62532,17 @@ function createPythonBootstrapProfiler(options) {
 }
 
 // src/adapters/node-bootstrap.ts
-import { copyFileSync as copyFileSync2, mkdirSync as mkdirSync5, renameSync as renameSync3 } from "node:fs";
-import { readFile as readFile4, rm as rm5, rmdir as rmdir3 } from "node:fs/promises";
+import { renameSync as renameSync3 } from "node:fs";
+import { readFile as readFile4, rm as rm6 } from "node:fs/promises";
 import path6 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var NODE_PROFILE_SOURCE = fileURLToPath2(new URL("./bootstrap/node-profile.cjs", import.meta.url));
 function createNodeBootstrapProfiler(options) {
-  const raw = path6.join(options.outDir, "profiles", "raw", "node");
-  const bootstrapDir = path6.join(raw, "bootstrap");
-  const script = path6.join(bootstrapDir, "node-profile.cjs");
-  mkdirSync5(bootstrapDir, { recursive: true });
-  copyFileSync2(NODE_PROFILE_SOURCE, script);
-  const controls = {};
-  const controlOf = (side) => controls[side] ??= new BootstrapControl(path6.join(raw, side), options.timeouts);
+  const installed = installBootstrap(options.outDir, "node", NODE_PROFILE_SOURCE, options.timeouts);
+  const { script, controlOf } = installed;
   return {
     tool: "node inspector",
-    async dispose() {
-      await rm5(raw, { recursive: true, force: true }).catch(() => void 0);
-      await rmdir3(path6.dirname(raw)).catch(() => void 0);
-    },
+    dispose: installed.dispose,
     launch(side) {
       const control = controlOf(side);
       control.reset();
@@ -62570,7 +62580,7 @@ function createNodeBootstrapProfiler(options) {
               const data = control.readJson(`${stemName}.json`);
               errors.push(`${stemName}: ${errorOf(data) ?? converted.error}`);
             }
-            await rm5(`${stem}.json`, { force: true });
+            await rm6(`${stem}.json`, { force: true });
           }
           if (profiles.length === 0)
             throw new ProfilerUnavailableError(

@@ -7,9 +7,19 @@
  * uses HUP, USR1, USR2, TTIN, TTOU, WINCH) and a file reaches every process of a tree, however it
  * was started or detached.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ProfilerUnavailableError } from '../errors.js';
+import type { Side } from '../model/results.js';
 import { isRunning, readProcess } from './process-table.js';
 
 /** What a process wrote in `ready-<pid>.json`. */
@@ -156,4 +166,40 @@ export class BootstrapControl {
       await sleep(this.timeouts.pollMs ?? 25);
     }
   }
+}
+
+/** A bootstrap installed in the results folder, with one control folder per side. */
+export interface InstalledBootstrap {
+  /** The bootstrap's copy, `<outDir>/profiles/raw/<runtime>/bootstrap/<file>`. */
+  readonly script: string;
+  /** The side's control folder (`<outDir>/profiles/raw/<runtime>/<side>`), made once. */
+  readonly controlOf: (side: Side) => BootstrapControl;
+  /** Removes `profiles/raw/<runtime>` and `profiles/raw` once empty; never throws. */
+  readonly dispose: () => Promise<void>;
+}
+
+/**
+ * Copies a bootstrap (`source`) into `<outDir>/profiles/raw/<runtime>/bootstrap/`, so servers load it
+ * from the results folder, never from the action's own install.
+ * @throws Error when it cannot be copied.
+ */
+export function installBootstrap(
+  outDir: string,
+  runtime: string,
+  source: string,
+  timeouts?: BootstrapTimeouts,
+): InstalledBootstrap {
+  const raw = path.join(outDir, 'profiles', 'raw', runtime);
+  const script = path.join(raw, 'bootstrap', path.basename(source));
+  mkdirSync(path.dirname(script), { recursive: true });
+  copyFileSync(source, script);
+  const controls: Partial<Record<Side, BootstrapControl>> = {};
+  return {
+    script,
+    controlOf: (side) => (controls[side] ??= new BootstrapControl(path.join(raw, side), timeouts)),
+    async dispose() {
+      await rm(raw, { recursive: true, force: true }).catch(() => undefined);
+      await rmdir(path.dirname(raw)).catch(() => undefined);
+    },
+  };
 }

@@ -10,15 +10,14 @@
  * profiler started with the window does not know code optimized before it (the bootstrap's header
  * says more). The measured trials never run with it.
  */
-import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfilerUnavailableError } from '../errors.js';
-import type { Side } from '../model/results.js';
 import type { Profiler, ProfilerLaunch } from '../ports.js';
 import { fromCpuProfile, mergeProfiles, type CpuProfileOptions, type Profile } from '../profile/index.js';
-import { BootstrapControl, type BootstrapProcess, type BootstrapTimeouts } from './bootstrap-control.js';
+import { installBootstrap, type BootstrapProcess, type BootstrapTimeouts } from './bootstrap-control.js';
 
 /** The bootstrap's source: beside this module in src/adapters/, beside index.js and cli.js in dist/. */
 export const NODE_PROFILE_SOURCE = fileURLToPath(new URL('./bootstrap/node-profile.cjs', import.meta.url));
@@ -52,21 +51,12 @@ export interface NodeBootstrapOptions {
  * @throws Error when the bootstrap cannot be copied into the results folder.
  */
 export function createNodeBootstrapProfiler(options: NodeBootstrapOptions): Profiler {
-  const raw = path.join(options.outDir, 'profiles', 'raw', 'node');
-  const bootstrapDir = path.join(raw, 'bootstrap');
-  const script = path.join(bootstrapDir, 'node-profile.cjs');
-  mkdirSync(bootstrapDir, { recursive: true });
-  copyFileSync(NODE_PROFILE_SOURCE, script);
-  const controls: Partial<Record<Side, BootstrapControl>> = {};
-  const controlOf = (side: Side): BootstrapControl =>
-    (controls[side] ??= new BootstrapControl(path.join(raw, side), options.timeouts));
+  const installed = installBootstrap(options.outDir, 'node', NODE_PROFILE_SOURCE, options.timeouts);
+  const { script, controlOf } = installed;
 
   return {
     tool: 'node inspector',
-    async dispose() {
-      await rm(raw, { recursive: true, force: true }).catch(() => undefined);
-      await rmdir(path.dirname(raw)).catch(() => undefined); // profiles/raw, once empty
-    },
+    dispose: installed.dispose,
     launch(side): ProfilerLaunch {
       const control = controlOf(side);
       control.reset();

@@ -5,12 +5,11 @@
  * spawned workers) profiles itself while perfgate's control file opens a window
  * (src/adapters/bootstrap-control.ts). The measured trials never run with it.
  */
-import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfilerUnavailableError } from '../errors.js';
-import type { Side } from '../model/results.js';
 import type { Profiler, ProfilerLaunch } from '../ports.js';
 import {
   allocationGrowthToProfile,
@@ -19,7 +18,7 @@ import {
   type AllocationGrowth,
   type CallGraphFunction,
 } from '../profile/index.js';
-import { BootstrapControl, type BootstrapTimeouts } from './bootstrap-control.js';
+import { installBootstrap, type BootstrapTimeouts } from './bootstrap-control.js';
 
 /** Tools the Python bootstrap runs. */
 export type PythonBootstrapTool = 'cprofile' | 'yappi' | 'tracemalloc';
@@ -62,22 +61,15 @@ type WindowFile =
  * @throws Error when the bootstrap cannot be copied into the results folder.
  */
 export function createPythonBootstrapProfiler(options: PythonBootstrapOptions): Profiler {
-  const raw = path.join(options.outDir, 'profiles', 'raw', 'python');
-  const bootstrapDir = path.join(raw, 'bootstrap');
-  mkdirSync(bootstrapDir, { recursive: true });
-  copyFileSync(SITECUSTOMIZE_SOURCE, path.join(bootstrapDir, 'sitecustomize.py'));
-  const controls: Partial<Record<Side, BootstrapControl>> = {};
-  const controlOf = (side: Side): BootstrapControl =>
-    (controls[side] ??= new BootstrapControl(path.join(raw, side), options.timeouts));
+  const installed = installBootstrap(options.outDir, 'python', SITECUSTOMIZE_SOURCE, options.timeouts);
+  const bootstrapDir = path.dirname(installed.script);
+  const { controlOf } = installed;
   const first = options.tools[0] ?? 'cprofile';
   const tool = options.tools.map((t) => LABELS[t]).join(' or ');
 
   return {
     tool,
-    async dispose() {
-      await rm(raw, { recursive: true, force: true }).catch(() => undefined);
-      await rmdir(path.dirname(raw)).catch(() => undefined); // profiles/raw, once empty
-    },
+    dispose: installed.dispose,
     launch(side): ProfilerLaunch {
       const control = controlOf(side);
       control.reset();
