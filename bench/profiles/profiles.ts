@@ -40,6 +40,7 @@ import {
   estimateDispersion,
   mergeProfiles,
   relativizeFrames,
+  summarizeFunctions,
   type Profile,
 } from '../../src/profile/index.js';
 import type { GateReport } from '../../src/model/results.js';
@@ -54,6 +55,9 @@ const { values } = parseArgs({
     'skip-gate': { type: 'boolean', default: false },
     render: { type: 'boolean', default: false },
     windows: { type: 'boolean', default: false },
+    /** `--windows` only: comma-separated examples and tools to run (default all), e.g. `fastapi`, `cprofile`. */
+    examples: { type: 'string' },
+    tools: { type: 'string' },
   },
 });
 const RESULTS_FILE = path.join(root, 'bench/results/profiles.json');
@@ -379,15 +383,25 @@ async function windowed(pySpy: string): Promise<void> {
     phi: number[];
     errors: string[];
   }[] = [];
+  const shares: {
+    example: string;
+    tool: string;
+    run: number;
+    window: string;
+    samples?: number;
+    self: Record<string, number>;
+  }[] = [];
   const mark = (groups: readonly (readonly Profile[])[]) => {
     const d = estimateDispersion(groups);
     return d.df > 0 && d.per === 'samples' ? { ...d, phi: Math.max(2, d.phi) } : d;
   };
   try {
-    for (const example of EXAMPLES) {
+    const pick = (list: string | undefined, name: string) =>
+      list === undefined || list.split(',').includes(name);
+    for (const example of EXAMPLES.filter((e) => pick(values.examples, e.name))) {
       const baseDir = path.join(root, 'examples', example.name);
       const headDir = path.join(baseDir, 'variants/regressed');
-      for (const tool of RANKED) {
+      for (const tool of RANKED.filter((t) => pick(values.tools, t))) {
         const row = {
           example: example.name,
           tool: LABEL[tool],
@@ -408,6 +422,22 @@ async function windowed(pySpy: string): Promise<void> {
             const h2 = await once(headDir, 'h2');
             const b2 = await once(baseDir, 'b2');
             const a2 = await once(baseDir, 'a2');
+            // Every window's self shares, for evaluating noise marks offline.
+            for (const [label, p] of Object.entries({ a1, a2, b1, b2, h1, h2 })) {
+              shares.push({
+                example: example.name,
+                tool,
+                run,
+                window: label,
+                ...(p.sampleCount === undefined ? {} : { samples: p.sampleCount }),
+                // Functions of at least 0.2% self share (the noise marks use 0.5% and up), to 6 digits (the file stays small).
+                self: Object.fromEntries(
+                  summarizeFunctions(p)
+                    .filter((r) => r.self >= 0.002)
+                    .map((r) => [r.key, Number(r.self.toFixed(6))]),
+                ),
+              });
+            }
             const windows = { base: 2, head: 2 };
             const aaMark = mark([
               [a1, a2],
@@ -457,13 +487,20 @@ async function windowed(pySpy: string): Promise<void> {
     ),
     '',
   ].join('\n');
-  writeResults(
-    root,
-    'profile-windows.json',
-    { runs: RUNS, windowMs: half, rows },
-    '## Profile windows',
-    section,
+  writeFileSync(
+    path.join(root, 'bench/results/profile-window-shares.json'),
+    `${JSON.stringify({ runs: RUNS, windowMs: half, windows: shares })}\n`,
   );
+  // A filtered run (--examples, --tools) is for study: it leaves BENCHMARKS.md alone.
+  if (values.examples === undefined && values.tools === undefined) {
+    writeResults(
+      root,
+      'profile-windows.json',
+      { runs: RUNS, windowMs: half, rows },
+      '## Profile windows',
+      section,
+    );
+  }
   console.log(section);
 }
 const gate = saved ? saved.gate : values['skip-gate'] ? undefined : gateShare();
