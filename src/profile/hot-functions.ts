@@ -4,6 +4,8 @@
  */
 import { frameAt, functionKey, totalWeight, type Profile, type ProfileFrame } from './model.js';
 import { standardNormalQuantile } from '../stats/standard-normal-quantile.js';
+import { studentTQuantile } from '../stats/student-t-quantile.js';
+import { fitScaledChiSquarePrior } from '../stats/fit-scaled-chi-square-prior.js';
 
 /** One function's share of a profile. */
 export interface FunctionShare {
@@ -121,6 +123,15 @@ export interface Dispersion {
   readonly df: number;
   /** Observations per window: `samples` (sample counts) or `windows` (a tracing profile: one each). */
   readonly per: 'samples' | 'windows';
+  /**
+   * Tracing profiles only: each function's own dispersion between windows (its χ² over its degrees of
+   * freedom) and the scaled-χ² prior fitted to them (Smyth 2004, see `fitScaledChiSquarePrior`). With
+   * them the noise mark of a function uses its variance moderated towards the prior,
+   * (d₀φ₀ + dⱼφⱼ)/(d₀ + dⱼ), on Student t with d₀ + dⱼ degrees of freedom: one dispersion pooled over
+   * every function marks, in A/A tables, the functions (async handlers) that vary far more than the rest.
+   */
+  readonly functions?: Readonly<Record<string, { readonly phi: number; readonly df: number }>>;
+  readonly prior?: { readonly phi: number; readonly df: number };
 }
 
 /** Functions enter φ only with an expected count of at least this many samples in every window. */
@@ -141,6 +152,7 @@ export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dis
   );
   let chi2 = 0;
   let df = 0;
+  const perFunction = new Map<string, { chi2: number; df: number }>();
   for (const windows of groups) {
     if (windows.length < 2) continue;
     const shares = windows.map((w) => new Map(summarizeFunctions(w).map((row) => [row.key, row.self])));
@@ -155,14 +167,30 @@ export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dis
         ? n.every((nk) => nk * pooled >= MIN_EXPECTED_SAMPLES)
         : pooled >= MIN_TRACED_SHARE;
       if (!enough) continue;
-      chi2 += p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      const own =
+        p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      chi2 += own;
       df += windows.length - 1;
+      const entry = perFunction.get(key) ?? { chi2: 0, df: 0 };
+      entry.chi2 += own;
+      entry.df += windows.length - 1;
+      perFunction.set(key, entry);
     }
   }
   const per = sampled ? 'samples' : 'windows';
   if (df === 0) return { phi: sampled ? 1 : 0, df: 0, per };
   const phi = chi2 / df;
-  return { phi: sampled ? Math.max(1, phi) : phi, df, per };
+  if (sampled) return { phi: Math.max(1, phi), df, per };
+  const functions = Object.fromEntries(
+    [...perFunction].map(([key, e]) => [key, { phi: e.chi2 / e.df, df: e.df }]),
+  );
+  const entries = Object.values(functions).filter((f) => f.phi > 0);
+  if (entries.length < 2) return { phi, df, per };
+  const prior = fitScaledChiSquarePrior(
+    entries.map((f) => f.phi),
+    entries.map((f) => f.df),
+  );
+  return { phi, df, per, functions, prior: { phi: prior.scale, df: prior.df } };
 }
 
 /**
@@ -175,7 +203,9 @@ export function estimateDispersion(groups: readonly (readonly Profile[])[]): Dis
  * p̄ the function's pooled self share and its variance inflated by the design effect d, because
  * consecutive samples of a profile are correlated (batch means, as in Flegal and Jones, "Batch means
  * and spectral variance estimators in MCMC", Ann. Statist. 2010, measured the inflation). A tracing
- * profile (no `sampleCount`) gets the floor only. One profile per side cannot see run-to-run
+ * profile (no `sampleCount`) gets the floor only, unless `dispersion` carries its per-function
+ * dispersions and prior (tracing windows): then each function's moderated dispersion on Student t (see
+ * Dispersion.functions). One profile per side cannot see run-to-run
  * differences beyond that. A function missing on one side has share 0 there.
  */
 export function diffFunctions(base: Profile, head: Profile, options: DiffOptions = {}): FunctionChange[] {
@@ -191,8 +221,8 @@ export function diffFunctions(base: Profile, head: Profile, options: DiffOptions
   const candidates = [...keys].filter(
     (key) => Math.max(baseRows.get(key)?.self ?? 0, headRows.get(key)?.self ?? 0) * 100 >= floorPp,
   ).length;
-  const z =
-    options.z ?? standardNormalQuantile(1 - (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates)));
+  const tailAlpha = (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates));
+  const z = options.z ?? standardNormalQuantile(1 - tailAlpha);
   const rows: FunctionChange[] = [];
   for (const key of keys) {
     const b = baseRows.get(key);
@@ -203,7 +233,25 @@ export function diffFunctions(base: Profile, head: Profile, options: DiffOptions
     const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
     const selfChangePp = (hs.self - bs.self) * 100;
     let markPp = floorPp;
-    if (dispersion !== undefined) {
+    if (dispersion?.prior !== undefined && dispersion.per === 'windows') {
+      // Tracing: the function's own dispersion moderated towards the prior, on Student t.
+      const wb = options.windows?.base ?? 1;
+      const wh = options.windows?.head ?? 1;
+      const own = dispersion.functions?.[key];
+      const d0 = dispersion.prior.df;
+      const phi =
+        own === undefined || !Number.isFinite(d0)
+          ? dispersion.prior.phi
+          : (d0 * dispersion.prior.phi + own.df * own.phi) / (d0 + own.df);
+      const nu = d0 + (own?.df ?? 0);
+      const q =
+        options.z ??
+        (Number.isFinite(nu) && nu < 1e5
+          ? -studentTQuantile(tailAlpha, nu)
+          : -standardNormalQuantile(tailAlpha));
+      const pooled = (bs.self + hs.self) / 2;
+      markPp = Math.max(floorPp, q * Math.sqrt(phi * pooled * (1 - pooled) * (1 / wb + 1 / wh)) * 100);
+    } else if (dispersion !== undefined) {
       // Observations per side: samples, or (tracing) the windows merged into it.
       const wb = dispersion.per === 'samples' ? (nBase ?? 0) : (options.windows?.base ?? 1);
       const wh = dispersion.per === 'samples' ? (nHead ?? 0) : (options.windows?.head ?? 1);
