@@ -59492,6 +59492,151 @@ function standardNormalQuantile(p) {
   return (low + high) / 2;
 }
 
+// src/stats/log-gamma.ts
+function logGamma(x) {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`logGamma: x must be positive, got ${x}`);
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let sum = LANCZOS[0];
+  for (let i = 1; i < LANCZOS.length; i += 1) sum += (LANCZOS[i] ?? 0) / (y + i);
+  const t = y + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+var LANCZOS = [
+  0.9999999999998099,
+  676.5203681218851,
+  -1259.1392167224028,
+  771.3234287776531,
+  -176.6150291621406,
+  12.507343278686905,
+  -0.13857109526572012,
+  9984369578019572e-21,
+  15056327351493116e-23
+];
+
+// src/stats/regularized-incomplete-beta.ts
+function regularizedIncompleteBeta(x, a, b) {
+  if (!(x >= 0 && x <= 1)) throw new RangeError(`regularizedIncompleteBeta: x must be in [0, 1], got ${x}`);
+  if (!(a > 0 && b > 0)) throw new RangeError(`regularizedIncompleteBeta: a and b must be positive`);
+  if (x === 0 || x === 1) return x;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - front * betaFraction(1 - x, b, a) / b;
+  return front * betaFraction(x, a, b) / a;
+}
+function betaFraction(x, a, b) {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 500; m += 1) {
+    const m2 = 2 * m;
+    let term = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + term * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + term / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    f *= d * c;
+    term = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + term * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + term / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    f *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return f;
+}
+
+// src/stats/student-t-cdf.ts
+function studentTCdf(t, df) {
+  if (!(df > 0)) throw new RangeError(`studentTCdf: df must be positive, got ${df}`);
+  if (Number.isNaN(t)) throw new RangeError("studentTCdf: t is NaN");
+  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  const tail = regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5) / 2;
+  return t > 0 ? 1 - tail : tail;
+}
+
+// src/stats/student-t-quantile.ts
+function studentTQuantile(p, df) {
+  if (!(p > 0 && p < 1)) throw new RangeError(`studentTQuantile: p must be in (0, 1), got ${p}`);
+  if (!(df > 0)) throw new RangeError(`studentTQuantile: df must be positive, got ${df}`);
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -studentTQuantile(1 - p, df);
+  let low = -1;
+  while (studentTCdf(low, df) > p) low *= 2;
+  let high = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const mid = (low + high) / 2;
+    if (mid === low || mid === high) break;
+    if (studentTCdf(mid, df) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/stats/digamma.ts
+function digamma(x) {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`digamma: x must be positive, got ${x}`);
+  let result = 0;
+  let y = x;
+  while (y < 10) {
+    result -= 1 / y;
+    y += 1;
+  }
+  const r = 1 / (y * y);
+  return result + Math.log(y) - 0.5 / y - r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r / 240)));
+}
+
+// src/stats/trigamma.ts
+function trigamma(x) {
+  if (!(x > 0 && Number.isFinite(x))) throw new RangeError(`trigamma: x must be positive, got ${x}`);
+  let result = 0;
+  let y = x;
+  while (y < 10) {
+    result += 1 / (y * y);
+    y += 1;
+  }
+  const r = 1 / (y * y);
+  return result + 1 / y + r / 2 + r / y * (1 / 6 - r * (1 / 30 - r * (1 / 42 - r / 30)));
+}
+function inverseTrigamma(y) {
+  if (!(y > 0 && Number.isFinite(y))) throw new RangeError(`inverseTrigamma: y must be positive, got ${y}`);
+  if (y > 1e7) return 1 / Math.sqrt(y);
+  if (y < 1e-6) return 1 / y;
+  let x = 0.5 + 1 / y;
+  for (let i = 0; i < 50; i += 1) {
+    const tri = trigamma(x);
+    const h = 1e-5 * x;
+    const tetragamma = (trigamma(x + h) - trigamma(x - h)) / (2 * h);
+    const step = tri * (1 - tri / y) / tetragamma;
+    x += step;
+    if (-step / x < 1e-8) break;
+  }
+  return x;
+}
+
+// src/stats/fit-scaled-chi-square-prior.ts
+function fitScaledChiSquarePrior(variances, dfs) {
+  if (variances.length !== dfs.length)
+    throw new RangeError("fitScaledChiSquarePrior: variances and dfs differ in length");
+  const kept = variances.map((s2, j) => ({ s2, d: dfs[j] ?? 0 })).filter(({ s2, d }) => s2 > 0 && Number.isFinite(s2) && d > 0);
+  if (kept.length < 2) throw new RangeError("fitScaledChiSquarePrior: needs at least 2 positive variances");
+  const e = kept.map(({ s2, d }) => Math.log(s2) - digamma(d / 2) + Math.log(d / 2));
+  const mean = e.reduce((a, b) => a + b, 0) / e.length;
+  const spread = e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1) - kept.reduce((a, { d }) => a + trigamma(d / 2), 0) / kept.length;
+  if (!(spread > 0)) {
+    const pooled = kept.reduce((a, { s2, d }) => a + d * s2, 0) / kept.reduce((a, { d }) => a + d, 0);
+    return { scale: pooled, df: Infinity };
+  }
+  const df = 2 * inverseTrigamma(spread);
+  return { scale: Math.exp(mean + digamma(df / 2) - Math.log(df / 2)), df };
+}
+
 // src/profile/hot-functions.ts
 function summarizeFunctions(profile) {
   const sum = totalWeight(profile);
@@ -59534,6 +59679,7 @@ function estimateDispersion(groups) {
   );
   let chi2 = 0;
   let df = 0;
+  const perFunction = /* @__PURE__ */ new Map();
   for (const windows of groups) {
     if (windows.length < 2) continue;
     const shares = windows.map((w) => new Map(summarizeFunctions(w).map((row) => [row.key, row.self])));
@@ -59546,14 +59692,29 @@ function estimateDispersion(groups) {
       if (pooled <= 0 || pooled >= 1) continue;
       const enough = sampled2 ? n.every((nk) => nk * pooled >= MIN_EXPECTED_SAMPLES) : pooled >= MIN_TRACED_SHARE;
       if (!enough) continue;
-      chi2 += p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      const own2 = p.reduce((sum, pk, k) => sum + (n[k] ?? 0) * (pk - pooled) ** 2, 0) / (pooled * (1 - pooled));
+      chi2 += own2;
       df += windows.length - 1;
+      const entry = perFunction.get(key) ?? { chi2: 0, df: 0 };
+      entry.chi2 += own2;
+      entry.df += windows.length - 1;
+      perFunction.set(key, entry);
     }
   }
   const per = sampled2 ? "samples" : "windows";
   if (df === 0) return { phi: sampled2 ? 1 : 0, df: 0, per };
   const phi = chi2 / df;
-  return { phi: sampled2 ? Math.max(1, phi) : phi, df, per };
+  if (sampled2) return { phi: Math.max(1, phi), df, per };
+  const functions = Object.fromEntries(
+    [...perFunction].map(([key, e]) => [key, { phi: e.chi2 / e.df, df: e.df }])
+  );
+  const entries = Object.values(functions).filter((f) => f.phi > 0);
+  if (entries.length < 2) return { phi, df, per };
+  const prior = fitScaledChiSquarePrior(
+    entries.map((f) => f.phi),
+    entries.map((f) => f.df)
+  );
+  return { phi, df, per, functions, prior: { phi: prior.scale, df: prior.df } };
 }
 function diffFunctions(base, head, options = {}) {
   const floorPp = options.floorPp ?? 1;
@@ -59567,7 +59728,8 @@ function diffFunctions(base, head, options = {}) {
   const candidates = [...keys].filter(
     (key) => Math.max(baseRows.get(key)?.self ?? 0, headRows.get(key)?.self ?? 0) * 100 >= floorPp
   ).length;
-  const z2 = options.z ?? standardNormalQuantile(1 - (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates)));
+  const tailAlpha = (options.familyAlpha ?? 0.01) / (2 * Math.max(1, candidates));
+  const z2 = options.z ?? standardNormalQuantile(1 - tailAlpha);
   const rows = [];
   for (const key of keys) {
     const b = baseRows.get(key);
@@ -59578,7 +59740,17 @@ function diffFunctions(base, head, options = {}) {
     const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
     const selfChangePp = (hs.self - bs.self) * 100;
     let markPp = floorPp;
-    if (dispersion !== void 0) {
+    if (dispersion?.prior !== void 0 && dispersion.per === "windows") {
+      const wb = options.windows?.base ?? 1;
+      const wh = options.windows?.head ?? 1;
+      const own2 = dispersion.functions?.[key];
+      const d0 = dispersion.prior.df;
+      const phi = own2 === void 0 || !Number.isFinite(d0) ? dispersion.prior.phi : (d0 * dispersion.prior.phi + own2.df * own2.phi) / (d0 + own2.df);
+      const nu = d0 + (own2?.df ?? 0);
+      const q = options.z ?? (Number.isFinite(nu) && nu < 1e5 ? -studentTQuantile(tailAlpha, nu) : -standardNormalQuantile(tailAlpha));
+      const pooled = (bs.self + hs.self) / 2;
+      markPp = Math.max(floorPp, q * Math.sqrt(phi * pooled * (1 - pooled) * (1 / wb + 1 / wh)) * 100);
+    } else if (dispersion !== void 0) {
       const wb = dispersion.per === "samples" ? nBase ?? 0 : options.windows?.base ?? 1;
       const wh = dispersion.per === "samples" ? nHead ?? 0 : options.windows?.head ?? 1;
       if (wb > 0 && wh > 0) {
