@@ -12,6 +12,8 @@ export const HISTORY_SCHEMA_VERSION = 1;
 export interface HistoryPoint {
   readonly scenario: string;
   /** A perfgate metric name, or (imported from github-action-benchmark) any benchmark's name. */
+  // The union documents the names perfgate writes; `string` admits imported benchmark names.
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
   readonly metric: MetricName | string;
   /** Unit as printed, e.g. `CPU ms/req`, `req/s`, `ms`, `bytes`. */
   readonly unit: string;
