@@ -32,7 +32,7 @@ const edgeImports = [
 const probe = edgeImports.join('\n') + '\nexport {};\n';
 
 describe('core purity lint', () => {
-  for (const folder of ['report', 'compare', 'config', 'publish']) {
+  for (const folder of ['report', 'compare', 'config', 'publish', 'history']) {
     it(`refuses every edge import in src/${folder}/`, async () => {
       const lines = await refusedLines(`src/${folder}/probe.ts`, probe);
       expect(lines).toEqual(edgeImports.map((_, i) => i + 1));
