@@ -13,7 +13,13 @@ export {
   type PairedValues,
 } from './estimate-paired-change.js';
 export { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
-export { judgeErrors, ERROR_RATE_LIMIT, type ErrorJudgement } from './judge-errors.js';
+export {
+  judgeErrors,
+  judgeErrorRates,
+  ERROR_RATE_LIMIT,
+  type ErrorJudgement,
+  type ErrorRates,
+} from './judge-errors.js';
 export { describeReach } from './describe-reach.js';
 export { decideGateVerdict } from './decide-gate-verdict.js';
 export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
