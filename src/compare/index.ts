@@ -36,3 +36,21 @@ export {
   type LookResult,
   type SequentialDesign,
 } from './sequential.js';
+export { compareStored, DEFAULT_BETWEEN_RUN_SD, type CompareStoredInput } from './compare-stored.js';
+export {
+  estimateBetweenRunSpread,
+  MAX_SPREAD_RUNS,
+  MIN_SPREAD_RUNS,
+  type BetweenRunSpread,
+} from './between-run-spread.js';
+export {
+  estimateUnpairedChange,
+  type UnpairedChange,
+  type UnpairedInference,
+} from './estimate-unpaired-change.js';
+export {
+  adjustByFamily,
+  type AdjustedTests,
+  type FamilyMember,
+  type FamilyTests,
+} from './adjust-by-family.js';
