@@ -20,8 +20,10 @@ import { judgeErrorRates, type ErrorJudgement } from './judge-errors.js';
  * the blocks' log medians, /√2 (von Neumann's MSSD, not the robust MAD: a default should not count
  * on steps being rare), rounded up to ½ point: CPU per request 5.05% → 5.5%, latency p50 4.38%,
  * p90 4.32% → 4.5%, p99 6.69% → 7%, throughput 2.94% → 3%, RSS 0.17% → 0.5%. The plain sd of
- * those 80 block medians, steps included, was twice as large for CPU (10.4%): a runner that changes
- * under the history needs its own learned spread, or the same-runner mode.
+ * all 80 such block medians (aa's head side included), steps and all, was twice that for CPU
+ * (10.4%): the machine's CPU per request stepped by up to 20% within minutes as its other load
+ * came and went. bench/stats/stored-mode.ts measures what this default does (BENCHMARKS.md,
+ * "Stored-baseline mode"): 4.6% false alarms at 10 trials a side, 7.1% at 20.
  */
 export const DEFAULT_BETWEEN_RUN_SD: Readonly<Record<MetricName, number>> = {
   throughput: 0.03,
