@@ -13,7 +13,13 @@ export {
   type PairedValues,
 } from './estimate-paired-change.js';
 export { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
-export { judgeErrors, ERROR_RATE_LIMIT, type ErrorJudgement } from './judge-errors.js';
+export {
+  judgeErrors,
+  judgeErrorRates,
+  ERROR_RATE_LIMIT,
+  type ErrorJudgement,
+  type ErrorRates,
+} from './judge-errors.js';
 export { describeReach } from './describe-reach.js';
 export { decideGateVerdict } from './decide-gate-verdict.js';
 export { estimatePairsNeeded, type PairsNeededInput } from './estimate-pairs-needed.js';
@@ -30,3 +36,21 @@ export {
   type LookResult,
   type SequentialDesign,
 } from './sequential.js';
+export { compareStored, DEFAULT_BETWEEN_RUN_SD, type CompareStoredInput } from './compare-stored.js';
+export {
+  estimateBetweenRunSpread,
+  MAX_SPREAD_RUNS,
+  MIN_SPREAD_RUNS,
+  type BetweenRunSpread,
+} from './between-run-spread.js';
+export {
+  estimateUnpairedChange,
+  type UnpairedChange,
+  type UnpairedInference,
+} from './estimate-unpaired-change.js';
+export {
+  adjustByFamily,
+  type AdjustedTests,
+  type FamilyMember,
+  type FamilyTests,
+} from './adjust-by-family.js';

@@ -23,20 +23,35 @@ export interface ErrorJudgement {
   readonly voids?: ErrorRuling;
 }
 
+/** Mean error rates (fractions of requests, 0..1) of base and head over the readings compared. */
+export interface ErrorRates {
+  readonly baseRate: number;
+  readonly headRate: number;
+}
+
 /**
- * Judges a scenario's errors (docs/statistics.md, "Errors"): head failing more than ERROR_RATE_LIMIT
- * more of its requests than base is a regression with its own wording; either side failing more than
- * the limit makes every other metric of the scenario `inconclusive`, since cheap error responses
- * would read as a faster server. Otherwise error_rate is `unchanged`, or an `improvement` when base's
- * rate exceeded head's by more than the limit.
+ * Judges a scenario's errors from paired trials: the mean error rate of each side over the compared
+ * pairs, judged by `judgeErrorRates`.
  */
 export function judgeErrors(pairs: readonly ReadingPair[]): ErrorJudgement {
   const rate = (pick: (pair: ReadingPair) => TrialReading): number =>
     pairs.length === 0
       ? 0
       : pairs.reduce((sum, pair) => sum + pick(pair).metrics.error_rate, 0) / pairs.length;
-  const baseRate = rate((p) => p.base);
-  const headRate = rate((p) => p.head);
+  return judgeErrorRates({ baseRate: rate((p) => p.base), headRate: rate((p) => p.head) });
+}
+
+/**
+ * Judges a scenario's errors (docs/statistics.md, "Errors") from each side's mean error rate, however
+ * the readings behind them were collected (paired trials, or head against a stored baseline's
+ * trials): head failing more than ERROR_RATE_LIMIT more of its requests than base is a regression
+ * with its own wording; either side failing more than the limit makes every other metric of the
+ * scenario `inconclusive`, since cheap error responses would read as a faster server. Otherwise
+ * error_rate is `unchanged`, or an `improvement` when base's rate exceeded head's by more than the
+ * limit.
+ */
+export function judgeErrorRates(rates: ErrorRates): ErrorJudgement {
+  const { baseRate, headRate } = rates;
   const percent = (x: number): string => formatPercent(x, { signed: false });
   const sides = `head ${percent(headRate)}, base ${percent(baseRate)} of requests`;
   const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
