@@ -45,8 +45,9 @@ interface GabRunOut {
  * message or '', `timestamp` = `finishedAt` (the commit time is not in a History),
  * `committer.username` = the commit's author or `unknown` (index.html prints it), `url` = the
  * commit's URL or the run's, `date` = `finishedAt` in ms. Each point is a bench: value = median; range
- * = `± h`, the smallest half-width around the median that covers the point's `[low, high]` (the
- * action's ranges are symmetric); extra = the trial count and the exact range. `lastUpdate` is the
+ * = `± h`, the smallest half-width around the median that covers the point's `[low, high]`, to 10
+ * significant digits (the action's ranges are symmetric; the rounding drops binary noise such as
+ * 0.06000000000000005); extra = the trial count and the exact range. `lastUpdate` is the
  * newest `finishedAt` (no clock is read), `repoUrl` the repository of the first GitHub commit URL, or ''.
  * Entries of one sha with several runs are all written; `importGab` (gab.ts) keeps the latest.
  * @throws HistoryFormatError when `history` breaks the history schema.
@@ -109,7 +110,9 @@ function toBench(point: HistoryPoint): GabRunOut['benches'][number] {
     unit: point.unit,
     ...(range === undefined
       ? {}
-      : { range: `± ${Math.max(point.median - range[0], range[1] - point.median, 0)}` }),
+      : {
+          range: `± ${Number(Math.max(point.median - range[0], range[1] - point.median, 0).toPrecision(10))}`,
+        }),
     ...(facts.length === 0 ? {} : { extra: facts.join('\n') }),
   };
 }

@@ -279,6 +279,19 @@ describe('exportGab', () => {
     ]);
   });
 
+  it('writes a ± range without binary noise, as the tooltip shows it', () => {
+    const noisy: History = {
+      ...history,
+      entries: [
+        {
+          ...history.entries[0]!,
+          points: [{ ...history.entries[0]!.points[0]!, median: 1.25, range: [1.2, 1.31] }],
+        },
+      ],
+    };
+    expect(exportGab(noisy)).toContain('"range": "± 0.06"');
+  });
+
   it('round-trips: importGab(exportGab(h)) keeps every value, unit, direction and scenario', () => {
     const back = importGab(exportGab(history));
     expect(back.entries.map((entry) => entry.sha)).toEqual(history.entries.map((entry) => entry.sha));
@@ -289,8 +302,8 @@ describe('exportGab', () => {
         expect(q).toMatchObject({ unit: p.unit, better: p.better, median: p.median });
         // the symmetric ± range covers the original one
         if (p.range) {
-          expect(q?.range?.[0]).toBeLessThanOrEqual(p.range[0]);
-          expect(q?.range?.[1]).toBeGreaterThanOrEqual(p.range[1]);
+          expect(q?.range?.[0]).toBeLessThanOrEqual(p.range[0] + 1e-9);
+          expect(q?.range?.[1]).toBeGreaterThanOrEqual(p.range[1] - 1e-9);
         } else expect(q?.range).toBeUndefined();
       }
     });
