@@ -200,6 +200,25 @@ function qhatAtSplit(z: Float64Array, n: number): number {
   return combine(between, withinX, withinY, n, m);
 }
 
+/**
+ * The split of the whole series that E-Divisive's first step proposes: the τ maximizing
+ * q̂(values[0, τ), values[τ, κ)) over τ and κ (Matteson & James §2.2, alpha = 1), both parts at least
+ * `minSize` long, with that q̂ (in the series' unit). Undefined when the series is shorter than
+ * 2 × minSize. No significance test: see {@link eDivisive}.
+ * @throws RangeError when a value is not finite or minSize is not an integer ≥ 2.
+ */
+export function bestEnergySplit(
+  values: readonly number[],
+  minSize: number = E_DIVISIVE_DEFAULTS.minSize,
+): { readonly index: number; readonly qhat: number } | undefined {
+  assertFiniteSample(values, 'bestEnergySplit', 0);
+  if (!Number.isInteger(minSize) || minSize < 2)
+    throw new RangeError(`bestEnergySplit: minSize must be an integer of at least 2, got ${minSize}`);
+  const series = Float64Array.from(values);
+  const split = bestSplit(series, 0, series.length, minSize, new Float64Array(series.length));
+  return split === undefined ? undefined : { index: split.tau, qhat: split.qhat };
+}
+
 /** The best split over every segment [bounds[k−1], bounds[k]), or undefined when none can split. */
 function bestSplitOver(
   series: Float64Array,

@@ -5,7 +5,7 @@ import {
   newChangePoints,
   type MetricChangePoint,
 } from '../../src/history/change-points.js';
-import { eDivisive } from '../../src/history/e-divisive.js';
+import { bestEnergySplit, eDivisive } from '../../src/history/e-divisive.js';
 import { HISTORY_SCHEMA_VERSION, type History, type HistoryEntry } from '../../src/history/model.js';
 import { createSeededRandom } from '../../src/stats/seeded-random.js';
 
@@ -48,6 +48,38 @@ function historyOf(
   });
   return { schemaVersion: HISTORY_SCHEMA_VERSION, tool: 'perfgate', entries };
 }
+
+/** q̂ of Matteson & James (2014) eq. 4, alpha = 1, straight from the definition. */
+function qhatByDefinition(x: readonly number[], y: readonly number[]): number {
+  const pairs = (a: readonly number[], b: readonly number[]) =>
+    a.reduce((sum, ai) => sum + b.reduce((s, bj) => s + Math.abs(ai - bj), 0), 0);
+  const [n, m] = [x.length, y.length];
+  const energy = (2 * pairs(x, y)) / (n * m) - pairs(x, x) / (n * (n - 1)) - pairs(y, y) / (m * (m - 1));
+  return ((n * m) / (n + m)) * energy;
+}
+
+describe('bestEnergySplit', () => {
+  it('maximizes q̂ over τ and κ as the definition does, both parts at least minSize long', () => {
+    const random = createSeededRandom(5);
+    for (let trial = 0; trial < 60; trial += 1) {
+      const minSize = 2 + (trial % 3);
+      const values = Array.from(
+        { length: 2 * minSize + (trial % 17) },
+        () => 10 * random() + (random() < 0.3 ? 5 : 0),
+      );
+      let best = { index: -1, qhat: Number.NEGATIVE_INFINITY };
+      for (let tau = minSize; tau <= values.length - minSize; tau += 1)
+        for (let kappa = tau + minSize; kappa <= values.length; kappa += 1) {
+          const qhat = qhatByDefinition(values.slice(0, tau), values.slice(tau, kappa));
+          if (qhat > best.qhat) best = { index: tau, qhat };
+        }
+      const split = bestEnergySplit(values, minSize);
+      expect(split?.index).toBe(best.index);
+      expect(split?.qhat).toBeCloseTo(best.qhat, 9);
+    }
+    expect(bestEnergySplit([1, 2, 3, 4, 5], 3)).toBeUndefined();
+  });
+});
 
 describe('eDivisive', () => {
   it('finds a single +10% step in 2% noise within one position, with medians either side', () => {
