@@ -5,8 +5,10 @@
  * - false steps: series with no step (n = 30 and 100; Gaussian noise and Student t with 3 degrees
  *   of freedom, both of sd 3% of the level): the share of series where any change point is found;
  * - detection: one step of +5%, +10% or +20% in the middle of n = 30 and n = 100 points with
- *   Gaussian noise of sd 3%: the share where a change point lies within ±1 of the step, the
- *   position error of the nearest change point, and the extra change points;
+ *   Gaussian noise of sd 3% (and of +10%, +20% with only minSize points after it): the share where
+ *   a change point lies within ±1 of the step, the position error of the nearest change point, and
+ *   the extra change points; the false-step table also counts false steps among the newest
+ *   minSize entries, what `newChangePoints(…, { withinLast: minSize })` would fail a push on;
  * - cost: wall time of one call on 200 points (no step, one step, two steps).
  * Each series and its permutations have their own seed (1..seeds), so the figures reproduce.
  * Writes bench/results/change-points.json and prints its section for BENCHMARKS.md.
@@ -59,17 +61,25 @@ const rate = (hits: number, total: number) => {
 
 function falseSteps(n: number, noise: Noise, options: EDivisiveOptions) {
   let withAny = 0;
+  let atNewest = 0;
   let changePoints = 0;
   for (let seed = 1; seed <= seeds; seed += 1) {
     const found = eDivisive(series(n, noise, seed), { ...options, seed });
     if (found.length > 0) withAny += 1;
+    // what newChangePoints(…, { withinLast: minSize }) would fail a push run on
+    if (found.some((cp) => cp.index >= n - E_DIVISIVE_DEFAULTS.minSize)) atNewest += 1;
     changePoints += found.length;
   }
-  return { n, noise, ...rate(withAny, seeds), changePointsPerSeries: changePoints / seeds };
+  return {
+    n,
+    noise,
+    ...rate(withAny, seeds),
+    atNewestEntries: rate(atNewest, seeds),
+    changePointsPerSeries: changePoints / seeds,
+  };
 }
 
-function detection(n: number, step: number) {
-  const stepAt = Math.floor(n / 2);
+function detection(n: number, step: number, stepAt = Math.floor(n / 2)) {
   let within1 = 0;
   let anyFound = 0;
   let extra = 0;
@@ -127,7 +137,11 @@ const nulls = [30, 100].flatMap((n) =>
     { retest: false, ...falseSteps(n, noise, { retest: false }) },
   ]),
 );
-const detections = [30, 100].flatMap((n) => [0.05, 0.1, 0.2].map((step) => detection(n, step)));
+const detections = [30, 100].flatMap((n) => [
+  ...[0.05, 0.1, 0.2].map((step) => detection(n, step)),
+  // the first push that can see a step: minSize entries after it
+  ...[0.1, 0.2].map((step) => detection(n, step, n - E_DIVISIVE_DEFAULTS.minSize)),
+]);
 const costs = [
   cost('no step', series(200, 'gaussian', 1)),
   cost('+10% at 100', series(200, 'gaussian', 2, 100, 0.1)),
@@ -154,25 +168,25 @@ const section = [
   '',
   'False steps: share of no-step series where any change point is found (95% Clopper–Pearson interval); "bisection only" skips the re-test.',
   '',
-  '| n | noise | series with a false step | 95% CI | change points per series | bisection only |',
-  '|---|---|---|---|---|---|',
+  `| n | noise | series with a false step | 95% CI | change points per series | bisection only | false step at the newest ${E_DIVISIVE_DEFAULTS.minSize} entries |`,
+  '|---|---|---|---|---|---|---|',
   ...[30, 100].flatMap((n) =>
     (['gaussian', 'student-t3'] as const).map((noise) => {
       const merged = nulls.find((r) => r.n === n && r.noise === noise && r.retest);
       const plain = nulls.find((r) => r.n === n && r.noise === noise && !r.retest);
       if (merged === undefined || plain === undefined) throw new Error('missing null result');
       const label = noise === 'gaussian' ? 'Gaussian' : 'Student t, 3 df';
-      return `| ${n} | ${label} | ${percent(merged.rate)} | ${ci(merged)} | ${merged.changePointsPerSeries.toFixed(3)} | ${percent(plain.rate)} |`;
+      return `| ${n} | ${label} | ${percent(merged.rate)} | ${ci(merged)} | ${merged.changePointsPerSeries.toFixed(3)} | ${percent(plain.rate)} | ${percent(merged.atNewestEntries.rate)} |`;
     }),
   ),
   '',
-  'Detection: one step in the middle (index n/2), Gaussian noise of sd 3%.',
+  `Detection: one step in the middle (at n/2), or at n − ${E_DIVISIVE_DEFAULTS.minSize} (the newest step a series can show: ${E_DIVISIVE_DEFAULTS.minSize} entries after it), Gaussian noise of sd 3%.`,
   '',
-  '| n | step | found within ±1 | 95% CI | any change point | position error: median / p90 | extra change points per series |',
-  '|---|---|---|---|---|---|---|',
+  '| n | step at | step | found within ±1 | 95% CI | any change point | position error: median / p90 | extra change points per series |',
+  '|---|---|---|---|---|---|---|---|',
   ...detections.map(
     (d) =>
-      `| ${d.n} | +${(100 * d.step).toFixed(0)}% | ${percent(d.within1.rate)} | ${ci(d.within1)} | ${percent(d.anyFound.rate)} | ` +
+      `| ${d.n} | ${d.stepAt} | +${(100 * d.step).toFixed(0)}% | ${percent(d.within1.rate)} | ${ci(d.within1)} | ${percent(d.anyFound.rate)} | ` +
       `${d.positionError.median ?? '–'} / ${d.positionError.p90 ?? '–'} | ${d.extraChangePointsPerSeries.toFixed(3)} |`,
   ),
   '',
