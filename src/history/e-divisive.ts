@@ -69,7 +69,7 @@ interface Split {
 /**
  * Change points of `values` (oldest first), sorted by index. Deterministic for a given seed.
  * Cost: O(n²) per permutation. With the defaults, 200 points take about 1 ms when there is no
- * change point (the test stops as soon as its p-value must exceed pValue), 130 ms with one and
+ * change point (the test stops as soon as its p-value must exceed pValue), 130–170 ms with one and
  * 240 ms with two on a 2-core runner (`npm run bench:changepoints`, bench/history/change-points.ts).
  * @throws RangeError when a value is not finite or an option is out of range (permutations a
  * positive integer, pValue in (0, 1), minSize an integer ≥ 2).
