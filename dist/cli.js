@@ -609,8 +609,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -718,13 +718,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node3)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node3.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node3)) {
         const kc = getAliasCount(doc, node3.key, anchors2);
         const vc = getAliasCount(doc, node3.value, anchors2);
@@ -3119,7 +3119,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp2 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -3128,7 +3128,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
+        const match = str.match(timestamp2.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3147,7 +3147,7 @@ var require_timestamp = __commonJS({
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
-    exports2.timestamp = timestamp;
+    exports2.timestamp = timestamp2;
   }
 });
 
@@ -3167,7 +3167,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -3187,9 +3187,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp2.intTime,
+      timestamp2.floatTime,
+      timestamp2.timestamp
     ];
     exports2.schema = schema;
   }
@@ -3214,7 +3214,7 @@ var require_tags = __commonJS({
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp2 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -3228,11 +3228,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp2.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp2.intTime,
       map: map2.map,
       merge: merge2.merge,
       null: _null4.nullTag,
@@ -3240,7 +3240,7 @@ var require_tags = __commonJS({
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp2.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -3248,7 +3248,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -3677,8 +3677,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -3755,12 +3755,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -10987,7 +10987,7 @@ var require_templates = __commonJS({
     var STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
     var STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
     var ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
-    var ESCAPES = /* @__PURE__ */ new Map([
+    var ESCAPES2 = /* @__PURE__ */ new Map([
       ["n", "\n"],
       ["r", "\r"],
       ["t", "	"],
@@ -11008,7 +11008,7 @@ var require_templates = __commonJS({
       if (u && bracket) {
         return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
       }
-      return ESCAPES.get(c) || c;
+      return ESCAPES2.get(c) || c;
     }
     function parseArguments(name, arguments_) {
       const results = [];
@@ -12009,13 +12009,13 @@ var require_JsHistogram = __commonJS({
         this.updateMinAndMax(value);
         this.incrementTotalCount();
       }
-      handleRecordException(count, value) {
+      handleRecordException(count2, value) {
         if (!this.autoResize) {
           throw new Error("Value " + value + " is outside of histogram covered range");
         }
         this.resize(value);
         var countsIndex = this.countsArrayIndex(value);
-        this.addToCountAtIndex(countsIndex, count);
+        this.addToCountAtIndex(countsIndex, count2);
         this.highestTrackableValue = this.highestEquivalentValue(this.valueFromIndex(this.countsArrayLength - 1));
       }
       countsArrayIndex(value) {
@@ -12298,15 +12298,15 @@ var require_JsHistogram = __commonJS({
           this.recordSingleValue(missingValue);
         }
       }
-      recordCountAtValue(count, value) {
+      recordCountAtValue(count2, value) {
         const countsIndex = this.countsArrayIndex(value);
         if (countsIndex >= this.countsArrayLength) {
-          this.handleRecordException(count, value);
+          this.handleRecordException(count2, value);
         } else {
-          this.addToCountAtIndex(countsIndex, count);
+          this.addToCountAtIndex(countsIndex, count2);
         }
         this.updateMinAndMax(value);
-        this.addToTotalCount(count);
+        this.addToTotalCount(count2);
       }
       /**
        * Record a value in the histogram (adding to the value's current count)
@@ -12315,8 +12315,8 @@ var require_JsHistogram = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCount(value, count2) {
+        this.recordCountAtValue(count2, value);
       }
       /**
        * Record a value in the histogram.
@@ -12342,13 +12342,13 @@ var require_JsHistogram = __commonJS({
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this.recordSingleValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
       }
-      recordValueWithCountAndExpectedInterval(value, count, expectedIntervalBetweenValueSamples) {
-        this.recordCountAtValue(count, value);
+      recordValueWithCountAndExpectedInterval(value, count2, expectedIntervalBetweenValueSamples) {
+        this.recordCountAtValue(count2, value);
         if (expectedIntervalBetweenValueSamples <= 0) {
           return;
         }
         for (let missingValue = value - expectedIntervalBetweenValueSamples; missingValue >= expectedIntervalBetweenValueSamples; missingValue -= expectedIntervalBetweenValueSamples) {
-          this.recordCountAtValue(count, missingValue);
+          this.recordCountAtValue(count2, missingValue);
         }
       }
       /**
@@ -13163,7 +13163,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -13174,21 +13174,21 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
-          s.bl_tree[curlen * 2] += count;
+        } else if (count2 < min_count) {
+          s.bl_tree[curlen * 2] += count2;
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             s.bl_tree[curlen * 2]++;
           }
           s.bl_tree[REP_3_6 * 2]++;
-        } else if (count <= 10) {
+        } else if (count2 <= 10) {
           s.bl_tree[REPZ_3_10 * 2]++;
         } else {
           s.bl_tree[REPZ_11_138 * 2]++;
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -13207,7 +13207,7 @@ var require_trees = __commonJS({
       var prevlen = -1;
       var curlen;
       var nextlen = tree[0 * 2 + 1];
-      var count = 0;
+      var count2 = 0;
       var max_count = 7;
       var min_count = 4;
       if (nextlen === 0) {
@@ -13217,27 +13217,27 @@ var require_trees = __commonJS({
       for (n = 0; n <= max_code; n++) {
         curlen = nextlen;
         nextlen = tree[(n + 1) * 2 + 1];
-        if (++count < max_count && curlen === nextlen) {
+        if (++count2 < max_count && curlen === nextlen) {
           continue;
-        } else if (count < min_count) {
+        } else if (count2 < min_count) {
           do {
             send_code(s, curlen, s.bl_tree);
-          } while (--count !== 0);
+          } while (--count2 !== 0);
         } else if (curlen !== 0) {
           if (curlen !== prevlen) {
             send_code(s, curlen, s.bl_tree);
-            count--;
+            count2--;
           }
           send_code(s, REP_3_6, s.bl_tree);
-          send_bits(s, count - 3, 2);
-        } else if (count <= 10) {
+          send_bits(s, count2 - 3, 2);
+        } else if (count2 <= 10) {
           send_code(s, REPZ_3_10, s.bl_tree);
-          send_bits(s, count - 3, 3);
+          send_bits(s, count2 - 3, 3);
         } else {
           send_code(s, REPZ_11_138, s.bl_tree);
-          send_bits(s, count - 11, 7);
+          send_bits(s, count2 - 11, 7);
         }
-        count = 0;
+        count2 = 0;
         prevlen = curlen;
         if (nextlen === 0) {
           max_count = 138;
@@ -13566,7 +13566,7 @@ var require_deflate = __commonJS({
     }
     function longest_match(s, cur_match) {
       var chain_length = s.max_chain_length;
-      var scan = s.strstart;
+      var scan2 = s.strstart;
       var match;
       var len;
       var best_len = s.prev_length;
@@ -13576,8 +13576,8 @@ var require_deflate = __commonJS({
       var wmask = s.w_mask;
       var prev = s.prev;
       var strend = s.strstart + MAX_MATCH;
-      var scan_end1 = _win[scan + best_len - 1];
-      var scan_end = _win[scan + best_len];
+      var scan_end1 = _win[scan2 + best_len - 1];
+      var scan_end = _win[scan2 + best_len];
       if (s.prev_length >= s.good_match) {
         chain_length >>= 2;
       }
@@ -13586,23 +13586,23 @@ var require_deflate = __commonJS({
       }
       do {
         match = cur_match;
-        if (_win[match + best_len] !== scan_end || _win[match + best_len - 1] !== scan_end1 || _win[match] !== _win[scan] || _win[++match] !== _win[scan + 1]) {
+        if (_win[match + best_len] !== scan_end || _win[match + best_len - 1] !== scan_end1 || _win[match] !== _win[scan2] || _win[++match] !== _win[scan2 + 1]) {
           continue;
         }
-        scan += 2;
+        scan2 += 2;
         match++;
         do {
-        } while (_win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && _win[++scan] === _win[++match] && scan < strend);
-        len = MAX_MATCH - (strend - scan);
-        scan = strend - MAX_MATCH;
+        } while (_win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && scan2 < strend);
+        len = MAX_MATCH - (strend - scan2);
+        scan2 = strend - MAX_MATCH;
         if (len > best_len) {
           s.match_start = cur_match;
           best_len = len;
           if (len >= nice_match) {
             break;
           }
-          scan_end1 = _win[scan + best_len - 1];
-          scan_end = _win[scan + best_len];
+          scan_end1 = _win[scan2 + best_len - 1];
+          scan_end = _win[scan2 + best_len];
         }
       } while ((cur_match = prev[cur_match & wmask]) > limit && --chain_length !== 0);
       if (best_len <= s.lookahead) {
@@ -13862,7 +13862,7 @@ var require_deflate = __commonJS({
     function deflate_rle(s, flush) {
       var bflush;
       var prev;
-      var scan, strend;
+      var scan2, strend;
       var _win = s.window;
       for (; ; ) {
         if (s.lookahead <= MAX_MATCH) {
@@ -13876,13 +13876,13 @@ var require_deflate = __commonJS({
         }
         s.match_length = 0;
         if (s.lookahead >= MIN_MATCH && s.strstart > 0) {
-          scan = s.strstart - 1;
-          prev = _win[scan];
-          if (prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan]) {
+          scan2 = s.strstart - 1;
+          prev = _win[scan2];
+          if (prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2]) {
             strend = s.strstart + MAX_MATCH;
             do {
-            } while (prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && prev === _win[++scan] && scan < strend);
-            s.match_length = MAX_MATCH - (strend - scan);
+            } while (prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && prev === _win[++scan2] && scan2 < strend);
+            s.match_length = MAX_MATCH - (strend - scan2);
             if (s.match_length > s.lookahead) {
               s.match_length = s.lookahead;
             }
@@ -15219,20 +15219,20 @@ var require_inftrees = __commonJS({
       var base = null;
       var base_index = 0;
       var end;
-      var count = new utils.Buf16(MAXBITS + 1);
+      var count2 = new utils.Buf16(MAXBITS + 1);
       var offs = new utils.Buf16(MAXBITS + 1);
       var extra = null;
       var extra_index = 0;
       var here_bits, here_op, here_val;
       for (len = 0; len <= MAXBITS; len++) {
-        count[len] = 0;
+        count2[len] = 0;
       }
       for (sym = 0; sym < codes; sym++) {
-        count[lens[lens_index + sym]]++;
+        count2[lens[lens_index + sym]]++;
       }
       root = bits;
       for (max2 = MAXBITS; max2 >= 1; max2--) {
-        if (count[max2] !== 0) {
+        if (count2[max2] !== 0) {
           break;
         }
       }
@@ -15246,7 +15246,7 @@ var require_inftrees = __commonJS({
         return 0;
       }
       for (min = 1; min < max2; min++) {
-        if (count[min] !== 0) {
+        if (count2[min] !== 0) {
           break;
         }
       }
@@ -15256,7 +15256,7 @@ var require_inftrees = __commonJS({
       left = 1;
       for (len = 1; len <= MAXBITS; len++) {
         left <<= 1;
-        left -= count[len];
+        left -= count2[len];
         if (left < 0) {
           return -1;
         }
@@ -15266,7 +15266,7 @@ var require_inftrees = __commonJS({
       }
       offs[1] = 0;
       for (len = 1; len < MAXBITS; len++) {
-        offs[len + 1] = offs[len] + count[len];
+        offs[len + 1] = offs[len] + count2[len];
       }
       for (sym = 0; sym < codes; sym++) {
         if (lens[lens_index + sym] !== 0) {
@@ -15329,7 +15329,7 @@ var require_inftrees = __commonJS({
           huff = 0;
         }
         sym++;
-        if (--count[len] === 0) {
+        if (--count2[len] === 0) {
           if (len === max2) {
             break;
           }
@@ -15343,7 +15343,7 @@ var require_inftrees = __commonJS({
           curr = len - drop;
           left = 1 << curr;
           while (curr + drop < max2) {
-            left -= count[curr + drop];
+            left -= count2[curr + drop];
             if (left <= 0) {
               break;
             }
@@ -17274,11 +17274,11 @@ var require_wasm = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17294,7 +17294,7 @@ var require_wasm = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -17424,8 +17424,8 @@ var require_wasm = __commonJS({
       recordValue(value) {
         this._wasmHistogram.recordValue(value);
       }
-      recordValueWithCount(value, count) {
-        this._wasmHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this._wasmHistogram.recordValueWithCount(value, count2);
       }
       recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples) {
         this._wasmHistogram.recordValueWithExpectedInterval(value, expectedIntervalBetweenValueSamples);
@@ -18424,12 +18424,12 @@ var require_JsHistogram_encoding = __commonJS({
       const countsLimit = self2.countsArrayIndex(self2.maxValue) + 1;
       let srcIndex = 0;
       while (srcIndex < countsLimit) {
-        const count = self2.getCountAtIndex(srcIndex++);
-        if (count < 0) {
-          throw new Error("Cannot encode histogram containing negative counts (" + count + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
+        const count2 = self2.getCountAtIndex(srcIndex++);
+        if (count2 < 0) {
+          throw new Error("Cannot encode histogram containing negative counts (" + count2 + ") at index " + srcIndex + ", corresponding the value range [" + self2.lowestEquivalentValue(self2.valueFromIndex(srcIndex)) + "," + self2.nextNonEquivalentValue(self2.valueFromIndex(srcIndex)) + ")");
         }
         let zerosCount = 0;
-        if (count == 0) {
+        if (count2 == 0) {
           zerosCount = 1;
           while (srcIndex < countsLimit && self2.getCountAtIndex(srcIndex) == 0) {
             zerosCount++;
@@ -18439,7 +18439,7 @@ var require_JsHistogram_encoding = __commonJS({
         if (zerosCount > 1) {
           ZigZagEncoding_1.default.encode(buffer, -zerosCount);
         } else {
-          ZigZagEncoding_1.default.encode(buffer, count);
+          ZigZagEncoding_1.default.encode(buffer, count2);
         }
       }
     }
@@ -18468,12 +18468,12 @@ var require_JsHistogram_encoding = __commonJS({
       const endPosition = sourceBuffer.position + lengthInBytes;
       while (sourceBuffer.position < endPosition) {
         let zerosCount = 0;
-        let count = ZigZagEncoding_1.default.decode(sourceBuffer);
-        if (count < 0) {
-          zerosCount = -count;
+        let count2 = ZigZagEncoding_1.default.decode(sourceBuffer);
+        if (count2 < 0) {
+          zerosCount = -count2;
           dstIndex += zerosCount;
         } else {
-          self2.setCountAtIndex(dstIndex++, count);
+          self2.setCountAtIndex(dstIndex++, count2);
         }
       }
       return dstIndex;
@@ -18856,8 +18856,8 @@ var require_Recorder = __commonJS({
        * @param count The number of occurrences of this value to record
        * @throws ArrayIndexOutOfBoundsException (may throw) if value is exceeds highestTrackableValue
        */
-      recordValueWithCount(value, count) {
-        this.activeHistogram.recordValueWithCount(value, count);
+      recordValueWithCount(value, count2) {
+        this.activeHistogram.recordValueWithCount(value, count2);
       }
       /**
        * Record a value
@@ -29961,7 +29961,7 @@ var require_form_data = __commonJS({
 var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
-    var { resolve: resolve2, basename } = __require("path");
+    var { resolve: resolve3, basename } = __require("path");
     var { readFileSync: readFileSync6 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string4) {
@@ -29969,7 +29969,7 @@ var require_multipart = __commonJS({
         return JSON.parse(string4);
       } catch (error62) {
         try {
-          const path9 = resolve2(string4);
+          const path9 = resolve3(string4);
           const data = readFileSync6(path9, "utf8");
           return JSON.parse(data);
         } catch (error63) {
@@ -30644,11 +30644,11 @@ var require_diff = __commonJS({
     var diff = (version1, version2) => {
       const v1 = parse3(version1, null, true);
       const v2 = parse3(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
+      const comparison2 = v1.compare(v2);
+      if (comparison2 === 0) {
         return null;
       }
-      const v1Higher = comparison > 0;
+      const v1Higher = comparison2 > 0;
       const highVersion = v1Higher ? v1 : v2;
       const lowVersion = v1Higher ? v2 : v1;
       const highHasPre = !!highVersion.prerelease.length;
@@ -34691,9 +34691,9 @@ var require_hyperid = __commonJS({
       generate.uuid = uuidv42();
       generate.decode = decode3;
       let id = baseId(generate.uuid, urlSafe);
-      let count = Math.floor(opts.startFrom || 0);
+      let count2 = Math.floor(opts.startFrom || 0);
       if (isNaN(maxInt)) throw new Error(`maxInt must be a number. recieved ${opts.maxInt}`);
-      if (isNaN(count) || !(maxInt > count && count >= 0)) {
+      if (isNaN(count2) || !(maxInt > count2 && count2 >= 0)) {
         throw new Error([
           `when passed, opts.startFrom must be a number between 0 and ${maxInt}.`,
           "Only the integer part matters.",
@@ -34703,17 +34703,17 @@ var require_hyperid = __commonJS({
       return generate;
       function generate() {
         let result;
-        if (count === maxInt) {
+        if (count2 === maxInt) {
           generate.uuid = uuidv42();
           id = baseId(generate.uuid, urlSafe);
-          count = 0;
+          count2 = 0;
         }
         if (fixedLength) {
-          result = id + `0000000000${count}`.slice(-10);
+          result = id + `0000000000${count2}`.slice(-10);
         } else {
-          result = id + count;
+          result = id + count2;
         }
-        count = count + 1 | 0;
+        count2 = count2 + 1 | 0;
         return result;
       }
     }
@@ -35817,10 +35817,10 @@ var require_pipelinedRequestsQueue = __commonJS({
           return this.pendingRequests[0];
         }
       }
-      addByteCount(count) {
+      addByteCount(count2) {
         const req = this.peek();
         if (req) {
-          req.bytes += count;
+          req.bytes += count2;
         }
       }
       addBody(data) {
@@ -36663,10 +36663,10 @@ var require_init = __commonJS({
     }
     function run(opts) {
       const tracker = new EE();
-      const promise2 = new Promise((resolve2, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         _init(opts, tracker, (err, results) => {
           if (err) return reject(err);
-          resolve2(results);
+          resolve3(results);
         });
       });
       tracker.then = promise2.then.bind(promise2);
@@ -36682,13 +36682,13 @@ var require_init = __commonJS({
       };
       const mainTracker = new EE();
       const warmUpTracker = new EE();
-      const promise2 = new Promise((resolve2, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         _init(warmupOpts, warmUpTracker, (err, warmupResults) => {
           if (err) return reject(err);
           _init(opts, mainTracker, (err2, results) => {
             if (err2) return reject(err2);
             results.warmup = warmupResults;
-            resolve2(results);
+            resolve3(results);
           });
         });
       });
@@ -37468,8 +37468,10 @@ function formatPercent(fraction, options = {}) {
 var ERROR_RATE_LIMIT = 0.01;
 function judgeErrors(pairs) {
   const rate = (pick2) => pairs.length === 0 ? 0 : pairs.reduce((sum, pair) => sum + pick2(pair).metrics.error_rate, 0) / pairs.length;
-  const baseRate = rate((p) => p.base);
-  const headRate = rate((p) => p.head);
+  return judgeErrorRates({ baseRate: rate((p) => p.base), headRate: rate((p) => p.head) });
+}
+function judgeErrorRates(rates) {
+  const { baseRate, headRate } = rates;
   const percent2 = (x) => formatPercent(x, { signed: false });
   const sides = `head ${percent2(headRate)}, base ${percent2(baseRate)} of requests`;
   const limitPoints = `${(ERROR_RATE_LIMIT * 100).toFixed(1)} percentage points`;
@@ -37478,17 +37480,17 @@ function judgeErrors(pairs) {
     text: `head answers errors (non-2xx/3xx, resets or timeouts) on ${percent2(headRate)} of requests against base's ${percent2(baseRate)}, more than the ${limitPoints} allowed`
   } : void 0;
   const erring = ["head", "base"].filter(
-    (side) => (side === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
+    (side2) => (side2 === "head" ? headRate : baseRate) > ERROR_RATE_LIMIT
   );
   const voids = erring.length > 0 ? {
     effect: "voids",
     text: `not read as a speed change: ${erring.join(" and ")} failed more than ${percent2(ERROR_RATE_LIMIT)} of requests (${sides}), and error responses are cheap`
   } : void 0;
-  const verdict = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
+  const verdict2 = fails !== void 0 ? "regression" : baseRate - headRate > ERROR_RATE_LIMIT ? "improvement" : erring.length > 0 ? "inconclusive" : "unchanged";
   return {
     baseRate,
     headRate,
-    verdict,
+    verdict: verdict2,
     ...fails === void 0 ? {} : { fails },
     ...voids === void 0 ? {} : { voids }
   };
@@ -37525,6 +37527,10 @@ function assertFiniteSample(values, label, minLength = 1) {
     if (!Number.isFinite(value))
       throw new RangeError(`${label}: value at index ${index} is ${value}, expected a finite number`);
   });
+}
+function assertConfidenceLevel(level, label) {
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`${label}: confidence level must be in (0, 1), got ${level}`);
 }
 
 // src/stats/element-at.ts
@@ -37882,19 +37888,19 @@ function finish2(draft, adjusted, gate, level, familySize) {
   const confidence = interval?.confidence ?? 0;
   const reach = describeReach(estimate.pairs, level, familySize);
   if (reach !== void 0 && estimate.informativePairs > 0) warnings.push(reach);
-  let verdict;
+  let verdict2;
   let ruling;
   if (draft.byRule) {
-    verdict = errors.verdict;
+    verdict2 = errors.verdict;
     ruling = errors.fails;
   } else if (errors.voids !== void 0) {
-    verdict = "inconclusive";
+    verdict2 = "inconclusive";
     ruling = errors.voids;
   } else {
-    verdict = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
+    verdict2 = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
   }
   if (ruling !== void 0) warnings.unshift(ruling.text);
-  if (verdict === "inconclusive" && estimate.inference !== void 0 && ruling === void 0) {
+  if (verdict2 === "inconclusive" && estimate.inference !== void 0 && ruling === void 0) {
     warnings.push(
       estimatePairsNeeded({
         pairs: estimate.pairs,
@@ -37922,19 +37928,19 @@ function finish2(draft, adjusted, gate, level, familySize) {
     pValue: draft.tests.noChange,
     qValue,
     evidence,
-    verdict,
+    verdict: verdict2,
     ...ruling === void 0 ? {} : { errors: ruling },
     warnings
   };
 }
 function describeConnectionClose(trials, scenario) {
   const lines = [];
-  for (const side of ["base", "head"]) {
-    const measured = trials.filter((t) => t.scenario === scenario && t.side === side);
+  for (const side2 of ["base", "head"]) {
+    const measured = trials.filter((t) => t.scenario === scenario && t.side === side2);
     const closing = measured.filter((t) => t.connectionClose === true).length;
     if (closing === 0) continue;
     lines.push(
-      `${scenario}: the ${side} server answered \`Connection: close\` to keep-alive requests in ${closing} of ${measured.length} trials: the load generator reconnected after its responses, so latency and CPU per request include connection set-up; serve with a keep-alive worker (gunicorn -k gthread, uvicorn) or set HTTP/1.1 keep-alive in the server.`
+      `${scenario}: the ${side2} server answered \`Connection: close\` to keep-alive requests in ${closing} of ${measured.length} trials: the load generator reconnected after its responses, so latency and CPU per request include connection set-up; serve with a keep-alive worker (gunicorn -k gthread, uvicorn) or set HTTP/1.1 keep-alive in the server.`
     );
   }
   return lines;
@@ -37978,7 +37984,7 @@ function evaluateLook(input2) {
   const spentBefore = design.alphas.slice(0, look).reduce((sum, a) => sum + a, 0);
   const significanceLevel = input2.spendRest === true ? input2.gate.alpha - spentBefore : planned;
   const last = look === design.looks.length - 1 || input2.spendRest === true;
-  const outcome = compareGate({
+  const outcome = (input2.compare ?? compareGate)({
     trials: input2.trials,
     scenarios: input2.scenarios,
     gate: input2.gate,
@@ -38004,6 +38010,382 @@ function evaluateLook(input2) {
   }
   const open3 = unsettled.map((c) => `${c.scenario} ${c.metric}`).join(", ");
   return { outcome, stop: false, significanceLevel, reason: `still inconclusive: ${open3}` };
+}
+
+// src/stats/standard-normal-quantile.ts
+function standardNormalQuantile(p) {
+  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
+  if (p === 0.5) return 0;
+  if (p > 0.5) return -standardNormalQuantile(1 - p);
+  let low = -40;
+  let high = 0;
+  for (let i = 0; i < 200; i += 1) {
+    const mid = (low + high) / 2;
+    if (mid === low || mid === high) break;
+    if (standardNormalCdf(mid) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+// src/compare/adjust-by-family.ts
+function adjustByFamily2(members2) {
+  const adjusted = members2.map((m) => ({
+    evidence: {
+      regression: m.tests.regression,
+      improvement: m.tests.improvement,
+      equivalence: m.tests.equivalence
+    },
+    qValue: m.tests.noChange
+  }));
+  for (const family of [true, false]) {
+    const indices = members2.flatMap((m, index) => m.gated === family && !m.byRule ? [index] : []);
+    const pick2 = (test) => benjaminiHochberg(indices.map((index) => members2[index]?.tests[test] ?? 1));
+    const [regression, improvement, noChange] = [pick2("regression"), pick2("improvement"), pick2("noChange")];
+    indices.forEach((index, k) => {
+      adjusted[index] = {
+        evidence: {
+          regression: regression[k] ?? 1,
+          improvement: improvement[k] ?? 1,
+          equivalence: members2[index]?.tests.equivalence ?? 1
+        },
+        qValue: noChange[k] ?? 1
+      };
+    });
+  }
+  return adjusted;
+}
+
+// src/compare/between-run-spread.ts
+var MIN_SPREAD_RUNS = 5;
+var MAX_SPREAD_RUNS = 30;
+var MAD_SCALE = 1.4826;
+function estimateBetweenRunSpread(history, scenario, metric, options = {}) {
+  const points = history.entries.flatMap((entry) => {
+    const point = entry.points.find((p) => p.scenario === scenario && p.metric === metric);
+    return point === void 0 ? [] : [{ configHash: entry.configHash, median: point.median }];
+  });
+  const configHash = options.configHash ?? points.at(-1)?.configHash;
+  const onLogScale = !(isMetricName(metric) && METRICS[metric].scale === "points");
+  const values = points.filter((p) => configHash === void 0 || p.configHash === configHash).slice(-MAX_SPREAD_RUNS).map((p) => p.median).filter((m) => Number.isFinite(m) && (!onLogScale || m > 0)).map((m) => onLogScale ? Math.log(m) : m);
+  if (values.length < MIN_SPREAD_RUNS) return void 0;
+  const differences = values.slice(1).map((y, i) => y - (values[i] ?? y));
+  const centre = median(differences);
+  const mad = median(differences.map((d) => Math.abs(d - centre)));
+  return { sd: MAD_SCALE * mad / Math.SQRT2, runs: values.length };
+}
+
+// src/stats/mann-whitney-null-counts.ts
+var MANN_WHITNEY_EXACT_MAX_SIZE = 49;
+function mannWhitneyNullCounts(m, n) {
+  for (const size of [m, n]) {
+    if (!Number.isInteger(size) || size < 0 || size > MANN_WHITNEY_EXACT_MAX_SIZE) {
+      throw new RangeError(
+        `mannWhitneyNullCounts: sizes must be integers in 0..${MANN_WHITNEY_EXACT_MAX_SIZE}, got ${m} and ${n}`
+      );
+    }
+  }
+  const width = m * n + 1;
+  let rows = Array.from({ length: m + 1 }, () => {
+    const row = new Float64Array(width);
+    row[0] = 1;
+    return row;
+  });
+  for (let j = 1; j <= n; j += 1) {
+    const next = rows.map(() => new Float64Array(width));
+    for (let i = 0; i <= m; i += 1) {
+      const row = next[i] ?? new Float64Array(width);
+      const sameI = rows[i] ?? row;
+      const fewerI = next[i - 1];
+      for (let u = 0; u <= i * j; u += 1) {
+        row[u] = (sameI[u] ?? 0) + (fewerI !== void 0 && u >= j ? fewerI[u - j] ?? 0 : 0);
+      }
+    }
+    rows = next;
+  }
+  return rows[m] ?? new Float64Array(width);
+}
+
+// src/stats/hodges-lehmann-two-sample.ts
+function hodgesLehmannTwoSample(x, y, level = 0.95) {
+  assertFiniteSample(x, "hodgesLehmannTwoSample (x)");
+  assertFiniteSample(y, "hodgesLehmannTwoSample (y)");
+  assertConfidenceLevel(level, "hodgesLehmannTwoSample");
+  const differences = new Float64Array(x.length * y.length);
+  let index = 0;
+  for (const xi of x) {
+    for (const yj of y) {
+      differences[index] = xi - yj;
+      index += 1;
+    }
+  }
+  differences.sort();
+  const k = Math.max(1, criticalRank(x.length, y.length, (1 - level) / 2));
+  return {
+    shift: medianOfSorted(differences),
+    ci: [elementAt(differences, k - 1), elementAt(differences, differences.length - k)]
+  };
+}
+function criticalRank(m, n, tailProbability) {
+  if (m > MANN_WHITNEY_EXACT_MAX_SIZE || n > MANN_WHITNEY_EXACT_MAX_SIZE) {
+    const z2 = standardNormalQuantile(1 - tailProbability);
+    return Math.floor(m * n / 2 - z2 * Math.sqrt(m * n * (m + n + 1) / 12));
+  }
+  const counts = mannWhitneyNullCounts(m, n);
+  const all = counts.reduce((sum, c) => sum + c, 0);
+  const target = (tailProbability - 10 * Number.EPSILON) * all;
+  let cumulative = 0;
+  for (let q = 0; q < counts.length; q += 1) {
+    cumulative += counts[q] ?? 0;
+    if (cumulative >= target) return q;
+  }
+  return counts.length - 1;
+}
+
+// src/compare/estimate-unpaired-change.ts
+var RANK_INTERVAL_CONFIDENCE = 0.95;
+function estimateUnpairedChange(base, head, options) {
+  const warnings = [];
+  const usableBase = base.filter(Number.isFinite);
+  const usableHead = head.filter(Number.isFinite);
+  const skipped = base.length + head.length - usableBase.length - usableHead.length;
+  if (skipped > 0) warnings.push(`${skipped} trial value(s) were not finite numbers and were skipped`);
+  const scale = options.points === true ? "points" : "relative";
+  const identity = (x2) => x2;
+  if (usableBase.length === 0 || usableHead.length === 0) {
+    warnings.push("no finite value on one side: not compared");
+    return {
+      method: "none",
+      scale,
+      baseTrials: usableBase.length,
+      headTrials: usableHead.length,
+      baseMedian: 0,
+      headMedian: 0,
+      change: 0,
+      inference: void 0,
+      toChange: identity,
+      toDifference: identity,
+      warnings
+    };
+  }
+  const baseMedian = median(usableBase);
+  const headMedian = median(usableHead);
+  const common = {
+    scale,
+    baseTrials: usableBase.length,
+    headTrials: usableHead.length,
+    baseMedian,
+    headMedian
+  };
+  let method;
+  let x;
+  let y;
+  let toChange;
+  let toDifference;
+  if (scale === "points") {
+    [method, x, y, toChange, toDifference] = ["points", usableHead, usableBase, identity, identity];
+  } else if ([...usableBase, ...usableHead].every((v) => v > 0)) {
+    [method, x, y] = ["log-ratio", usableHead.map(Math.log), usableBase.map(Math.log)];
+    [toChange, toDifference] = [Math.expm1, Math.log1p];
+  } else {
+    const all = [...usableBase, ...usableHead];
+    const divisor = baseMedian > 0 ? baseMedian : all.reduce((s, v) => s + Math.abs(v), 0) / all.length;
+    warnings.push(
+      `a value \u2264 0 makes logs undefined: compared head \u2212 base relative to ${baseMedian > 0 ? "base's median" : "the mean of both sides"} (${divisor}); read the change as approximate`
+    );
+    method = "difference";
+    x = divisor > 0 ? usableHead.map((v) => v / divisor) : usableHead;
+    y = divisor > 0 ? usableBase.map((v) => v / divisor) : usableBase;
+    [toChange, toDifference] = [(d) => Math.max(-1, d), identity];
+  }
+  const inference = inferShift(x, y, options.betweenRunSd, warnings);
+  return {
+    ...common,
+    method,
+    change: toChange(inference?.estimate ?? hodgesLehmannTwoSample(x, y).shift),
+    inference,
+    toChange,
+    toDifference,
+    warnings
+  };
+}
+function inferShift(x, y, betweenRunSd, warnings) {
+  if (2 / binomial(x.length + y.length, x.length) > 1 - RANK_INTERVAL_CONFIDENCE) {
+    warnings.push(
+      `${x.length} head against ${y.length} baseline trial(s) are too few for a 95% rank interval: not tested`
+    );
+    return void 0;
+  }
+  const { shift, ci } = hodgesLehmannTwoSample(x, y, RANK_INTERVAL_CONFIDENCE);
+  const withinSe = (ci[1] - ci[0]) / (2 * standardNormalQuantile(0.5 + RANK_INTERVAL_CONFIDENCE / 2));
+  const se = Math.sqrt(withinSe ** 2 + 2 * betweenRunSd ** 2);
+  if (!(se > 0)) {
+    warnings.push("zero variance: every head and baseline value alike, and no between-run spread");
+    return void 0;
+  }
+  return {
+    estimate: shift,
+    withinSe,
+    se,
+    pAbove: (delta) => standardNormalCdf((delta - shift) / se),
+    pBelow: (delta) => standardNormalCdf((shift - delta) / se),
+    interval: (level) => {
+      const z2 = standardNormalQuantile(1 - level);
+      return { low: shift - z2 * se, high: shift + z2 * se, confidence: 1 - 2 * level };
+    }
+  };
+}
+function binomial(n, k) {
+  let result = 1;
+  for (let i = 1; i <= k; i += 1) result = result * (n - k + i) / i;
+  return result;
+}
+
+// src/compare/compare-stored.ts
+var DEFAULT_BETWEEN_RUN_SD = {
+  throughput: 0.04,
+  latency_p50: 0.06,
+  latency_p90: 0.06,
+  latency_p99: 0.09,
+  cpu_per_request: 0.07,
+  rss_peak: 5e-3,
+  error_rate: 0
+};
+function compareStored(input2) {
+  const { scenarios, gate } = input2;
+  const level = input2.significanceLevel ?? gate.alpha;
+  if (!(level > 0 && level < 0.5))
+    throw new RangeError(`compareStored: level must be in (0, 0.5), got ${level}`);
+  const gated = new Set(gate.metrics);
+  const warnings = [];
+  const drafts = [];
+  let incomplete = false;
+  const usable = (readings) => readings.filter((r) => r.side === "head" && r.discarded === void 0);
+  const baseline = usable(input2.baseline);
+  const head = usable(input2.head);
+  const unknown2 = [...new Set([...baseline, ...head].map((t) => t.scenario))].filter(
+    (s) => !scenarios.includes(s)
+  );
+  if (unknown2.length > 0) warnings.push(`readings of unknown scenario(s) ${unknown2.join(", ")} were ignored`);
+  for (const scenario of scenarios) {
+    const base = baseline.filter((r) => r.scenario === scenario);
+    const now = head.filter((r) => r.scenario === scenario);
+    if (base.length === 0 || now.length === 0) {
+      incomplete = true;
+      warnings.push(
+        `${scenario}: ${base.length === 0 ? "the stored baseline has no head trial" : "no head trial was measured"} of this scenario, so nothing was compared`
+      );
+      continue;
+    }
+    const mean = (rs) => rs.reduce((sum, r) => sum + r.metrics.error_rate, 0) / rs.length;
+    const errors = judgeErrorRates({ baseRate: mean(base), headRate: mean(now) });
+    const conditions = describeTrialConditions([...base, ...now]);
+    const pairIndices = now.map((r) => r.pair).sort((a, b) => a - b);
+    for (const metric of HTTP_METRICS) {
+      const byRule = metric === "error_rate";
+      const learned = byRule ? void 0 : input2.spread?.(scenario, metric);
+      const spreadWarnings = [];
+      let betweenRunSd = DEFAULT_BETWEEN_RUN_SD[metric];
+      if (learned !== void 0 && learned.runs >= MIN_SPREAD_RUNS)
+        betweenRunSd = input2.spreadFloor === "none" ? learned.sd : Math.max(learned.sd, betweenRunSd);
+      else if (!byRule) {
+        const runs = learned === void 0 ? `fewer than ${MIN_SPREAD_RUNS} runs` : `${learned.runs} runs`;
+        spreadWarnings.push(
+          `between-run spread not learned yet (${runs}); using the default ${formatPercent(betweenRunSd, { signed: false })}`
+        );
+      }
+      const estimate = estimateUnpairedChange(
+        base.map((r) => r.metrics[metric]),
+        now.map((r) => r.metrics[metric]),
+        { points: METRICS[metric].scale === "points", betweenRunSd }
+      );
+      drafts.push({
+        scenario,
+        metric,
+        gated: byRule || gated.has(metric),
+        byRule,
+        pairIndices,
+        estimate,
+        betweenRunSd,
+        tests: runTests2(estimate, METRICS[metric].better, gate.threshold),
+        errors,
+        warnings: [...spreadWarnings, ...estimate.warnings, ...conditions]
+      });
+    }
+  }
+  const adjusted = adjustByFamily2(drafts);
+  const comparisons = drafts.map((draft, i) => finish3(draft, adjusted[i], gate, level));
+  return {
+    comparisons,
+    verdict: decideGateVerdict(comparisons, incomplete && gate.metrics.length > 0),
+    regressions: comparisons.filter((c) => c.gated && c.verdict === "regression").length,
+    warnings
+  };
+}
+function runTests2(estimate, better, threshold) {
+  const { inference } = estimate;
+  if (inference === void 0) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
+  const bar = MINIMUM_EFFECT_SHARE * threshold;
+  const up = inference.pAbove(estimate.toDifference(bar));
+  const down = inference.pBelow(estimate.toDifference(-bar));
+  const equivalence = Math.max(
+    inference.pAbove(estimate.toDifference(-threshold)),
+    inference.pBelow(estimate.toDifference(threshold))
+  );
+  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
+  return better === "lower" ? { regression: up, improvement: down, equivalence, noChange } : { regression: down, improvement: up, equivalence, noChange };
+}
+function finish3(draft, adjusted, gate, level) {
+  const { estimate, errors } = draft;
+  const evidence = adjusted?.evidence ?? { regression: 1, improvement: 1, equivalence: 1 };
+  const qValue = adjusted?.qValue ?? 1;
+  const warnings = [...draft.warnings];
+  const interval = estimate.inference?.interval(level);
+  const ci = interval ? [estimate.toChange(interval.low), estimate.toChange(interval.high)] : [0, 0];
+  let verdict2;
+  let ruling;
+  if (draft.byRule) {
+    verdict2 = errors.verdict;
+    ruling = errors.fails;
+  } else if (errors.voids !== void 0) {
+    verdict2 = "inconclusive";
+    ruling = errors.voids;
+  } else {
+    verdict2 = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
+  }
+  if (ruling !== void 0) warnings.unshift(ruling.text);
+  if (verdict2 === "inconclusive" && ruling === void 0 && draft.betweenRunSd > 0) {
+    const reach = describeSpreadFloor(draft.betweenRunSd, gate.threshold, level);
+    if (reach !== void 0) warnings.push(reach);
+  }
+  return {
+    scenario: draft.scenario,
+    metric: draft.metric,
+    gated: draft.gated,
+    pairs: estimate.headTrials,
+    pairIndices: draft.pairIndices,
+    baseMedian: estimate.baseMedian,
+    headMedian: estimate.headMedian,
+    scale: estimate.scale,
+    change: estimate.change,
+    ci,
+    confidence: interval?.confidence ?? 0,
+    level,
+    significant: ruling?.effect !== "voids" && qValue <= 2 * level,
+    pValue: draft.tests.noChange,
+    qValue,
+    evidence,
+    verdict: verdict2,
+    ...ruling === void 0 ? {} : { errors: ruling },
+    warnings
+  };
+}
+function describeSpreadFloor(sd, threshold, level) {
+  const floor = standardNormalQuantile(1 - level) * Math.SQRT2 * sd;
+  const smallest = Math.expm1(Math.log1p(MINIMUM_EFFECT_SHARE * threshold) + floor);
+  if (smallest <= threshold) return void 0;
+  const percent2 = (x) => formatPercent(x, { signed: false });
+  return `against a stored baseline the run-to-run spread (${percent2(sd)} per run) alone keeps changes below ${percent2(smallest)} from being shown, however many trials run; a same-runner comparison has no such floor`;
 }
 
 // src/config/defaults.ts
@@ -38068,9 +38450,9 @@ function formatDurationMs(durationMs) {
   let restMs = durationMs;
   let text = "";
   for (const unit2 of ["h", "m", "s", "ms"]) {
-    const count = Math.floor(restMs / MS_PER_UNIT[unit2]);
-    if (count > 0) text += `${count}${unit2}`;
-    restMs -= count * MS_PER_UNIT[unit2];
+    const count2 = Math.floor(restMs / MS_PER_UNIT[unit2]);
+    if (count2 > 0) text += `${count2}${unit2}`;
+    restMs -= count2 * MS_PER_UNIT[unit2];
   }
   return text;
 }
@@ -38341,7 +38723,8 @@ function metricLabel(metric, inline4) {
 // src/report/describe-conditions.ts
 function describeConditions(report, outline, inline4) {
   const conditions = [
-    { label: "Pairs", value: describePairs(report, outline, inline4) },
+    report.mode === "stored" ? { label: "Trials", value: describeHeadTrials(report, outline, inline4) } : { label: "Pairs", value: describePairs(report, outline, inline4) },
+    ...report.baseline === void 0 ? [] : [{ label: "Baseline", value: describeBaseline(report.baseline, inline4) }],
     ...report.servers === void 0 ? [] : [{ label: "Servers", value: describeServers(report.servers, inline4) }],
     ...report.reruns === void 0 ? [] : [{ label: "Re-runs", value: describeReruns(report.reruns, report.servers?.restart, inline4) }],
     ...outline.scenarios.flatMap(
@@ -38387,6 +38770,23 @@ function describePairs(report, outline, inline4) {
   );
   return `${perScenario.join(", ")} compared of ${planned}; ${interleaving}`;
 }
+function describeHeadTrials(report, outline, inline4) {
+  const planned = `up to ${report.gate.trials} per scenario within a ${formatDurationMs2(report.gate.budgetMs)} budget`;
+  const seq = report.sequential;
+  const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs}: ${inline4.text(seq.reason)} (looks at ${seq.looks.join(", ")} trials)` : "";
+  const perScenario = outline.scenarios.map(
+    (scenario) => `${inline4.code(scenario.name)} ${scenario.pairsCompared}`
+  );
+  const compared = report.baseline === void 0 ? "measured" : "compared, unpaired, with the stored run's";
+  return `head only: ${perScenario.join(", ") || 0} trials ${compared} (${planned})${stopped}`;
+}
+function describeBaseline(baseline, inline4) {
+  const trials = Object.entries(baseline.trials).map(([scenario, n]) => `${n} of ${inline4.code(scenario)}`).join(", ");
+  const runner = `${inline4.text(baseline.runner.cpuModel)}, ${baseline.runner.cores} core${baseline.runner.cores === 1 ? "" : "s"}`;
+  const run = baseline.runUrl === void 0 ? "" : `, run ${inline4.code(baseline.runUrl)}`;
+  const spread = baseline.historyRuns >= 5 ? `between-run spread learned from ${baseline.historyRuns} stored runs` : `between-run spread not learned yet (${baseline.historyRuns} stored run${baseline.historyRuns === 1 ? "" : "s"}): the default used`;
+  return `stored run ${inline4.code(baseline.sha.slice(0, 7))} from ${inline4.code(baseline.source)}${run}, finished ${inline4.text(baseline.finishedAt)}: trials ${trials || "none"}; runner ${runner}; ${spread}`;
+}
 function describeServers(servers, inline4) {
   const setting = inline4.code(`server.restart: ${servers.restart}`);
   const times = `started ${servers.starts} time${servers.starts === 1 ? "" : "s"} per side`;
@@ -38405,8 +38805,8 @@ function describeReruns(reruns, restart, inline4) {
   return ran + refused + redealt;
 }
 function describeTimings(timings, inline4) {
-  const phases = Object.entries(timings).filter(([phase]) => phase !== "total");
-  const listed = phases.map(([phase, ms]) => `${inline4.text(phase)} ${formatDurationMs2(ms)}`).join(", ");
+  const phases = Object.entries(timings).filter(([phase2]) => phase2 !== "total");
+  const listed = phases.map(([phase2, ms]) => `${inline4.text(phase2)} ${formatDurationMs2(ms)}`).join(", ");
   const total = timings.total;
   if (total === void 0) return listed || "not recorded";
   return listed ? `${formatDurationMs2(total)} total (${listed})` : `${formatDurationMs2(total)} total`;
@@ -38486,6 +38886,8 @@ function describeSummary(report, outline, inline4) {
     case "improvement":
       return `Improved${listed ? `: ${listed}` : ""}, with no gated regression.`;
     case "inconclusive":
+      if (report.mode === "stored" && report.baseline === void 0)
+        return "No stored baseline to compare with, so nothing was gated; this run's trials of head are the next run's baseline.";
       return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}; more pairs would settle it.`;
     case "unchanged": {
       const scenarios = outline.scenarios.length;
@@ -38495,15 +38897,15 @@ function describeSummary(report, outline, inline4) {
 }
 function listHighlights(highlights, inline4) {
   const byScenario = /* @__PURE__ */ new Map();
-  for (const comparison of highlights.slice(0, NAMED_HIGHLIGHTS)) {
-    const change = formatChange(comparison.change, {
-      significant: comparison.significant,
-      scale: comparison.scale
+  for (const comparison2 of highlights.slice(0, NAMED_HIGHLIGHTS)) {
+    const change = formatChange(comparison2.change, {
+      significant: comparison2.significant,
+      scale: comparison2.scale
     });
-    const interval = `${confidenceLabel(comparison.confidence)} ${formatInterval(comparison.ci, comparison.scale)}`;
-    const items = byScenario.get(comparison.scenario) ?? [];
-    items.push(`${metricLabel(comparison.metric, inline4)} ${change} (${interval})`);
-    byScenario.set(comparison.scenario, items);
+    const interval = `${confidenceLabel(comparison2.confidence)} ${formatInterval(comparison2.ci, comparison2.scale)}`;
+    const items = byScenario.get(comparison2.scenario) ?? [];
+    items.push(`${metricLabel(comparison2.metric, inline4)} ${change} (${interval})`);
+    byScenario.set(comparison2.scenario, items);
   }
   const named = [...byScenario].map(([scenario, items]) => `${inline4.code(scenario)} ${items.join(", ")}`);
   const more = highlights.length - Math.min(highlights.length, NAMED_HIGHLIGHTS);
@@ -38511,6 +38913,14 @@ function listHighlights(highlights, inline4) {
 }
 function describeCommits(report, inline4) {
   const pullRequest = report.pullRequest !== void 0 && Number.isSafeInteger(report.pullRequest) ? ` \xB7 PR #${report.pullRequest}` : "";
+  if (report.mode === "stored") {
+    const { baseline } = report;
+    if (baseline === void 0)
+      return `Head ${describeCommit(report.head, inline4)} measured alone (no stored baseline)${pullRequest}.`;
+    const branch = baseline.branch === void 0 ? "" : ` on ${inline4.code(baseline.branch)}`;
+    const age = describeAge(Date.parse(report.startedAt) - Date.parse(baseline.finishedAt));
+    return `Head ${describeCommit(report.head, inline4)} against the stored baseline ${inline4.code(baseline.sha.slice(0, 7))}${branch}, measured ${age} before this run${pullRequest}; base was not measured here.`;
+  }
   const commits = `Base ${describeCommit(report.base, inline4)} \u2192 head ${describeCommit(report.head, inline4)}${pullRequest}.`;
   const basis = describeBasis(report, inline4);
   return basis === "" ? commits : `${commits} ${basis}`;
@@ -38533,8 +38943,16 @@ function describeCommit(commit, inline4) {
   const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
   return isShaItself || commit.ref === "" ? shortSha : `${inline4.code(commit.ref)} @ ${shortSha}`;
 }
-function plural(count) {
-  return count === 1 ? "" : "s";
+function describeAge(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "at an unknown time";
+  const minutes = Math.round(ms / 6e4);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(ms / 36e5);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(ms / 864e5)} days`;
+}
+function plural(count2) {
+  return count2 === 1 ? "" : "s";
 }
 
 // src/report/format-value.ts
@@ -38560,19 +38978,19 @@ function formatLatencyMs(latencyMs) {
 }
 
 // src/report/describe-rows.ts
-function describeComparison(comparison, inline4) {
+function describeComparison(comparison2, inline4) {
   return {
-    metric: metricLabel(comparison.metric, inline4),
-    gated: comparison.gated,
-    base: formatValue(comparison.metric, comparison.baseMedian),
-    head: formatValue(comparison.metric, comparison.headMedian),
-    change: formatChange(comparison.change, {
-      significant: comparison.significant,
-      scale: comparison.scale
+    metric: metricLabel(comparison2.metric, inline4),
+    gated: comparison2.gated,
+    base: formatValue(comparison2.metric, comparison2.baseMedian),
+    head: formatValue(comparison2.metric, comparison2.headMedian),
+    change: formatChange(comparison2.change, {
+      significant: comparison2.significant,
+      scale: comparison2.scale
     }),
-    interval: comparison.errors?.effect === "voids" ? "\u2014" : formatInterval(comparison.ci, comparison.scale),
-    verdict: comparison.verdict,
-    errors: comparison.errors?.effect
+    interval: comparison2.errors?.effect === "voids" ? "\u2014" : formatInterval(comparison2.ci, comparison2.scale),
+    verdict: comparison2.verdict,
+    errors: comparison2.errors?.effect
   };
 }
 var TRIAL_HEADERS = [
@@ -38604,10 +39022,10 @@ function describeTrial(trial) {
 }
 function groupWarnings(comparisons, inline4) {
   const groups = /* @__PURE__ */ new Map();
-  for (const comparison of comparisons) {
-    for (const warning of comparison.warnings) {
+  for (const comparison2 of comparisons) {
+    for (const warning of comparison2.warnings) {
       const metrics = groups.get(warning) ?? [];
-      metrics.push(metricLabel(comparison.metric, inline4));
+      metrics.push(metricLabel(comparison2.metric, inline4));
       groups.set(warning, metrics);
     }
   }
@@ -38689,7 +39107,7 @@ var inline = { code: markdownCode, text: escapeMarkdown };
 function renderTrialDetails(scenarios) {
   const measured = scenarios.filter((scenario) => scenario.trials.length > 0);
   if (measured.length === 0) return void 0;
-  const count = measured.reduce((sum, scenario) => sum + scenario.trials.length, 0);
+  const count2 = measured.reduce((sum, scenario) => sum + scenario.trials.length, 0);
   const tables = measured.map((scenario) => {
     const table = markdownTable(TRIAL_HEADERS, scenario.trials.map(describeTrial), TRIAL_NUMERIC);
     const warnings = listTrialWarnings(scenario.trials, inline).map((warning) => `- ${warning}`);
@@ -38700,7 +39118,7 @@ function renderTrialDetails(scenarios) {
     ].join("\n\n");
   });
   return [
-    `<details><summary>Per-trial readings (${count} trial${count === 1 ? "" : "s"})</summary>`,
+    `<details><summary>Per-trial readings (${count2} trial${count2 === 1 ? "" : "s"})</summary>`,
     ...tables,
     "</details>"
   ].join("\n\n");
@@ -38736,14 +39154,14 @@ function renderHotFunctions(rows, options = {}) {
     [false, false, true, true]
   );
 }
-function functionName(frame2, options) {
-  return markdownCode(shortenStart(frame2.name, options.maxName ?? 48));
+function functionName(frame3, options) {
+  return markdownCode(shortenStart(frame3.name, options.maxName ?? 48));
 }
-function location(frame2, options) {
-  if (frame2.file === void 0) return "";
-  const line = frame2.line === void 0 ? "" : `:${frame2.line}`;
+function location(frame3, options) {
+  if (frame3.file === void 0) return "";
+  const line = frame3.line === void 0 ? "" : `:${frame3.line}`;
   const max2 = Math.max(8, (options.maxLocation ?? 48) - line.length);
-  let file3 = frame2.file;
+  let file3 = frame3.file;
   if (file3.length > max2) {
     const base = file3.slice(file3.lastIndexOf("/") + 1);
     file3 = base.length + 2 >= max2 ? `\u2026/${base}` : `\u2026${file3.slice(file3.length - (max2 - 1))}`;
@@ -38851,9 +39269,9 @@ function describeTotals(scenario) {
 function describeWindows(scenario) {
   const { base, head } = scenario.windows ?? { base: 1, head: 1 };
   if (base <= 1 && head <= 1) return "";
-  const count = base === head ? `${base} windows per side` : `${base} and ${head} windows`;
-  if (scenario.dispersion === void 0 || (scenario.measure ?? "samples") !== "samples") return `; ${count}`;
-  return `; ${count}, noise \xD7${scenario.dispersion.toFixed(1)}`;
+  const count2 = base === head ? `${base} windows per side` : `${base} and ${head} windows`;
+  if (scenario.dispersion === void 0 || (scenario.measure ?? "samples") !== "samples") return `; ${count2}`;
+  return `; ${count2}, noise \xD7${scenario.dispersion.toFixed(1)}`;
 }
 function formatBytes2(bytes) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -38873,13 +39291,13 @@ function capitalize(text) {
 }
 function renderSideTables(scenario) {
   const tables = [];
-  for (const side of ["base", "head"]) {
-    const bySelf2 = renderHotFunctions(scenario.top[side]);
-    const byTotal2 = renderHotFunctions(scenario.topByTotal?.[side] ?? []);
-    if (bySelf2 !== "") tables.push(`**${side}, by self share**
+  for (const side2 of ["base", "head"]) {
+    const bySelf2 = renderHotFunctions(scenario.top[side2]);
+    const byTotal2 = renderHotFunctions(scenario.topByTotal?.[side2] ?? []);
+    if (bySelf2 !== "") tables.push(`**${side2}, by self share**
 
 ${bySelf2}`);
-    if (byTotal2 !== "") tables.push(`**${side}, by total share** (callees included)
+    if (byTotal2 !== "") tables.push(`**${side2}, by total share** (callees included)
 
 ${byTotal2}`);
   }
@@ -38889,23 +39307,23 @@ ${byTotal2}`);
 // src/report/outline-report.ts
 function outlineReport(report) {
   const headline = report.status === "complete" ? report.verdict : report.status;
-  const gated = report.comparisons.filter((comparison) => comparison.gated);
-  const highlights = gated.filter((comparison) => comparison.verdict === headline && headline !== "unchanged").sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+  const gated = report.comparisons.filter((comparison2) => comparison2.gated);
+  const highlights = gated.filter((comparison2) => comparison2.verdict === headline && headline !== "unchanged").sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
   const names = /* @__PURE__ */ new Set([
     ...report.scenarios.map((scenario) => scenario.name),
-    ...report.comparisons.map((comparison) => comparison.scenario),
+    ...report.comparisons.map((comparison2) => comparison2.scenario),
     ...report.trials.map((trial) => trial.scenario)
   ]);
   const scenarios = [...names].map((name) => outlineScenario(report, name));
   return { headline, highlights, gatedCount: gated.length, scenarios };
 }
 function outlineScenario(report, name) {
-  const metricOrder = (comparison) => {
-    const gatedIndex = report.gate.metrics.indexOf(comparison.metric);
-    if (comparison.gated && gatedIndex >= 0) return gatedIndex;
-    return report.gate.metrics.length + HTTP_METRICS.indexOf(comparison.metric) + (comparison.gated ? 0 : 100);
+  const metricOrder = (comparison2) => {
+    const gatedIndex = report.gate.metrics.indexOf(comparison2.metric);
+    if (comparison2.gated && gatedIndex >= 0) return gatedIndex;
+    return report.gate.metrics.length + HTTP_METRICS.indexOf(comparison2.metric) + (comparison2.gated ? 0 : 100);
   };
-  const comparisons = report.comparisons.filter((comparison) => comparison.scenario === name).sort((a, b) => metricOrder(a) - metricOrder(b));
+  const comparisons = report.comparisons.filter((comparison2) => comparison2.scenario === name).sort((a, b) => metricOrder(a) - metricOrder(b));
   const trials = report.trials.filter((trial) => trial.scenario === name).sort((a, b) => a.pair - b.pair || a.position - b.position);
   const compared = comparisons[0]?.pairIndices ?? [];
   const baseFirstPairs = compared.filter(
@@ -38984,11 +39402,11 @@ function renderScenario(scenario) {
 
 _No comparison: base and head were not both measured._`;
   }
-  const rows = scenario.comparisons.map((comparison) => {
-    const cells = describeComparison(comparison, inline2);
+  const rows = scenario.comparisons.map((comparison2) => {
+    const cells = describeComparison(comparison2, inline2);
     const metric = cells.gated ? `**${cells.metric}**` : cells.metric;
-    const verdict = cells.errors === "fails" ? "regression \u274C (errors)" : cells.errors === "voids" ? "not compared (errors) \u26A0\uFE0F" : VERDICT_CELL[cells.verdict];
-    return [metric, cells.base, cells.head, cells.change, cells.interval, verdict];
+    const verdict2 = cells.errors === "fails" ? "regression \u274C (errors)" : cells.errors === "voids" ? "not compared (errors) \u26A0\uFE0F" : VERDICT_CELL[cells.verdict];
+    return [metric, cells.base, cells.head, cells.change, cells.interval, verdict2];
   });
   const headers = [
     "metric",
@@ -39137,7 +39555,7 @@ function renderScenario2(scenario, paint) {
   const heading = paint(`${escapeTerminal(scenario.name)}${where}`, "bold");
   if (scenario.comparisons.length === 0)
     return [heading, "  no comparison: base and head were not both measured"];
-  const cells = scenario.comparisons.map((comparison) => describeComparison(comparison, inline3));
+  const cells = scenario.comparisons.map((comparison2) => describeComparison(comparison2, inline3));
   const rows = cells.map((cell) => [
     cell.gated ? `${cell.metric} *` : cell.metric,
     cell.base,
@@ -39153,8 +39571,8 @@ function renderScenario2(scenario, paint) {
       numeric: [false, true, true, true, true, false],
       indent: "  ",
       paint: (padded, row, column) => {
-        const verdict = cells[row]?.verdict;
-        return column === 5 && verdict !== void 0 ? paint(padded, VERDICT_STYLE[verdict]) : padded;
+        const verdict2 = cells[row]?.verdict;
+        return column === 5 && verdict2 !== void 0 ? paint(padded, VERDICT_STYLE[verdict2]) : padded;
       }
     }
   );
@@ -39243,16 +39661,19 @@ function createRerunLog(gate) {
     redeals: 0
   };
 }
-async function runTrials(deps, config2, serving, seed, trials, warnings, reruns = createRerunLog(config2.gate)) {
+async function runTrials(deps, config2, serving, seed, trials, warnings, reruns = createRerunLog(config2.gate), headOnly) {
   const { clock, log } = deps;
   let design = planSequentialDesign(config2.gate);
   const scenarios = config2.http.map((s) => s.name);
   const plan = planTrials(config2.gate.trials, seed);
   const budgetMs = config2.gate.budgetMs;
-  const phase = {
+  const sides = headOnly?.sides ?? ["base", "head"];
+  const compare = headOnly?.compare;
+  const phase2 = {
     deps,
     config: config2,
     serving,
+    sides,
     trials,
     reruns,
     startMs: clock.now(),
@@ -39267,7 +39688,7 @@ async function runTrials(deps, config2, serving, seed, trials, warnings, reruns 
   const pairCostsMs = [];
   for (const planned of plan) {
     const pairCostMs = meanPairCostMs(pairCostsMs);
-    if (pairs >= MIN_PAIRS && clock.now() - phase.startMs + pairCostMs > budgetMs) {
+    if (pairs >= MIN_PAIRS && clock.now() - phase2.startMs + pairCostMs > budgetMs) {
       warnings.push(
         `the time budget (${Math.round(budgetMs / 1e3)} s) allowed ${pairs} of up to ${plan.length} pairs: raise \`gate.budget\` or shorten \`duration\` for more`
       );
@@ -39277,9 +39698,9 @@ async function runTrials(deps, config2, serving, seed, trials, warnings, reruns 
     const pairStartMs = clock.now();
     const rerunMsBefore = reruns.spentMs;
     let servers = await serving.forPair(pairs);
-    if (pairs > 0 && config2.server.restart === "pair") phase.restartMs = clock.now() - pairStartMs;
+    if (pairs > 0 && config2.server.restart === "pair") phase2.restartMs = clock.now() - pairStartMs;
     for (const scenario of config2.http) {
-      const kept = await measurePair(phase, servers, scenario, planned, pairs);
+      const kept = await measurePair(phase2, servers, scenario, planned, pairs);
       warnings.push(...kept.warnings);
       servers = kept.servers;
     }
@@ -39288,7 +39709,7 @@ async function runTrials(deps, config2, serving, seed, trials, warnings, reruns 
     if (look === 0 && pairs < (design.looks[0] ?? 0)) {
       const fit = fitPairsToBudget({
         budgetMs,
-        elapsedMs: clock.now() - phase.startMs,
+        elapsedMs: clock.now() - phase2.startMs,
         pairsDone: pairs,
         pairCostMs: meanPairCostMs(pairCostsMs)
       });
@@ -39301,7 +39722,14 @@ async function runTrials(deps, config2, serving, seed, trials, warnings, reruns 
       }
     }
     if (pairs === design.looks[look]) {
-      const result2 = evaluateLook({ trials, scenarios, gate: config2.gate, design, look });
+      const result2 = evaluateLook({
+        trials,
+        scenarios,
+        gate: config2.gate,
+        design,
+        look,
+        ...compare === void 0 ? {} : { compare }
+      });
       log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result2.reason}`);
       if (result2.stop) return { design, result: result2, pairs };
       look += 1;
@@ -39314,33 +39742,35 @@ async function runTrials(deps, config2, serving, seed, trials, warnings, reruns 
     design,
     look,
     plannedPairs: pairs,
-    spendRest: true
+    spendRest: true,
+    ...compare === void 0 ? {} : { compare }
   });
   const result = { ...final, reason: `time budget reached; ${final.reason}` };
   log.info(`final look after ${pairs} pairs: ${result.reason}`);
   return { design, result, pairs };
 }
-async function measurePair(phase, firstServers, scenario, { pair, order }, pairsDone) {
-  const { deps, reruns } = phase;
+async function measurePair(phase2, firstServers, scenario, { pair, order }, pairsDone) {
+  const { deps, reruns } = phase2;
   const { clock, log, store } = deps;
   let servers = firstServers;
   let rerunStartMs;
   for (let attempt = 0; ; attempt += 1) {
     const attemptStartMs = clock.now();
     const readings = [];
-    for (const [position, side] of order.entries()) {
+    const sides = order.filter((side2) => phase2.sides.includes(side2));
+    for (const [position, side2] of sides.entries()) {
       throwIfInterrupted(deps.signal);
-      const warm = await phase.serving.warmUpBefore(side, scenario);
+      const warm = await phase2.serving.warmUpBefore(side2, scenario);
       reruns.redeals += warm.redeals;
-      const reading = await measureTrial(deps, servers[side], scenario, {
-        side,
+      const reading = await measureTrial(deps, servers[side2], scenario, {
+        side: side2,
         pair,
         position: position === 0 ? 0 : 1,
-        threshold: phase.config.gate.threshold
+        threshold: phase2.config.gate.threshold
       });
       readings.push(reading);
-      const budgetLeftMs = phase.config.gate.budgetMs - (clock.now() - phase.startMs);
-      log.info(describeProgress(reading, phase.plannedPairs, budgetLeftMs));
+      const budgetLeftMs = phase2.config.gate.budgetMs - (clock.now() - phase2.startMs);
+      log.info(describeProgress(reading, phase2.plannedPairs, budgetLeftMs));
     }
     if (rerunStartMs !== void 0) reruns.spentMs += clock.now() - rerunStartMs;
     const why = readings.flatMap((r) => {
@@ -39348,39 +39778,39 @@ async function measurePair(phase, firstServers, scenario, { pair, order }, pairs
       return reason === void 0 ? [] : [`${r.side}: ${reason}`];
     }).join("; ");
     if (why === "") {
-      phase.trials.push(...readings);
-      await store.write("trials.jsonl", toJsonLines(phase.trials));
+      phase2.trials.push(...readings);
+      await store.write("trials.jsonl", toJsonLines(phase2.trials));
       return { warnings: [], servers };
     }
-    const refusal = refuseRerun(phase, attempt, clock.now() - attemptStartMs + phase.restartMs);
+    const refusal = refuseRerun(phase2, attempt, clock.now() - attemptStartMs + phase2.restartMs);
     if (refusal !== void 0) {
-      phase.trials.push(...readings);
-      await store.write("trials.jsonl", toJsonLines(phase.trials));
+      phase2.trials.push(...readings);
+      await store.write("trials.jsonl", toJsonLines(phase2.trials));
       if (attempt < MAX_RERUNS_PER_PAIR) reruns.refused += 1;
       return {
         warnings: [`${scenario.name} pair ${pair + 1} was kept although ${why}: ${refusal}`],
         servers
       };
     }
-    phase.trials.push(...readings.map((r) => ({ ...r, discarded: why })));
-    await store.write("trials.jsonl", toJsonLines(phase.trials));
+    phase2.trials.push(...readings.map((r) => ({ ...r, discarded: why })));
+    await store.write("trials.jsonl", toJsonLines(phase2.trials));
     reruns.count += 1;
     reruns.reasons.push(`pair ${pair + 1} ${scenario.name}: ${why}`);
     log.info(`pair ${pair + 1} ${scenario.name} set aside (${why}): measuring it again`);
     throwIfInterrupted(deps.signal);
     rerunStartMs = clock.now();
-    servers = await phase.serving.forRerun(pairsDone);
-    if (phase.config.server.restart === "pair") phase.restartMs = clock.now() - rerunStartMs;
+    servers = await phase2.serving.forRerun(pairsDone);
+    if (phase2.config.server.restart === "pair") phase2.restartMs = clock.now() - rerunStartMs;
   }
 }
-function refuseRerun(phase, attempt, rerunCostMs) {
-  const { reruns } = phase;
+function refuseRerun(phase2, attempt, rerunCostMs) {
+  const { reruns } = phase2;
   if (attempt >= MAX_RERUNS_PER_PAIR) return `${MAX_RERUNS_PER_PAIR} re-runs did not help`;
   if (reruns.spentMs + rerunCostMs > reruns.capMs) {
     const seconds2 = (ms) => Math.round(ms / 1e3);
     return `re-runs may take ${seconds2(reruns.capMs)} s of the budget and have taken ${seconds2(reruns.spentMs)} s`;
   }
-  if (phase.deps.clock.now() - phase.startMs + rerunCostMs > phase.config.gate.budgetMs)
+  if (phase2.deps.clock.now() - phase2.startMs + rerunCostMs > phase2.config.gate.budgetMs)
     return "a re-run would end after the time budget";
   return void 0;
 }
@@ -39393,12 +39823,12 @@ function toJsonLines(trials) {
 }
 
 // src/profile/model.ts
-function frameLabel(frame2) {
-  if (frame2.file === void 0) return frame2.name;
-  return `${frame2.name} (${frame2.file}${frame2.line === void 0 ? "" : `:${frame2.line}`})`;
+function frameLabel(frame3) {
+  if (frame3.file === void 0) return frame3.name;
+  return `${frame3.name} (${frame3.file}${frame3.line === void 0 ? "" : `:${frame3.line}`})`;
 }
-function functionKey(frame2) {
-  return frameLabel({ name: frame2.name, ...frame2.file === void 0 ? {} : { file: frame2.file } });
+function functionKey(frame3) {
+  return frameLabel({ name: frame3.name, ...frame3.file === void 0 ? {} : { file: frame3.file } });
 }
 function totalWeight(profile) {
   let total = 0;
@@ -39412,12 +39842,12 @@ function buildProfile(unit2, stacks, extra = {}) {
   const merged = [];
   for (const stack of stacks) {
     if (!(stack.weight > 0) || !Number.isFinite(stack.weight) || stack.frames.length === 0) continue;
-    const indices = stack.frames.map((frame2) => {
-      const key2 = `${frame2.name}\0${frame2.file ?? ""}\0${frame2.line ?? ""}`;
+    const indices = stack.frames.map((frame3) => {
+      const key2 = `${frame3.name}\0${frame3.file ?? ""}\0${frame3.line ?? ""}`;
       let index = frameIndex.get(key2);
       if (index === void 0) {
         index = frames.length;
-        frames.push(frame2);
+        frames.push(frame3);
         frameIndex.set(key2, index);
       }
       return index;
@@ -39445,10 +39875,10 @@ function* stacksOf(profile) {
   }
 }
 function frameAt(profile, index) {
-  const frame2 = profile.frames[index];
-  if (frame2 === void 0)
+  const frame3 = profile.frames[index];
+  if (frame3 === void 0)
     throw new RangeError(`profile stack names frame ${index} of ${profile.frames.length}`);
-  return frame2;
+  return frame3;
 }
 function mergeProfiles(profiles) {
   const unit2 = profiles[0]?.unit ?? "seconds";
@@ -40693,14 +41123,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -43486,7 +43916,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect2 = (iss, side2) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -43502,7 +43932,7 @@ function handleIntersectionResults(result, left, right) {
     for (const k of keys) {
       if (!unrecKeys.has(k))
         unrecKeys.set(k, {});
-      unrecKeys.get(k)[side] = true;
+      unrecKeys.get(k)[side2] = true;
     }
     return true;
   };
@@ -44533,7 +44963,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -44543,7 +44973,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -44554,7 +44984,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -44618,7 +45048,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -45083,8 +45513,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -47296,13 +47726,13 @@ var error20 = () => {
           return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.maximum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
         }
         if (issue2.origin === "number") {
-          const comparison = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          const comparison2 = issue2.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue2.maximum}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison2}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
-          const comparison = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
-          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          const comparison2 = issue2.inclusive ? `${issue2.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue2.maximum} ${sizing?.unit ?? ""}`;
+          return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison2}`.trim();
         }
         const adj = issue2.inclusive ? "<=" : "<";
         const be = verbFor(issue2.origin ?? "value");
@@ -47318,8 +47748,8 @@ var error20 = () => {
           return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue2.minimum.toString()} ${sizing?.unit ?? ""} ${issue2.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
         }
         if (issue2.origin === "number") {
-          const comparison = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+          const comparison2 = issue2.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue2.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue2.minimum}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison2}`;
         }
         if (issue2.origin === "array" || issue2.origin === "set") {
           const verb = issue2.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
@@ -47327,8 +47757,8 @@ var error20 = () => {
             const singularPhrase = issue2.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
             return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
           }
-          const comparison = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
-          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+          const comparison2 = issue2.inclusive ? `${issue2.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue2.minimum} ${sizing?.unit ?? ""}`;
+          return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison2}`.trim();
         }
         const adj = issue2.inclusive ? ">=" : ">";
         const be = verbFor(issue2.origin ?? "value");
@@ -47731,8 +48161,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -50470,8 +50900,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -59129,11 +59559,11 @@ function deepPartial(schema) {
 }
 
 // node_modules/zod/v4/classic/in-out.js
-function withChecks(side, checks) {
+function withChecks(side2, checks) {
   if (!checks?.length)
-    return side;
-  const def = side._zod.def;
-  return clone(side, mergeDefs(def, { checks: [...def.checks ?? [], ...checks] }), { parent: true });
+    return side2;
+  const def = side2._zod.def;
+  return clone(side2, mergeDefs(def, { checks: [...def.checks ?? [], ...checks] }), { parent: true });
 }
 function outSide(def) {
   return withChecks(def.out, def.checks);
@@ -59324,12 +59754,12 @@ function toFolded(profile, options = {}) {
   const scale = options.scale ?? 1;
   const lines = [];
   for (const stack of stacksOf(profile)) {
-    const count = Math.round(stack.weight / scale);
-    if (count <= 0) continue;
+    const count2 = Math.round(stack.weight / scale);
+    if (count2 <= 0) continue;
     const label = stack.frames.map(
       (f) => frameLabel(f).replace(/;/g, ":").replace(/[\r\n]+/g, " ")
     ).join(";");
-    lines.push(`${label} ${count}`);
+    lines.push(`${label} ${count2}`);
   }
   return lines.length === 0 ? "" : `${lines.join("\n")}
 `;
@@ -59455,7 +59885,7 @@ function fileOf(url2) {
 // src/profile/relativize.ts
 function relativizeFrames(profile, roots) {
   const trimmed = roots.map((root) => root.replace(/\/+$/, "")).sort((a, b) => b.length - a.length);
-  const rewrite = (frame2) => frame2.file === void 0 ? frame2 : { ...frame2, file: relativeFile(frame2.file, trimmed) };
+  const rewrite = (frame3) => frame3.file === void 0 ? frame3 : { ...frame3, file: relativeFile(frame3.file, trimmed) };
   return buildProfile(
     profile.unit,
     [...stacksOf(profile)].map((stack) => ({ frames: stack.frames.map(rewrite), weight: stack.weight })),
@@ -59474,22 +59904,6 @@ function relativeFile(file3, roots) {
   const python = /\/lib\/(python\d+(?:\.\d+)?)\/(.+)$/.exec(file3);
   if (python?.[1] !== void 0 && python[2] !== void 0) return `${python[1]}/${python[2]}`;
   return file3;
-}
-
-// src/stats/standard-normal-quantile.ts
-function standardNormalQuantile(p) {
-  if (!(p > 0 && p < 1)) throw new RangeError(`standardNormalQuantile: p must be in (0, 1), got ${p}`);
-  if (p === 0.5) return 0;
-  if (p > 0.5) return -standardNormalQuantile(1 - p);
-  let low = -40;
-  let high = 0;
-  for (let i = 0; i < 200; i += 1) {
-    const mid = (low + high) / 2;
-    if (mid === low || mid === high) break;
-    if (standardNormalCdf(mid) < p) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
 }
 
 // src/stats/log-gamma.ts
@@ -59648,23 +60062,23 @@ function summarizeFunctions(profile) {
   }
   const byKey = /* @__PURE__ */ new Map();
   for (const [index, weight] of self2) {
-    const frame2 = frameAt(profile, index);
-    const key = functionKey(frame2);
-    const entry = byKey.get(key) ?? { frame: frame2, self: 0, total: 0 };
+    const frame3 = frameAt(profile, index);
+    const key = functionKey(frame3);
+    const entry = byKey.get(key) ?? { frame: frame3, self: 0, total: 0 };
     entry.self += weight;
     byKey.set(key, entry);
   }
   for (const stack of profile.stacks) {
     const keys = /* @__PURE__ */ new Map();
     for (const index of stack.frames) {
-      const frame2 = frameAt(profile, index);
-      const key = functionKey(frame2);
+      const frame3 = frameAt(profile, index);
+      const key = functionKey(frame3);
       const seen = keys.get(key);
-      if (seen === void 0 || (frame2.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame2);
+      if (seen === void 0 || (frame3.line ?? Infinity) < (seen.line ?? Infinity)) keys.set(key, frame3);
     }
-    for (const [key, frame2] of keys) {
-      const entry = byKey.get(key) ?? { frame: frame2, self: 0, total: 0 };
-      if ((frame2.line ?? Infinity) < (entry.frame.line ?? Infinity)) entry.frame = frame2;
+    for (const [key, frame3] of keys) {
+      const entry = byKey.get(key) ?? { frame: frame3, self: 0, total: 0 };
+      if ((frame3.line ?? Infinity) < (entry.frame.line ?? Infinity)) entry.frame = frame3;
       entry.total += stack.weight;
       byKey.set(key, entry);
     }
@@ -59734,8 +60148,8 @@ function diffFunctions(base, head, options = {}) {
   for (const key of keys) {
     const b = baseRows.get(key);
     const h = headRows.get(key);
-    const frame2 = (h ?? b)?.frame;
-    if (frame2 === void 0) continue;
+    const frame3 = (h ?? b)?.frame;
+    if (frame3 === void 0) continue;
     const bs = { self: b?.self ?? 0, total: b?.total ?? 0 };
     const hs = { self: h?.self ?? 0, total: h?.total ?? 0 };
     const selfChangePp = (hs.self - bs.self) * 100;
@@ -59765,7 +60179,7 @@ function diffFunctions(base, head, options = {}) {
     }
     rows.push({
       key,
-      frame: frame2,
+      frame: frame3,
       base: bs,
       head: hs,
       selfChangePp,
@@ -59806,11 +60220,11 @@ function buildTree(profile) {
   const root = { frame: void 0, weight: totalWeight(profile), children: /* @__PURE__ */ new Map() };
   for (const stack of stacksOf(profile)) {
     let node3 = root;
-    for (const frame2 of stack.frames) {
-      const key = functionKey(frame2);
+    for (const frame3 of stack.frames) {
+      const key = functionKey(frame3);
       let child = node3.children.get(key);
       if (child === void 0) {
-        child = { frame: frame2, weight: 0, children: /* @__PURE__ */ new Map() };
+        child = { frame: frame3, weight: 0, children: /* @__PURE__ */ new Map() };
         node3.children.set(key, child);
       }
       child.weight += stack.weight;
@@ -60001,7 +60415,7 @@ function allocationGrowthToProfile(processes, exporter = "tracemalloc") {
   for (const growth of processes) {
     for (const entry of growth) {
       stacks.push({
-        frames: entry.frames.map((frame2) => ({ name: frame2.name, file: frame2.file, line: frame2.line })),
+        frames: entry.frames.map((frame3) => ({ name: frame3.name, file: frame3.file, line: frame3.line })),
         weight: entry.bytes
       });
       blocks += Math.max(0, entry.count);
@@ -60037,22 +60451,22 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
       const order = (index + w) % 2 === 0 ? ["base", "head"] : ["head", "base"];
       const into = recorded[index];
       if (into === void 0) continue;
-      for (const side of order) {
+      for (const side2 of order) {
         if (isAborted(deps.signal)) break;
-        const name = windows === 1 ? `${scenario.name}-${side}` : `${scenario.name}-${side}-${w + 1}`;
+        const name = windows === 1 ? `${scenario.name}-${side2}` : `${scenario.name}-${side2}-${w + 1}`;
         try {
-          await servers.warmUpBefore(side, scenario);
-          const recording = await profiler.start(pair[side], { durationMs: windowMs, rateHz, name, side });
-          await deps.load.run(loadSpecFor(pair[side], scenario, windowMs + 500, deps.signal));
+          await servers.warmUpBefore(side2, scenario);
+          const recording = await profiler.start(pair[side2], { durationMs: windowMs, rateHz, name, side: side2 });
+          await deps.load.run(loadSpecFor(pair[side2], scenario, windowMs + 500, deps.signal));
           const { profile, files: own2 = [] } = await recording.finish();
           into.files.push(...own2);
-          into[side].push(relativizeFrames(profile, roots[side]));
+          into[side2].push(relativizeFrames(profile, roots[side2]));
         } catch (error62) {
           if (isAborted(deps.signal)) {
             notices.push(`${scenario.name}: profiling stopped at the interruption.`);
             break;
           }
-          notices.push(`${scenario.name}: the ${side} server could not be profiled (${firstLine(error62)}).`);
+          notices.push(`${scenario.name}: the ${side2} server could not be profiled (${firstLine(error62)}).`);
         }
       }
     }
@@ -60072,12 +60486,12 @@ async function runProfilePhase(deps, config2, servers, pairsDone, choice, roots)
 async function summarizeScenario(deps, tool, scenario, windowMs, got) {
   const files = [...got.files];
   const merged = {};
-  for (const side of SIDES) {
-    if (got[side].length === 0) continue;
-    const profile = mergeProfiles(got[side]);
-    merged[side] = profile;
-    const name = `${scenario}-${side}`;
-    const title = `${side} \xB7 ${scenario} (${tool})`;
+  for (const side2 of SIDES) {
+    if (got[side2].length === 0) continue;
+    const profile = mergeProfiles(got[side2]);
+    merged[side2] = profile;
+    const name = `${scenario}-${side2}`;
+    const title = `${side2} \xB7 ${scenario} (${tool})`;
     try {
       files.push(
         await deps.store.write(
@@ -60089,7 +60503,7 @@ async function summarizeScenario(deps, tool, scenario, windowMs, got) {
       files.push(await deps.store.write(`profiles/${name}.folded`, toFolded(profile, { scale })));
       files.push(await deps.store.write(`profiles/${name}.svg`, flameGraphSvg(profile, { title })));
     } catch (error62) {
-      deps.log.warn(`${scenario}: the ${side} profile could not be written (${firstLine(error62)}).`);
+      deps.log.warn(`${scenario}: the ${side2} profile could not be written (${firstLine(error62)}).`);
     }
   }
   const { base, head } = merged;
@@ -60146,10 +60560,10 @@ function byTotal(profile) {
 
 // src/targets/prepare-targets.ts
 import path from "node:path";
-async function buildCheckout(deps, config2, checkout, side, configDir) {
-  const logFile = deps.store.logPath(`build-${side}.log`);
+async function buildCheckout(deps, config2, checkout, side2, configDir) {
+  const logFile = deps.store.logPath(`build-${side2}.log`);
   for (const command of config2.build) {
-    deps.log.info(`${side} (${checkout.sha.slice(0, 7)}): ${command}`);
+    deps.log.info(`${side2} (${checkout.sha.slice(0, 7)}): ${command}`);
     throwIfInterrupted(deps.signal);
     const result = await deps.shell.run(command, {
       cwd: path.join(checkout.dir, configDir),
@@ -60158,20 +60572,20 @@ async function buildCheckout(deps, config2, checkout, side, configDir) {
     });
     if (result.exitCode !== 0) {
       throw new RunError(
-        `build of ${side} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
+        `build of ${side2} (${checkout.sha.slice(0, 7)}) failed: \`${command}\` exited with ${result.exitCode}`,
         `fix the build command in the config or the commit; the full log is ${logFile}`,
         result.logTail
       );
     }
   }
 }
-async function startServer(deps, config2, checkout, side, configDir, launch) {
+async function startServer(deps, config2, checkout, side2, configDir, launch) {
   const port = await deps.launcher.freePort();
   const { server } = config2;
   const portText = String(port);
   const readyUrl = /^https?:\/\//.test(server.ready) ? substitutePort(server.ready, portText) : `http://127.0.0.1:${port}${server.ready}`;
   const started = await deps.launcher.start({
-    label: side,
+    label: side2,
     command: substitutePort(server.command, portText),
     cwd: path.join(checkout.dir, configDir, server.cwd),
     // Python randomizes string hashing per process, so two processes of identical code lay out their
@@ -60182,7 +60596,7 @@ async function startServer(deps, config2, checkout, side, configDir, launch) {
     port,
     readyUrl,
     startupTimeoutMs: server.startupTimeoutMs,
-    logFile: deps.store.logPath(`server-${side}.log`),
+    logFile: deps.store.logPath(`server-${side2}.log`),
     ...deps.signal === void 0 ? {} : { signal: deps.signal }
   });
   return started;
@@ -60195,16 +60609,17 @@ function substitutePort(text, port) {
 var SIDES2 = ["base", "head"];
 function targetServers(deps, config2, checkouts, configDir) {
   const time3 = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
+  const sides = SIDES2.filter((side2) => side2 in checkouts);
   let current;
   const warm = /* @__PURE__ */ new Set();
   const start = async (launch) => {
     const t0 = deps.clock.now();
     try {
-      const [base, head] = await Promise.all(
-        SIDES2.map((side) => startServer(deps, config2, checkouts[side], side, configDir, launch?.(side)))
+      const started = await Promise.all(
+        sides.map((side2) => startServer(deps, config2, checkouts[side2], side2, configDir, launch?.(side2)))
       );
-      if (!base || !head) throw new Error("unreachable: two servers requested");
-      current = { base, head };
+      const servers = Object.fromEntries(sides.map((side2, i) => [side2, started[i]]));
+      current = servers;
       warm.clear();
       time3.starts += 1;
       return current;
@@ -60218,14 +60633,15 @@ function targetServers(deps, config2, checkouts, configDir) {
     const t0 = deps.clock.now();
     const startMsBefore = time3.startMs;
     let stoppedAt = t0;
-    const stopped = Promise.all(SIDES2.map((side) => old[side].stop())).then(() => {
+    const stopped = Promise.all(sides.map((side2) => old[side2].stop())).then(() => {
       stoppedAt = deps.clock.now();
     });
     const [servers] = await Promise.all([start(launch), stopped]);
     time3.stopMs += Math.max(0, deps.clock.now() - t0 - (time3.startMs - startMsBefore));
     const seconds2 = (ms) => `${(ms / 1e3).toFixed(1)} s`;
+    const pids = sides.map((side2) => `${side2} pid ${servers[side2].pid}`).join(", ");
     deps.log.info(
-      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ready in ${seconds2(time3.startMs - startMsBefore)}; old ones stopped in ${seconds2(stoppedAt - t0)}`
+      `${what}: fresh servers (${pids}) ready in ${seconds2(time3.startMs - startMsBefore)}; old ones stopped in ${seconds2(stoppedAt - t0)}`
     );
     return servers;
   };
@@ -60233,8 +60649,8 @@ function targetServers(deps, config2, checkouts, configDir) {
     time: time3,
     async startFirst() {
       const servers = await start();
-      for (const side of SIDES2)
-        deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
+      for (const side2 of sides)
+        deps.log.info(`${side2} server ready at ${servers[side2].baseUrl} (pid ${servers[side2].pid})`);
       return servers;
     },
     forPair(pairsDone) {
@@ -60252,21 +60668,21 @@ function targetServers(deps, config2, checkouts, configDir) {
       if (launch === void 0 && config2.server.restart === "never") return Promise.resolve(current);
       return restart("profiling", launch);
     },
-    async warmUpBefore(side, scenario) {
+    async warmUpBefore(side2, scenario) {
       if (!current) throw new Error("targetServers: startFirst() was not called");
-      const key = `${side}/${scenario.name}`;
+      const key = `${side2}/${scenario.name}`;
       if (warm.has(key)) return { redeals: 0, idlePids: [] };
       if (time3.starts === 1)
         deps.log.info(
-          `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s (discarded)`
+          `warm-up ${side2} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s (discarded)`
         );
       const t0 = deps.clock.now();
       try {
-        const outcome = await warmUp(deps, current[side], scenario);
+        const outcome = await warmUp(deps, current[side2], scenario);
         warm.add(key);
         if (outcome.redeals > 0)
           deps.log.info(
-            `warm-up ${side} ${scenario.name}: a worker took no load, connections re-dealt ${outcome.redeals} time${outcome.redeals === 1 ? "" : "s"}` + (outcome.idlePids.length > 0 ? ` (worker pid ${outcome.idlePids.join(", ")} still idle)` : "")
+            `warm-up ${side2} ${scenario.name}: a worker took no load, connections re-dealt ${outcome.redeals} time${outcome.redeals === 1 ? "" : "s"}` + (outcome.idlePids.length > 0 ? ` (worker pid ${outcome.idlePids.join(", ")} still idle)` : "")
           );
         return outcome;
       } finally {
@@ -60288,13 +60704,13 @@ function describeDetachedStops(stops) {
     byLabel.set(stop.label, entry);
   }
   return [...byLabel].map(([label, { pids, commands }]) => {
-    const count = `${pids.length} detached process${pids.length === 1 ? "" : "es"}`;
+    const count2 = `${pids.length} detached process${pids.length === 1 ? "" : "es"}`;
     const listed = `PID${pids.length === 1 ? "" : "s"} ${namedList(pids.map(String), NAMED_PIDS)}`;
     const what = `${listed}: ${namedList([...commands], NAMED_COMMANDS)}`;
     if (label === "run") {
-      return `stopped ${count} that perfgate's build steps or servers had left running (${what}), found by their PERFGATE_RUN_ID environment tag`;
+      return `stopped ${count2} that perfgate's build steps or servers had left running (${what}), found by their PERFGATE_RUN_ID environment tag`;
     }
-    return `stopped ${count} of the ${label} server (${what}) that had left its process group, found by their PERFGATE_SERVER_ID environment tag: keep \`server.command\` in the foreground (no \`--daemon\`, no trailing \`&\`) so that stopping it is a plain signal to its group`;
+    return `stopped ${count2} of the ${label} server (${what}) that had left its process group, found by their PERFGATE_SERVER_ID environment tag: keep \`server.command\` in the foreground (no \`--daemon\`, no trailing \`&\`) so that stopping it is a plain signal to its group`;
   });
 }
 function namedList(items, named) {
@@ -60304,6 +60720,474 @@ function namedList(items, named) {
 
 // src/version.ts
 var VERSION = "0.1.0";
+
+// src/history/history-format-error.ts
+var HistoryFormatError = class extends Error {
+  name = "HistoryFormatError";
+};
+function formatKeyPath(path9) {
+  let text = "";
+  for (const part of path9) {
+    if (typeof part === "number") text += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(String(part))) text += text === "" ? String(part) : `.${String(part)}`;
+    else text += `[${JSON.stringify(String(part))}]`;
+  }
+  return text === "" ? "(top level)" : text;
+}
+var MAX_LISTED_ISSUES = 5;
+function describeIssues(source, what, issues) {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue2) => `${formatKeyPath(issue2.path)}: ${issue2.message}`);
+  const more = issues.length - listed.length;
+  const tail = more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : "";
+  return `${source}: not a valid ${what}: ${listed.join("; ")}${tail}`;
+}
+
+// src/history/locate-json-error.ts
+var SyntaxStop = class extends Error {
+  constructor(offset, reason) {
+    super(reason);
+    this.offset = offset;
+    this.reason = reason;
+  }
+  offset;
+  reason;
+};
+var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
+var ESCAPES = /* @__PURE__ */ new Set(['"', "\\", "/", "b", "f", "n", "r", "t"]);
+var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+var HEX4 = /[0-9a-fA-F]{4}/y;
+function locateJsonError(text) {
+  try {
+    scan(text);
+    return void 0;
+  } catch (error62) {
+    if (!(error62 instanceof SyntaxStop)) throw error62;
+    return { ...lineAndColumn(text, error62.offset), offset: error62.offset, reason: error62.reason };
+  }
+}
+function scan(text) {
+  let at = 0;
+  const stack = [];
+  const skipWhitespace = () => {
+    while (at < text.length && WHITESPACE.has(text.charAt(at))) at += 1;
+  };
+  const fail = (expected) => {
+    throw new SyntaxStop(at, at >= text.length ? `unexpected end of input (${expected})` : expected);
+  };
+  const readString = () => {
+    at += 1;
+    for (; ; ) {
+      if (at >= text.length) fail("unterminated string");
+      const char = text.charAt(at);
+      if (char === '"') {
+        at += 1;
+        return;
+      }
+      if (char.charCodeAt(0) < 32) fail("control character in a string (escape it)");
+      if (char === "\\") {
+        const escaped = text.charAt(at + 1);
+        if (escaped === "u") {
+          HEX4.lastIndex = at + 2;
+          if (!HEX4.test(text)) fail("expected 4 hex digits after \\u");
+          at += 6;
+        } else if (ESCAPES.has(escaped)) at += 2;
+        else fail("invalid escape in a string");
+      } else at += 1;
+    }
+  };
+  const readKey = () => {
+    skipWhitespace();
+    if (text.charAt(at) !== '"') fail("expected a double-quoted property name");
+    readString();
+    skipWhitespace();
+    if (text.charAt(at) !== ":") fail("expected ':' after a property name");
+    at += 1;
+  };
+  for (; ; ) {
+    skipWhitespace();
+    const char = text.charAt(at);
+    let closedAll = false;
+    if (char === "{" || char === "[") {
+      at += 1;
+      skipWhitespace();
+      const close = char === "{" ? "}" : "]";
+      if (text.charAt(at) === close) at += 1;
+      else {
+        stack.push(char);
+        if (char === "{") readKey();
+        continue;
+      }
+    } else if (char === '"') readString();
+    else if (text.startsWith("true", at)) at += 4;
+    else if (text.startsWith("false", at)) at += 5;
+    else if (text.startsWith("null", at)) at += 4;
+    else {
+      NUMBER.lastIndex = at;
+      const number4 = NUMBER.exec(text);
+      if (number4 === null) fail("expected a value");
+      else at += number4[0].length;
+    }
+    for (; ; ) {
+      skipWhitespace();
+      const open3 = stack[stack.length - 1];
+      if (open3 === void 0) {
+        if (at < text.length) fail("unexpected text after the JSON value");
+        closedAll = true;
+        break;
+      }
+      const next = text.charAt(at);
+      const close = open3 === "{" ? "}" : "]";
+      if (next === close) {
+        stack.pop();
+        at += 1;
+      } else if (next === ",") {
+        at += 1;
+        if (open3 === "{") readKey();
+        break;
+      } else fail(`expected ',' or '${close}'`);
+    }
+    if (closedAll) return;
+  }
+}
+function lineAndColumn(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line += 1;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+// src/history/report-schema.ts
+var finite = external_exports.number().refine(Number.isFinite, "expected a finite number");
+var count = external_exports.number().int().nonnegative();
+var timestamp = external_exports.iso.datetime({ offset: true });
+var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, "expected a 40-hex lowercase commit SHA");
+var side = external_exports.enum(["base", "head"]);
+var metricName = external_exports.enum(HTTP_METRICS);
+var phase = external_exports.enum(["resolve", "checkout", "build", "start", "trials", "profile", "report"]);
+var metricValues = external_exports.object({
+  throughput: finite,
+  latency_p50: finite,
+  latency_p90: finite,
+  latency_p99: finite,
+  cpu_per_request: finite,
+  rss_peak: finite,
+  error_rate: finite
+});
+var processCpu = external_exports.object({
+  pid: count,
+  ppid: count.optional(),
+  command: external_exports.string(),
+  cpuMs: finite
+});
+var trialReading = external_exports.object({
+  scenario: external_exports.string().min(1),
+  side,
+  pair: count,
+  position: external_exports.union([external_exports.literal(0), external_exports.literal(1)]),
+  startedAt: timestamp,
+  durationMs: finite,
+  metrics: metricValues,
+  responses: count,
+  errors: count,
+  stealFraction: finite,
+  loadAverage: finite.optional(),
+  processes: external_exports.array(processCpu),
+  warnings: external_exports.array(external_exports.string()),
+  connectionClose: external_exports.literal(true).optional(),
+  discarded: external_exports.string().optional()
+});
+var verdict = external_exports.enum(["regression", "improvement", "unchanged", "inconclusive"]);
+var comparison = external_exports.object({
+  scenario: external_exports.string(),
+  metric: metricName,
+  gated: external_exports.boolean(),
+  pairs: count,
+  pairIndices: external_exports.array(count),
+  baseMedian: finite,
+  headMedian: finite,
+  scale: external_exports.enum(["relative", "points"]),
+  change: finite,
+  ci: external_exports.tuple([finite, finite]),
+  confidence: finite,
+  level: finite,
+  significant: external_exports.boolean(),
+  pValue: finite,
+  qValue: finite,
+  evidence: external_exports.object({ regression: finite, improvement: finite, equivalence: finite }),
+  verdict,
+  errors: external_exports.object({ effect: external_exports.enum(["fails", "voids"]), text: external_exports.string() }).optional(),
+  warnings: external_exports.array(external_exports.string())
+});
+var runnerFacts = external_exports.object({
+  os: external_exports.string(),
+  cpuModel: external_exports.string(),
+  cores: count,
+  arch: external_exports.string().optional(),
+  image: external_exports.string().optional(),
+  node: external_exports.string().optional(),
+  python: external_exports.string().optional(),
+  stealMean: finite,
+  stealMax: finite
+});
+var commitRef = external_exports.object({ ref: external_exports.string(), sha });
+var scenarioSummary = external_exports.object({
+  name: external_exports.string().min(1),
+  method: external_exports.string(),
+  path: external_exports.string(),
+  connections: count,
+  durationMs: finite,
+  warmupMs: finite
+});
+var perSide = external_exports.object({ base: finite, head: finite });
+var frame2 = external_exports.object({ name: external_exports.string(), file: external_exports.string().optional(), line: finite.optional() });
+var functionShare = external_exports.object({ key: external_exports.string(), frame: frame2, self: finite, total: finite });
+var functionChange = external_exports.object({
+  key: external_exports.string(),
+  frame: frame2,
+  base: external_exports.object({ self: finite, total: finite }),
+  head: external_exports.object({ self: finite, total: finite }),
+  selfChangePp: finite,
+  totalChangePp: finite,
+  noise: external_exports.boolean()
+});
+var scenarioProfiles = external_exports.object({
+  scenario: external_exports.string(),
+  durationMs: finite,
+  windows: perSide.optional(),
+  dispersion: finite.optional(),
+  samples: perSide,
+  measure: external_exports.enum(["samples", "traced-cpu", "memory-growth"]).optional(),
+  totals: perSide.optional(),
+  top: external_exports.object({ base: external_exports.array(functionShare), head: external_exports.array(functionShare) }),
+  topByTotal: external_exports.object({ base: external_exports.array(functionShare), head: external_exports.array(functionShare) }).optional(),
+  diff: external_exports.array(functionChange),
+  files: external_exports.array(external_exports.string())
+});
+var reportSchema = external_exports.object({
+  schemaVersion: external_exports.literal(REPORT_SCHEMA_VERSION),
+  tool: external_exports.object({ name: external_exports.literal("perfgate"), version: external_exports.string() }),
+  status: external_exports.enum(["complete", "failed", "interrupted"]),
+  error: external_exports.string().optional(),
+  interruption: external_exports.object({ signal: external_exports.enum(["SIGINT", "SIGTERM"]), phase, pairs: count }).optional(),
+  configPath: external_exports.string(),
+  configHash: external_exports.string(),
+  base: commitRef,
+  head: commitRef,
+  basis: external_exports.object({
+    kind: external_exports.enum(["merge-commit", "merge-base", "push", "given"]),
+    pullRequestHead: sha.optional(),
+    baseTip: sha.optional(),
+    fallback: external_exports.string().optional()
+  }).optional(),
+  mode: external_exports.enum(["same-runner", "stored"]).optional(),
+  baseline: external_exports.object({
+    source: external_exports.string(),
+    sha,
+    branch: external_exports.string().optional(),
+    finishedAt: timestamp,
+    runId: count.optional(),
+    runUrl: external_exports.string().optional(),
+    runner: runnerFacts,
+    configHash: external_exports.string(),
+    trials: external_exports.record(external_exports.string(), count),
+    historyRuns: count,
+    runnerChanges: external_exports.array(external_exports.string())
+  }).optional(),
+  pullRequest: count.optional(),
+  startedAt: timestamp,
+  finishedAt: timestamp,
+  runner: runnerFacts,
+  gate: external_exports.object({
+    threshold: finite,
+    alpha: finite,
+    metrics: external_exports.array(metricName),
+    trials: count,
+    budgetMs: finite,
+    minTrials: count.optional(),
+    seed: finite
+  }),
+  scenarios: external_exports.array(scenarioSummary),
+  trials: external_exports.array(trialReading),
+  comparisons: external_exports.array(comparison),
+  verdict,
+  regressions: count,
+  sequential: external_exports.object({
+    looks: external_exports.array(count),
+    alphas: external_exports.array(finite),
+    stoppedAfterPairs: count,
+    reason: external_exports.string(),
+    level: finite
+  }).optional(),
+  warnings: external_exports.array(external_exports.string()),
+  servers: external_exports.object({ restart: external_exports.enum(["pair", "never"]), starts: count }).optional(),
+  reruns: external_exports.object({
+    count,
+    reasons: external_exports.array(external_exports.string()),
+    spentMs: finite,
+    capMs: finite,
+    refused: count,
+    redeals: count
+  }).optional(),
+  timings: external_exports.record(external_exports.string(), finite),
+  profiles: external_exports.object({
+    tool: external_exports.string().optional(),
+    reason: external_exports.string(),
+    notices: external_exports.array(external_exports.string()),
+    scenarios: external_exports.array(scenarioProfiles)
+  }).optional()
+});
+
+// src/history/report-file.ts
+var DEFAULT_REPORT_MAX_BYTES = 64 * 1024 * 1024;
+var ReportFileError = class extends Error {
+  constructor(problem, message) {
+    super(message);
+    this.problem = problem;
+  }
+  problem;
+  name = "ReportFileError";
+};
+var MAX_LISTED_ISSUES2 = 5;
+var FRESH_BASELINE = "run a fresh baseline on the base branch";
+function parseReportFile(text, options) {
+  const { source } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_REPORT_MAX_BYTES;
+  if (text.length * 3 > maxBytes) {
+    const bytes = utf8Length(text);
+    if (bytes > maxBytes)
+      throw new ReportFileError(
+        "oversized",
+        `${source} is ${formatBytes3(bytes)}; perfgate reads result files up to ${formatBytes3(maxBytes)}: check that it is the report.json of a perfgate results folder`
+      );
+  }
+  const json2 = parseJson(text, source);
+  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2))
+    throw notPerfgate(source, `it holds ${describeJsonType(json2)}, not an object`);
+  const tool = Reflect.get(json2, "tool");
+  const isObject2 = typeof tool === "object" && tool !== null;
+  const toolName = isObject2 ? Reflect.get(tool, "name") : void 0;
+  if (toolName !== "perfgate")
+    throw notPerfgate(source, `tool.name is ${describeJson(toolName)}, expected "perfgate"`);
+  const writer = isObject2 ? Reflect.get(tool, "version") : void 0;
+  checkSchemaVersion(Reflect.get(json2, "schemaVersion"), writer, source);
+  const parsed = reportSchema.safeParse(json2);
+  if (!parsed.success) throw invalid(source, parsed.error.issues);
+  return parsed.data;
+}
+function assertBaselineUsable(report, source) {
+  if (report.status === "complete") return;
+  const why = report.status === "failed" ? `the run failed${report.error === void 0 ? "" : `: ${firstLine2(report.error)}`}` : `the run was interrupted${report.interruption === void 0 ? "" : ` (${report.interruption.signal} in ${report.interruption.phase}, after ${report.interruption.pairs} pairs)`}`;
+  throw new ReportFileError(
+    "unusable",
+    `${source}: ${why}; a failed/interrupted run cannot be a baseline: ${FRESH_BASELINE}`
+  );
+}
+function parseBaselineFile(text, options) {
+  const report = parseReportFile(text, options);
+  assertBaselineUsable(report, options.source);
+  return report;
+}
+function baselineTrials(report) {
+  return report.trials.filter((trial) => trial.side === "head" && trial.discarded === void 0);
+}
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+var DAY_MS = 24 * HOUR_MS;
+var COMPARED_FACTS = [
+  ["cpuModel", "CPU model"],
+  ["cores", "cores"],
+  ["image", "image"],
+  ["arch", "arch"],
+  ["python", "python"],
+  ["node", "node"]
+];
+function compareRunners(a, b) {
+  return COMPARED_FACTS.flatMap(([key, label]) => {
+    const before = a[key];
+    const after = b[key];
+    return before === after ? [] : [`${label}: ${describeFact(before)} \u2192 ${describeFact(after)}`];
+  });
+}
+function describeFact(value) {
+  if (value === void 0) return "unknown";
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+function parseJson(text, source) {
+  try {
+    return JSON.parse(text);
+  } catch (error62) {
+    const position = locateJsonError(text);
+    const where = position === void 0 ? error62 instanceof Error ? error62.message : String(error62) : `${position.reason} at line ${position.line}, column ${position.column} (character ${position.offset})`;
+    throw new ReportFileError(
+      "not-json",
+      `${source} is not JSON: ${where}; the file is truncated or corrupt: ${FRESH_BASELINE}`
+    );
+  }
+}
+function notPerfgate(source, why) {
+  return new ReportFileError(
+    "not-perfgate",
+    `${source} is not a perfgate report: ${why}; point perfgate at the report.json of its results folder`
+  );
+}
+function checkSchemaVersion(version2, writer, source) {
+  if (version2 === REPORT_SCHEMA_VERSION) return;
+  if (typeof version2 !== "number" || !Number.isInteger(version2))
+    throw notPerfgate(source, `schemaVersion is ${describeJson(version2)}, expected an integer`);
+  const by = typeof writer === "string" ? ` ${writer}` : "";
+  const older = version2 < REPORT_SCHEMA_VERSION;
+  throw new ReportFileError(
+    older ? "older-schema" : "newer-schema",
+    `${source} was written by ${older ? "an older" : "a newer"} perfgate${by} (schema ${version2}); this perfgate reads schema ${REPORT_SCHEMA_VERSION}: ${older ? FRESH_BASELINE : "upgrade perfgate"}`
+  );
+}
+function invalid(source, issues) {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES2).map((issue2) => `${formatKeyPath(issue2.path)}: ${issue2.message.replace(/^Invalid input: /, "")}`);
+  const more = issues.length - listed.length;
+  const tail = more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : "";
+  return new ReportFileError(
+    "invalid",
+    `${source} is not a valid perfgate report: ${listed.join("; ")}${tail}. It was edited or damaged after perfgate wrote it: ${FRESH_BASELINE}`
+  );
+}
+function describeJson(value) {
+  if (value === void 0) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+function describeJsonType(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+function firstLine2(text) {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+function formatBytes3(bytes) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const [value, unit2] = bytes < 1024 * 1024 ? [bytes / 1024, "KiB"] : [bytes / (1024 * 1024), "MiB"];
+  return `${value.toFixed(1).replace(/\.0$/, "")} ${unit2}`;
+}
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit2 = text.charCodeAt(i);
+    if (unit2 < 128) bytes += 1;
+    else if (unit2 < 2048) bytes += 2;
+    else if (unit2 >= 55296 && unit2 <= 56319 && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function isLowSurrogate(unit2) {
+  return unit2 >= 56320 && unit2 <= 57343;
+}
 
 // src/run.ts
 var GateFailure = class extends Error {
@@ -60330,13 +61214,15 @@ async function runGate(deps, request) {
   let seed = 0;
   let sequential;
   let serving;
+  const stored = request.stored;
+  let baseline;
   let servedBeforeTrialsMs = 0;
-  let phase = "resolve";
+  let phase2 = "resolve";
   let servedAtTrialsEnd;
   let profiles;
   const timed = async (name, title, fn) => {
     if (name !== "report" && name !== "profile") throwIfInterrupted(deps.signal);
-    phase = name;
+    phase2 = name;
     const t0 = clock.now();
     try {
       return await log.group(title, fn);
@@ -60368,10 +61254,12 @@ async function runGate(deps, request) {
     base,
     head,
     ...basis === void 0 ? {} : { basis },
+    ...stored === void 0 ? {} : { mode: "stored" },
+    ...baseline === void 0 ? {} : { baseline },
     ...request.pullRequest === void 0 ? {} : { pullRequest: request.pullRequest },
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
-    runner: runnerFacts(deps.stats, trials),
+    runner: runnerFacts2(deps.stats, trials),
     gate: { ...config2.gate, seed },
     scenarios: config2.http.map(({ name, method, path: p, connections, durationMs, warmupMs }) => ({
       name,
@@ -60402,6 +61290,73 @@ async function runGate(deps, request) {
   };
   try {
     throwIfInterrupted(deps.signal);
+    if (stored !== void 0) {
+      head = { ref: request.head, sha: await deps.workspace.resolve(request.head) };
+      const found = stored.baseline;
+      baseline = found && describeStoredBaseline(found, deps.stats, request.configHash, stored.history);
+      base = found ? { ref: found.branch ?? "stored baseline", sha: found.report.head.sha } : { ref: "no stored baseline", sha: head.sha };
+      seed = seedFromCommits(base.sha, head.sha);
+      const storedRun = async () => {
+        if (baseline === void 0) {
+          const notice = stored.notice ?? "no stored baseline";
+          warnings.push(notice);
+          log.warn(notice);
+        } else {
+          log.info(
+            `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`
+          );
+          for (const change of baseline.runnerChanges)
+            warnings.push(`the baseline ran on another runner: ${change}`);
+        }
+        const checkout = await timed(
+          "checkout",
+          "Check out head",
+          () => deps.workspace.checkout(head.sha, "head")
+        );
+        await timed(
+          "build",
+          "Build head",
+          () => buildCheckout(deps, config2, checkout, "head", request.configDirInRepo)
+        );
+        const servedHead = targetServers(deps, config2, { head: checkout }, request.configDirInRepo);
+        serving = servedHead;
+        throwIfInterrupted(deps.signal);
+        phase2 = "start";
+        await log.group("Start server", () => servedHead.startFirst());
+        servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
+        const against = found?.report;
+        const firstLook = planSequentialDesign(config2.gate).looks[0] ?? 2;
+        const trialConfig = { ...config2, gate: { ...config2.gate, trials: firstLook } };
+        const look2 = await timed(
+          "trials",
+          `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
+          () => runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
+            sides: ["head"],
+            compare: (input2) => against === void 0 ? { comparisons: [], verdict: "inconclusive", regressions: 0, warnings: [] } : compareStored({
+              baseline: baselineTrials(against),
+              head: input2.trials,
+              scenarios: input2.scenarios,
+              gate: input2.gate,
+              ...input2.significanceLevel === void 0 ? {} : { significanceLevel: input2.significanceLevel },
+              ...stored.history === void 0 ? {} : { spread: spreadFrom(stored.history, request.configHash) }
+            })
+          })
+        );
+        servedAtTrialsEnd = { ...servedHead.time };
+        sequential = {
+          looks: look2.design.looks,
+          alphas: look2.design.alphas,
+          stoppedAfterPairs: look2.pairs,
+          reason: look2.result.reason,
+          level: look2.result.significanceLevel
+        };
+        await stopServers();
+        const report2 = assemble(look2.result.outcome);
+        await timed("report", "Write results", () => writeResults(store, report2));
+        return report2;
+      };
+      return await storedRun();
+    }
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
     const baseSha = base.sha;
@@ -60420,13 +61375,13 @@ async function runGate(deps, request) {
       head: await deps.workspace.checkout(headSha, "head")
     }));
     await timed("build", "Build base and head", async () => {
-      for (const side of SIDES3)
-        await buildCheckout(deps, config2, checkouts[side], side, request.configDirInRepo);
+      for (const side2 of SIDES3)
+        await buildCheckout(deps, config2, checkouts[side2], side2, request.configDirInRepo);
     });
     serving = targetServers(deps, config2, checkouts, request.configDirInRepo);
     const served = serving;
     throwIfInterrupted(deps.signal);
-    phase = "start";
+    phase2 = "start";
     await log.group("Start servers", () => served.startFirst());
     servedBeforeTrialsMs = served.time.stopMs + served.time.startMs + served.time.warmupMs;
     const look = await timed(
@@ -60471,15 +61426,16 @@ async function runGate(deps, request) {
     const interrupted = deps.signal?.aborted ? interruptionOf(deps.signal) : void 0;
     const pairs = completePairs(
       trials,
-      config2.http.map((scenario) => scenario.name)
+      config2.http.map((scenario) => scenario.name),
+      stored === void 0 ? SIDES3 : ["head"]
     );
-    const build2 = () => interrupted ? assemble(void 0, void 0, { signal: interrupted.signal, phase, pairs }) : assemble(void 0, describeError(error62));
+    const build2 = () => interrupted ? assemble(void 0, void 0, { signal: interrupted.signal, phase: phase2, pairs }) : assemble(void 0, describeError(error62));
     const write = (report2) => writeResults(store, report2).catch(
       (writeError) => log.error(`could not write results: ${describeError(writeError)}`)
     );
     if (interrupted) {
       if (error62 !== interrupted) log.info(`after the interruption: ${describeError(error62)}`);
-      log.warn(`perfgate: interrupted by ${interrupted.signal} during ${phase} after ${pairs} pairs`);
+      log.warn(`perfgate: interrupted by ${interrupted.signal} during ${phase2} after ${pairs} pairs`);
     }
     let report = build2();
     await write(report);
@@ -60497,36 +61453,62 @@ async function runGate(deps, request) {
   }
 }
 var SIDES3 = ["base", "head"];
-function completePairs(trials, scenarios) {
+function completePairs(trials, scenarios, sides) {
   const sidesByPair = /* @__PURE__ */ new Map();
   for (const trial of trials) {
     if (trial.discarded !== void 0) continue;
     const key = `${trial.scenario}\0${trial.pair}`;
-    const sides = sidesByPair.get(key) ?? /* @__PURE__ */ new Set();
-    sides.add(trial.side);
-    sidesByPair.set(key, sides);
+    const sides2 = sidesByPair.get(key) ?? /* @__PURE__ */ new Set();
+    sides2.add(trial.side);
+    sidesByPair.set(key, sides2);
   }
   const pairs = new Set(trials.map((trial) => trial.pair));
   return [...pairs].filter(
-    (pair) => scenarios.every((scenario) => sidesByPair.get(`${scenario}\0${pair}`)?.size === SIDES3.length)
+    (pair) => scenarios.every((scenario) => sidesByPair.get(`${scenario}\0${pair}`)?.size === sides.length)
   ).length;
 }
-function wantsProfiles(profile, verdict) {
+function wantsProfiles(profile, verdict2) {
   if (profile.tool === "none") return false;
   switch (profile.when) {
     case "always":
       return true;
     case "regression":
-      return verdict === "regression";
+      return verdict2 === "regression";
     case "never":
       return false;
   }
+}
+function describeStoredBaseline(found, stats, configHash, history) {
+  const { report } = found;
+  const trialsByScenario = {};
+  for (const trial of baselineTrials(report))
+    trialsByScenario[trial.scenario] = (trialsByScenario[trial.scenario] ?? 0) + 1;
+  const here = runnerFacts2(stats, []);
+  return {
+    source: found.source,
+    sha: report.head.sha,
+    ...found.branch === void 0 ? {} : { branch: found.branch },
+    finishedAt: report.finishedAt,
+    ...found.runId === void 0 ? {} : { runId: found.runId },
+    ...found.runUrl === void 0 ? {} : { runUrl: found.runUrl },
+    runner: report.runner,
+    configHash: report.configHash,
+    trials: trialsByScenario,
+    historyRuns: history === void 0 ? 0 : comparableRuns(history, configHash),
+    runnerChanges: compareRunners(report.runner, here)
+  };
+}
+function comparableRuns(history, configHash) {
+  return history.entries.filter((entry) => entry.configHash === void 0 || entry.configHash === configHash).length;
+}
+function spreadFrom(history, configHash) {
+  return (scenario, metric) => estimateBetweenRunSpread(history, scenario, metric, { configHash });
 }
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
   await store.write("report.md", renderMarkdown(report));
 }
-function runnerFacts(stats, trials) {
+function runnerFacts2(stats, trials) {
   const steals = trials.map((t) => t.stealFraction);
   return {
     ...stats.machine(),
@@ -60854,7 +61836,7 @@ function describeIssue(issue2, parentPath) {
   const path9 = [...parentPath, ...issue2.path];
   if (issue2.code === "unrecognized_keys") {
     return issue2.keys.map(
-      (key) => `${formatKeyPath([...path9, key])}: unknown key; ${describeUnknownKey(key, path9)}`
+      (key) => `${formatKeyPath2([...path9, key])}: unknown key; ${describeUnknownKey(key, path9)}`
     );
   }
   if (issue2.code === "invalid_union") {
@@ -60865,7 +61847,7 @@ function describeIssue(issue2, parentPath) {
     if (relevant.length === 1 && only !== void 0)
       return only.flatMap((inner) => describeIssue(inner, path9));
   }
-  const where = path9.length === 0 ? "" : `${formatKeyPath(path9)}: `;
+  const where = path9.length === 0 ? "" : `${formatKeyPath2(path9)}: `;
   if (issue2.input === void 0) return [`${where}required key is missing; ${issue2.message}`];
   const suggestion = issue2.code === "custom" ? issue2.params?.suggestion : void 0;
   const didYouMean = typeof suggestion === "string" ? `; did you mean \`${suggestion}\`?` : "";
@@ -60880,7 +61862,7 @@ function describeUnknownKey(key, path9) {
   if (home !== void 0) return `\`${key}\` belongs ${SECTION_NAMES[home]}`;
   return `expected one of ${known.join(", ")}`;
 }
-function formatKeyPath(path9) {
+function formatKeyPath2(path9) {
   let text = "";
   for (const part of path9) {
     if (typeof part === "number") text += `[${part}]`;
@@ -61022,13 +62004,13 @@ function gitEnvironment() {
   return env;
 }
 function git(repoDir, args) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     execFile2(
       "git",
       ["-C", repoDir, ...args],
       { env: gitEnvironment(), timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
       (error62, stdout, stderr) => {
-        resolve2({
+        resolve3({
           ok: error62 === null,
           stdout: stdout.trim(),
           stderr: (stderr.trim() || error62?.message) ?? ""
@@ -61064,8 +62046,8 @@ function createGitWorkspace(repoDir, tmpRoot) {
       const result = await git(repo, ["merge-base", "--end-of-options", first, second]);
       return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : void 0;
     },
-    async checkout(sha, label) {
-      const commit = await resolveRevision(sha);
+    async checkout(sha3, label) {
+      const commit = await resolveRevision(sha3);
       const dir = await mkdtemp(join(tmpRoot ?? tmpdir(), `perfgate-${safeLabel(label)}-`));
       const result = await git(repo, ["worktree", "add", "--detach", dir, commit]);
       if (!result.ok) {
@@ -61315,7 +62297,7 @@ function liveMembers(leaderPid, known) {
   for (const [key, entry] of live) known.set(key, entry);
   return [...live.values()].filter(isRunning);
 }
-var sleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var sleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
 async function waitUntilGone(leaderPid, known, deadline, pollMs) {
   let live = liveMembers(leaderPid, known);
   while (live.length > 0 && Date.now() < deadline) {
@@ -61406,7 +62388,7 @@ function createShell() {
       const onAbort = () => {
         if (pid !== void 0) void terminateGroup(pid, LEFTOVER_GRACE_MS);
       };
-      const exit = await new Promise((resolve2, reject) => {
+      const exit = await new Promise((resolve3, reject) => {
         const child = spawn("sh", ["-c", command], {
           cwd,
           env: childEnvironment(process.env, env),
@@ -61418,7 +62400,7 @@ function createShell() {
         if (signal?.aborted) onAbort();
         signal?.addEventListener("abort", onAbort, { once: true });
         child.once("error", reject);
-        child.once("exit", (code, signal2) => resolve2({ code, signal: signal2 }));
+        child.once("exit", (code, signal2) => resolve3({ code, signal: signal2 }));
       }).finally(() => {
         closeSync(fd);
         signal?.removeEventListener("abort", onAbort);
@@ -61446,26 +62428,26 @@ import { dirname as dirname2 } from "node:path";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 function probeReady(url2, timeoutMs) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let target;
     try {
       target = new URL(url2);
     } catch {
-      resolve2({ ready: false, reason: `invalid URL ${url2}` });
+      resolve3({ ready: false, reason: `invalid URL ${url2}` });
       return;
     }
     const get = target.protocol === "https:" ? httpsGet : httpGet;
     const request = get(target, { agent: false, timeout: timeoutMs }, (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
-      resolve2(status >= 200 && status < 300 ? { ready: true } : { ready: false, reason: `HTTP ${status}` });
+      resolve3(status >= 200 && status < 300 ? { ready: true } : { ready: false, reason: `HTTP ${status}` });
     });
     request.once("timeout", () => {
       request.destroy();
-      resolve2({ ready: false, reason: `no answer within ${timeoutMs} ms` });
+      resolve3({ ready: false, reason: `no answer within ${timeoutMs} ms` });
     });
     request.once("error", (error62) => {
-      resolve2({ ready: false, reason: error62.code ?? error62.message });
+      resolve3({ ready: false, reason: error62.code ?? error62.message });
     });
   });
 }
@@ -61473,7 +62455,7 @@ function probeReady(url2, timeoutMs) {
 // src/adapters/server-launcher.ts
 var SERVER_TAIL_LINES = 30;
 var PROBE_TIMEOUT_MS = 1e3;
-var sleep2 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
 function describeExit({ code, signal, spawnError }) {
   if (spawnError !== void 0) return `could not be started (${spawnError})`;
   return code !== null ? `exited with code ${code}` : `was killed by ${signal ?? "a signal"}`;
@@ -61490,9 +62472,9 @@ function spawnServer(spec, serverId) {
       detached: true,
       stdio: ["ignore", fd, fd]
     });
-    const exited = new Promise((resolve2) => {
-      child.once("exit", (code, signal) => resolve2({ code, signal }));
-      child.once("error", (error62) => resolve2({ code: null, signal: null, spawnError: error62.message }));
+    const exited = new Promise((resolve3) => {
+      child.once("exit", (code, signal) => resolve3({ code, signal }));
+      child.once("error", (error62) => resolve3({ code: null, signal: null, spawnError: error62.message }));
     });
     return { child, exited };
   } finally {
@@ -61510,8 +62492,8 @@ function withPrepended(env, prepend) {
 async function waitUntilReady(spec, exited, pollIntervalMs, deadline) {
   const { signal } = spec;
   let onAbort = () => void 0;
-  const aborted2 = new Promise((resolve2) => {
-    onAbort = () => resolve2({ kind: "aborted" });
+  const aborted2 = new Promise((resolve3) => {
+    onAbort = () => resolve3({ kind: "aborted" });
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -61652,13 +62634,13 @@ function untilNoneLeft(live, pollMs) {
   let timer;
   let cancelled = false;
   let noneSince;
-  const exited = new Promise((resolve2) => {
+  const exited = new Promise((resolve3) => {
     const check2 = () => {
       if (cancelled) return;
       if (live().length > 0) noneSince = void 0;
       else noneSince ??= Date.now();
       if (noneSince !== void 0 && Date.now() - noneSince >= NONE_LEFT_MS) {
-        resolve2({ code: 0, signal: null });
+        resolve3({ code: 0, signal: null });
         return;
       }
       timer = setTimeout(check2, Math.min(pollMs, 50));
@@ -61674,13 +62656,13 @@ function untilNoneLeft(live, pollMs) {
   };
 }
 function freePort() {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const probe = createServer();
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      probe.close(() => port > 0 ? resolve2(port) : reject(new Error("no port assigned")));
+      probe.close(() => port > 0 ? resolve3(port) : reject(new Error("no port assigned")));
     });
   });
 }
@@ -61800,7 +62782,7 @@ function runLoad(spec) {
   const rampMs = Math.min(CONNECT_RAMP_MAX_MS, spec.durationMs / 10);
   const gapMs = Math.min(CONNECT_GAP_MS, rampMs / Math.max(1, spec.connections - 1));
   let clientsBuilt = 0;
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const method = checkSpec(spec);
     let settled = false;
     let instance;
@@ -61859,7 +62841,7 @@ function runLoad(spec) {
           const durationMs = performance2.now() - startedAt;
           const timeouts = result.timeouts;
           settle2(
-            () => resolve2({
+            () => resolve3({
               responses: tally.responses,
               ok: tally.ok,
               non2xx: tally.non2xx,
@@ -62105,7 +63087,7 @@ function createProcStats(options = {}) {
   }
   return {
     // The executor turns a throw from openWatch into a rejection.
-    watch: (rootPid) => new Promise((resolve2) => resolve2(openWatch(rootPid))),
+    watch: (rootPid) => new Promise((resolve3) => resolve3(openWatch(rootPid))),
     machine
   };
 }
@@ -62429,8 +63411,8 @@ function startRecorder(binary, args, timeoutMs) {
   const child = spawn3(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output2 = "";
   let onStarted = () => void 0;
-  const started = new Promise((resolve2, reject) => {
-    onStarted = resolve2;
+  const started = new Promise((resolve3, reject) => {
+    onStarted = resolve3;
     child.once(
       "error",
       (error62) => reject(
@@ -62448,10 +63430,10 @@ function startRecorder(binary, args, timeoutMs) {
   child.stdout.on("data", take);
   child.stderr.on("data", take);
   const timer = setTimeout(() => child.kill("SIGINT"), timeoutMs);
-  const exited = new Promise((resolve2, reject) => {
+  const exited = new Promise((resolve3, reject) => {
     child.once("exit", (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve2();
+      if (code === 0) resolve3();
       else reject(unavailable(code, output2));
     });
   });
@@ -62467,12 +63449,12 @@ function unavailable(code, output2) {
   );
 }
 async function collect(binary, args, timeoutMs) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = spawn3(binary, args, { stdio: ["ignore", "pipe", "ignore"], timeout: timeoutMs });
     let stdout = "";
     child.stdout.on("data", (chunk) => stdout += chunk.toString("utf8"));
     child.once("error", reject);
-    child.once("exit", (code) => resolve2({ code, stdout }));
+    child.once("exit", (code) => resolve3({ code, stdout }));
   });
 }
 function createPySpyProfiler(version2, outDir, binary = "py-spy") {
@@ -62513,7 +63495,7 @@ import {
 } from "node:fs";
 import { rm as rm4, rmdir as rmdir2 } from "node:fs/promises";
 import path4 from "node:path";
-var sleep3 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+var sleep3 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
 function alive(pid) {
   const entry = readProcess(pid);
   return entry !== void 0 && isRunning(entry);
@@ -62622,7 +63604,7 @@ function installBootstrap(outDir, runtime, source, timeouts) {
   const controls = {};
   return {
     script,
-    controlOf: (side) => controls[side] ??= new BootstrapControl(path4.join(raw, side), timeouts),
+    controlOf: (side2) => controls[side2] ??= new BootstrapControl(path4.join(raw, side2), timeouts),
     async dispose() {
       await rm4(raw, { recursive: true, force: true }).catch(() => void 0);
       await rmdir2(path4.dirname(raw)).catch(() => void 0);
@@ -62646,8 +63628,8 @@ function createPythonBootstrapProfiler(options) {
   return {
     tool,
     dispose: installed.dispose,
-    launch(side) {
-      const control = controlOf(side);
+    launch(side2) {
+      const control = controlOf(side2);
       control.reset();
       return {
         env: {
@@ -62658,8 +63640,8 @@ function createPythonBootstrapProfiler(options) {
         prepend: [{ name: "PYTHONPATH", value: bootstrapDir, separator: path5.delimiter }]
       };
     },
-    async start(_server, { name, side }) {
-      const control = controlOf(side);
+    async start(_server, { name, side: side2 }) {
+      const control = controlOf(side2);
       const opened = await control.open(name, "Python");
       return {
         async finish() {
@@ -62715,8 +63697,8 @@ function createNodeBootstrapProfiler(options) {
   return {
     tool: "node inspector",
     dispose: installed.dispose,
-    launch(side) {
-      const control = controlOf(side);
+    launch(side2) {
+      const control = controlOf(side2);
       control.reset();
       return {
         env: {
@@ -62726,8 +63708,8 @@ function createNodeBootstrapProfiler(options) {
         prepend: [{ name: "NODE_OPTIONS", value: `--require ${quoteNodeOption(script)}`, separator: " " }]
       };
     },
-    async start(_server, { name, side }) {
-      const control = controlOf(side);
+    async start(_server, { name, side: side2 }) {
+      const control = controlOf(side2);
       const opened = await control.open(name, "Node");
       return {
         async finish() {
@@ -62933,16 +63915,303 @@ function createConsoleLog(stream = process.stderr, options = {}) {
   };
 }
 
+// src/adapters/baseline-folder.ts
+import { readdir, readFile as readFile5, rename as rename2 } from "node:fs/promises";
+import { join as join3, resolve as resolve2 } from "node:path";
+
+// src/history/model.ts
+var HISTORY_SCHEMA_VERSION = 1;
+
+// src/history/quartiles.ts
+function quartiles(values) {
+  if (values.length === 0) throw new RangeError("quartiles: the sample is empty");
+  if (!values.every(Number.isFinite)) throw new RangeError("quartiles: the sample holds a non-finite value");
+  const sorted = [...values].sort((a, b) => a - b);
+  return [quantileType7(sorted, 0.25), quantileType7(sorted, 0.75)];
+}
+function quantileType7(sorted, p) {
+  const h = (sorted.length - 1) * p;
+  const low = Math.floor(h);
+  const lower = sorted[low] ?? Number.NaN;
+  const upper = sorted[Math.min(low + 1, sorted.length - 1)] ?? Number.NaN;
+  return lower + (h - low) * (upper - lower);
+}
+
+// src/history/history-file.ts
+var DEFAULT_HISTORY_MAX_BYTES = 20 * 1024 * 1024;
+var DEFAULT_HISTORY_LIMIT = 200;
+var sha2 = external_exports.string().regex(/^[0-9a-f]{40}$/, "expected a 40-hex lowercase commit SHA");
+var finite2 = external_exports.number().refine(Number.isFinite, "expected a finite number");
+var pointSchema = external_exports.object({
+  scenario: external_exports.string().min(1),
+  metric: external_exports.string().min(1),
+  unit: external_exports.string(),
+  better: external_exports.enum(["higher", "lower"]),
+  median: finite2,
+  n: external_exports.number().int().nonnegative(),
+  range: external_exports.tuple([finite2, finite2]).refine(([low, high]) => low <= high, "expected [low, high] with low \u2264 high").optional()
+});
+var entrySchema = external_exports.object({
+  sha: sha2,
+  branch: external_exports.string().optional(),
+  finishedAt: external_exports.iso.datetime({ offset: true }),
+  runId: external_exports.number().int().positive().optional(),
+  runUrl: external_exports.string().optional(),
+  commit: external_exports.object({ message: external_exports.string().optional(), author: external_exports.string().optional(), url: external_exports.string().optional() }).optional(),
+  runner: external_exports.object({ cpuModel: external_exports.string(), cores: external_exports.number().int().nonnegative(), image: external_exports.string().optional() }).optional(),
+  configHash: external_exports.string().optional(),
+  points: external_exports.array(pointSchema)
+});
+var historySchema = external_exports.object({
+  schemaVersion: external_exports.literal(HISTORY_SCHEMA_VERSION),
+  tool: external_exports.literal("perfgate"),
+  entries: external_exports.array(entrySchema)
+});
+function parseHistory(text, options = {}) {
+  const source = options.source ?? "history.json";
+  const maxBytes = options.maxBytes ?? DEFAULT_HISTORY_MAX_BYTES;
+  if (utf8Length2(text, maxBytes) > maxBytes)
+    throw new HistoryFormatError(
+      `${source}: larger than the ${maxBytes}-byte limit for a history file (${text.length} characters)`
+    );
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch (error62) {
+    throw new HistoryFormatError(
+      `${source}: not valid JSON (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2))
+    throw new HistoryFormatError(`${source}: not a perfgate history file: expected a JSON object`);
+  const tool = Reflect.get(json2, "tool");
+  if (tool !== "perfgate")
+    throw new HistoryFormatError(
+      `${source}: not a perfgate history file: "tool" is ${describeJson2(tool)}, expected "perfgate"`
+    );
+  const version2 = Reflect.get(json2, "schemaVersion");
+  if (version2 !== HISTORY_SCHEMA_VERSION)
+    throw new HistoryFormatError(
+      `${source}: history schemaVersion ${describeJson2(version2)} found; this perfgate reads schemaVersion ${HISTORY_SCHEMA_VERSION}`
+    );
+  const parsed = historySchema.safeParse(json2);
+  if (!parsed.success)
+    throw new HistoryFormatError(describeIssues(source, "perfgate history", parsed.error.issues));
+  return parsed.data;
+}
+function describeJson2(value) {
+  if (value === void 0) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+function utf8Length2(text, limit) {
+  if (text.length > limit || text.length * 3 <= limit) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+function appendEntry(history, entry, limit = DEFAULT_HISTORY_LIMIT) {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`history limit must be a positive integer, got ${limit}`);
+  const kept = (history?.entries ?? []).filter(
+    (old) => !(old.sha === entry.sha && old.runId === entry.runId)
+  );
+  return {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    tool: "perfgate",
+    entries: [...kept, entry].slice(-limit)
+  };
+}
+function renderHistory(history) {
+  const parsed = historySchema.safeParse(history);
+  if (!parsed.success)
+    throw new HistoryFormatError(describeIssues("history", "perfgate history", parsed.error.issues));
+  return `${JSON.stringify(parsed.data, null, 2)}
+`;
+}
+function historyEntryFromReport(report, facts = {}) {
+  if (report.status !== "complete")
+    throw new Error(`only a complete gate is recorded in the history; this one is ${report.status}`);
+  const trials = report.trials.filter((trial) => trial.side === "head" && trial.discarded === void 0);
+  const scenarios = [
+    .../* @__PURE__ */ new Set([
+      ...report.scenarios.map((scenario) => scenario.name),
+      ...trials.map((trial) => trial.scenario)
+    ])
+  ];
+  const points = scenarios.flatMap((scenario) => {
+    const readings = trials.filter((trial) => trial.scenario === scenario);
+    return HTTP_METRICS.flatMap((metric) => {
+      const values = readings.map((trial) => trial.metrics[metric]).filter(Number.isFinite);
+      if (values.length === 0) return [];
+      const { unit: unit2, better } = METRICS[metric];
+      return [
+        {
+          scenario,
+          metric,
+          unit: unit2,
+          better,
+          median: median(values),
+          n: values.length,
+          range: quartiles(values)
+        }
+      ];
+    });
+  });
+  const { cpuModel, cores, image } = report.runner;
+  return {
+    sha: report.head.sha,
+    ...facts.branch === void 0 ? {} : { branch: facts.branch },
+    finishedAt: report.finishedAt,
+    ...facts.runId === void 0 ? {} : { runId: facts.runId },
+    ...facts.runUrl === void 0 ? {} : { runUrl: facts.runUrl },
+    ...facts.commit === void 0 ? {} : { commit: facts.commit },
+    runner: { cpuModel, cores, ...image === void 0 ? {} : { image } },
+    configHash: report.configHash,
+    points
+  };
+}
+
+// src/history/read-baseline.ts
+function readBaseline(files, run, configHash) {
+  let history;
+  let historyProblem = "";
+  if (files.history !== void 0) {
+    try {
+      history = parseHistory(files.history, { source: run.historySource ?? `history.json of ${run.source}` });
+    } catch (error62) {
+      historyProblem = `; its history was not used (${messageOf2(error62)})`;
+    }
+  }
+  const withHistory = history === void 0 ? {} : { history };
+  if (files.report === void 0)
+    return {
+      ...withHistory,
+      notice: `the stored baseline was refused: ${run.source} holds no report.json. Head was measured and is stored as the new baseline${historyProblem}`
+    };
+  let report;
+  try {
+    report = parseBaselineFile(files.report, { source: run.source });
+  } catch (error62) {
+    return {
+      ...withHistory,
+      notice: `the stored baseline was refused: ${messageOf2(error62)}. Head was measured and is stored as the new baseline${historyProblem}`
+    };
+  }
+  if (report.configHash !== configHash)
+    return {
+      ...withHistory,
+      notice: `the stored baseline of ${run.source} was measured with another config (hash ${report.configHash.slice(0, 12)}, this one ${configHash.slice(0, 12)}), so its numbers are not comparable. Head was measured and is stored as the new baseline${historyProblem}`
+    };
+  return {
+    ...withHistory,
+    baseline: {
+      report,
+      source: run.source,
+      ...run.branch === void 0 ? {} : { branch: run.branch },
+      ...run.runId === void 0 ? {} : { runId: run.runId },
+      ...run.runUrl === void 0 ? {} : { runUrl: run.runUrl }
+    },
+    ...historyProblem === "" ? {} : { notice: historyProblem.replace(/^; /, "") }
+  };
+}
+function messageOf2(error62) {
+  return error62 instanceof Error ? error62.message : String(error62);
+}
+
+// src/adapters/baseline-folder.ts
+function createBaselineFolder(dir) {
+  const root = resolve2(dir);
+  const runsDir = join3(root, "runs");
+  const historyPath = join3(root, "history.json");
+  const historyText = () => readFile5(historyPath, "utf8").catch((error62) => {
+    if (codeOf2(error62) === "ENOENT") return void 0;
+    throw error62;
+  });
+  return {
+    dir: root,
+    async read(configHash) {
+      const names = await readdir(runsDir).catch((error62) => {
+        if (codeOf2(error62) === "ENOENT") return [];
+        throw error62;
+      });
+      const history = await historyText();
+      const newest = names.filter((name) => RUN_NAME.test(name)).sort().at(-1);
+      if (newest === void 0) {
+        const { history: parsed, notice } = readBaseline(
+          { ...history === void 0 ? {} : { history } },
+          {
+            source: root,
+            historySource: historyPath
+          },
+          configHash
+        );
+        const problem = notice?.match(/; its history was not used \((.*)\)$/)?.[1];
+        return {
+          ...parsed === void 0 ? {} : { history: parsed },
+          notice: `no baseline yet in ${root}: head was measured and is stored as the first baseline; the next run with --baseline stored compares against it` + (problem === void 0 ? "" : `; the history was not used (${problem})`)
+        };
+      }
+      const source = join3(runsDir, newest, "report.json");
+      const report = await readFile5(source, "utf8");
+      return readBaseline(
+        { report, ...history === void 0 ? {} : { history } },
+        { source, historySource: historyPath },
+        configHash
+      );
+    },
+    async add(report) {
+      const entry = historyEntryFromReport(report);
+      const store = createResultStore(root);
+      await store.open();
+      try {
+        const warnings = [];
+        const names = new Set(await readdir(runsDir).catch(() => []));
+        const stamp = report.finishedAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+        const base = `${stamp}-${report.head.sha.slice(0, 7)}`;
+        let name = base;
+        for (let n = 2; names.has(name); n += 1) name = `${base}-${n}`;
+        const reportPath = await store.write(`runs/${name}/report.json`, renderJson(report));
+        const text = await historyText();
+        let history;
+        if (text !== void 0) {
+          try {
+            history = parseHistory(text, { source: historyPath });
+          } catch (error62) {
+            const aside = `${historyPath}.unreadable-${stamp}`;
+            await rename2(historyPath, aside);
+            warnings.push(`${describeError(error62)}; it was renamed ${aside} and a new history started`);
+          }
+        }
+        const next = appendEntry(history, entry, DEFAULT_HISTORY_LIMIT);
+        await store.write("history.json", renderHistory(next));
+        return { reportPath, historyEntries: next.entries.length, warnings };
+      } finally {
+        await store.close();
+      }
+    }
+  };
+}
+var RUN_NAME = /^\d{8}T\d{6}Z-[0-9a-f]{7}(-\d+)?$/;
+function codeOf2(error62) {
+  return error62 instanceof Error && "code" in error62 && typeof error62.code === "string" ? error62.code : void 0;
+}
+
 // src/cli.ts
 var USAGE = `Usage: perfgate run --base <rev> [--head <rev>] [--config perfgate.yml] [--out perfgate-results]
+       perfgate run --baseline stored --store <dir> [--head <rev>] [--config perfgate.yml] [--out ...]
 
 Gates a git repository on performance: builds and serves <base> and <head> (default HEAD) in their
 own worktrees, drives both with interleaved HTTP load trials, and reports whether head is slower.
+With --baseline stored, only <head> is built and measured, and compared with the newest run stored
+in <dir> (none yet: a notice, exit 0); the run is then added to <dir> with its history entry.
 
 Options:
   -c, --config <file>   config file (default perfgate.yml)
-  -b, --base <rev>      baseline revision (branch, tag, SHA, HEAD~1), required
+  -b, --base <rev>      baseline revision (branch, tag, SHA, HEAD~1), required with same-runner
       --head <rev>      revision to test (default HEAD)
+      --baseline <mode> same-runner (default: measure base and head here) or stored (compare with
+                        the newest run in --store)
+      --store <dir>     folder of stored runs and history.json: read with --baseline stored, and
+                        every complete run is added to it
   -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results)
       --no-color        plain output
   -h, --help            this text
@@ -62960,6 +64229,8 @@ async function main(argv) {
         config: { type: "string", short: "c", default: "perfgate.yml" },
         base: { type: "string", short: "b" },
         head: { type: "string", default: "HEAD" },
+        baseline: { type: "string", default: "same-runner" },
+        store: { type: "string" },
         out: { type: "string", short: "o", default: "perfgate-results" },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -62974,27 +64245,64 @@ async function main(argv) {
         "use `perfgate run --base <rev>`; see --help"
       );
     }
-    if (!values.base)
+    const mode = values.baseline;
+    if (mode !== "same-runner" && mode !== "stored")
+      throw new ConfigError(
+        `--baseline must be same-runner or stored, got ${JSON.stringify(mode)}`,
+        "use --baseline stored --store DIR to compare with a stored run, or leave it out"
+      );
+    if (mode === "stored" && values.store === void 0)
+      throw new ConfigError(
+        "--baseline stored needs --store <dir>",
+        "name the folder that holds (or will hold) the stored runs, e.g. --store .perfgate-store"
+      );
+    if (mode === "stored" && values.base !== void 0)
+      throw new ConfigError(
+        "--base is not used with --baseline stored: the baseline is the newest run in --store",
+        "leave out --base, or use --baseline same-runner to measure base here"
+      );
+    if (mode === "same-runner" && !values.base)
       throw new ConfigError(
         "--base is required",
-        "name the baseline revision, e.g. --base main or --base HEAD~1"
+        "name the baseline revision, e.g. --base main or --base HEAD~1 (or use --baseline stored --store DIR)"
       );
     const loaded = await loadConfigFile(values.config, process.cwd());
     const outDir = path8.resolve(values.out);
+    const folder = values.store === void 0 ? void 0 : createBaselineFolder(values.store);
+    const stored = mode === "stored" && folder ? await folder.read(loaded.hash) : void 0;
     const deps = createDeps(loaded.repoRoot, outDir, log);
     const report = await runGate(deps, {
       config: loaded.config,
       configPath: values.config,
       configHash: loaded.hash,
       configDirInRepo: loaded.dirInRepo,
-      base: values.base,
-      head: values.head
+      base: values.base ?? "",
+      head: values.head,
+      ...stored === void 0 ? {} : { stored }
     }).finally(() => deps.dispose());
     const color = !values["no-color"] && process.stdout.isTTY && !process.env.NO_COLOR;
     process.stdout.write("\n" + renderTerminal(report, { color }) + "\n");
     process.stdout.write(`Results: ${path8.join(outDir, "report.md")} and report.json
 `);
-    return report.verdict === "regression" ? 1 : 0;
+    const code = report.verdict === "regression" ? 1 : 0;
+    if (folder === void 0) return code;
+    try {
+      const added = await folder.add(report);
+      for (const warning of added.warnings) process.stderr.write(`perfgate: warning: ${warning}
+`);
+      process.stdout.write(
+        `Stored: ${added.reportPath} (history: ${added.historyEntries} run${added.historyEntries === 1 ? "" : "s"})
+`
+      );
+      return code;
+    } catch (error62) {
+      process.stderr.write(
+        `perfgate: could not add this run to ${folder.dir}: ${describeError(error62)}
+The results are in ${outDir}; the next --baseline stored run compares with the previous stored run.
+`
+      );
+      return code === 1 ? 1 : 3;
+    }
   } catch (thrown) {
     const error62 = thrown instanceof GateFailure ? thrown.cause : thrown;
     if (error62 instanceof InterruptedError) {

@@ -25,6 +25,12 @@ import { createActionsSummary } from './adapters/actions-summary.js';
 import { createActionsOutputs } from './adapters/actions-outputs.js';
 import { readWorkflowEvent } from './adapters/event-file.js';
 import type { Log, UploadedArtifact } from './ports.js';
+import { comparisonModeFor, planStored, type StoredPlan } from './plan/stored-plan.js';
+import type { StoredComparison } from './history/read-baseline.js';
+import type { History } from './history/model.js';
+import { appendEntry, historyEntryFromReport, renderHistory } from './history/history-file.js';
+import { createResultStore } from './adapters/result-store.js';
+import type { WorkflowEvent } from './adapters/event-file.js';
 
 async function main(): Promise<void> {
   const log = createActionsLog();
@@ -41,11 +47,26 @@ async function main(): Promise<void> {
       ...(inputs.base === undefined ? {} : { base: inputs.base }),
       ...(inputs.head === undefined ? {} : { head: inputs.head }),
     };
-    const plan = planFromEvent(event.name, event.payload, overrides, { sha: process.env.GITHUB_SHA });
+    const runner = { sha: process.env.GITHUB_SHA };
+    const mode = comparisonModeFor(inputs.baseline, event.name);
+    const storedPlan =
+      mode === 'stored' ? planStored(event.name, event.payload, overrides, runner) : undefined;
+    const plan =
+      storedPlan === undefined ? planFromEvent(event.name, event.payload, overrides, runner) : undefined;
     const loaded = await loadConfigFile(inputs.config, cwd);
     // One folder and one comment per config: two perfgate steps in a job never overwrite each other.
     const key = configKey(inputs.workingDirectory, inputs.config);
     const outDir = path.join(process.env.RUNNER_TEMP ?? cwd, 'perfgate-results', resultsFolderName(key));
+    // The same name in every run of this config: a stored baseline is found by it.
+    const artifactName = inputs.artifactName ?? `perfgate-${resultsFolderName(key)}`;
+    const stored =
+      storedPlan === undefined
+        ? undefined
+        : await log.group('Find the stored baseline', () =>
+            lookUpBaseline(log, inputs.githubToken, event, storedPlan, artifactName, loaded.hash),
+          );
+    if (stored?.baseline !== undefined)
+      log.info(`baseline: ${stored.baseline.source} (commit ${stored.baseline.report.head.sha.slice(0, 7)})`);
     const deps = createDeps(loaded.repoRoot, outDir, log);
     let report: GateReport;
     let failure: unknown;
@@ -55,11 +76,14 @@ async function main(): Promise<void> {
         configPath: key,
         configHash: loaded.hash,
         configDirInRepo: loaded.dirInRepo,
-        base: plan.base,
-        head: plan.head,
-        basis: plan.basis,
-        ...(plan.baseBranch === undefined ? {} : { baseBranch: plan.baseBranch }),
-        ...(plan.pullRequest === undefined ? {} : { pullRequest: plan.pullRequest }),
+        base: plan?.base ?? '',
+        head: storedPlan?.head ?? plan?.head ?? 'HEAD',
+        ...(plan === undefined ? {} : { basis: plan.basis }),
+        ...(plan?.baseBranch === undefined ? {} : { baseBranch: plan.baseBranch }),
+        ...(pullRequestOf(plan, storedPlan) === undefined
+          ? {}
+          : { pullRequest: pullRequestOf(plan, storedPlan) }),
+        ...(stored === undefined ? {} : { stored }),
       });
     } catch (thrown) {
       // A GateFailure carries the failed report, already written to the results folder: publish it.
@@ -70,7 +94,10 @@ async function main(): Promise<void> {
       deps.dispose();
     }
 
-    const artifactName = inputs.artifactName ?? `perfgate-${resultsFolderName(key)}`;
+    if (storedPlan?.recordsHistory === true && report.status === 'complete') {
+      // Carried forward in this run's artifact: the next push run downloads, extends and uploads it.
+      await writeHistory(log, outDir, report, stored?.history, storedPlan.branch);
+    }
     const artifact = await uploadResults(log, {
       name: artifactName,
       dir: outDir,
@@ -79,14 +106,15 @@ async function main(): Promise<void> {
     outputs.set('artifact-url', artifact?.url ?? '');
 
     const marker = commentMarker(key);
+    const pullRequest = pullRequestOf(plan, storedPlan);
     const comments =
-      plan.pullRequest !== undefined && inputs.githubToken && event.repository !== undefined
+      pullRequest !== undefined && inputs.githubToken && event.repository !== undefined
         ? // Loaded only now: @actions/github parses the event file when first imported.
           (await import('./adapters/github-comments.js')).createGitHubComments({
             token: inputs.githubToken,
             owner: event.repository.owner,
             repo: event.repository.repo,
-            issueNumber: plan.pullRequest,
+            issueNumber: pullRequest,
             log,
           })
         : undefined;
@@ -125,6 +153,94 @@ async function main(): Promise<void> {
         log.warn(`could not write the job summary: ${describeError(summaryError)}`),
       );
     core.setFailed(describeError(error));
+  }
+}
+
+/**
+ * Looks up the stored baseline on GitHub; a notice instead when the runner's environment cannot
+ * name the repository, the workflow or a token (the gate then measures head and stores it).
+ */
+async function lookUpBaseline(
+  log: Log,
+  token: string,
+  event: WorkflowEvent,
+  plan: StoredPlan,
+  artifactName: string,
+  configHash: string,
+): Promise<StoredComparison> {
+  const env = process.env;
+  const repositoryId = Number(env.GITHUB_REPOSITORY_ID ?? repositoryIdOf(event.payload));
+  // GITHUB_WORKFLOW_REF: `owner/repo/.github/workflows/perf.yml@refs/heads/main`.
+  const workflow = /\/\.github\/workflows\/([^@/]+)@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1];
+  const missing = [
+    ...(token === '' ? ['a token (input `github-token`)'] : []),
+    ...(event.repository === undefined ? ['the repository (GITHUB_REPOSITORY)'] : []),
+    ...(Number.isSafeInteger(repositoryId) && repositoryId > 0
+      ? []
+      : ['the repository id (GITHUB_REPOSITORY_ID)']),
+    ...(workflow === undefined ? ['the workflow file (GITHUB_WORKFLOW_REF)'] : []),
+  ];
+  if (missing.length > 0 || event.repository === undefined || workflow === undefined)
+    return {
+      notice: `could not look up a stored baseline: ${missing.join(', ')} not known. Head was measured and is stored as the next baseline`,
+    };
+  const runId = Number(env.GITHUB_RUN_ID);
+  const { findGitHubBaseline } = await import('./adapters/github-baseline.js');
+  return findGitHubBaseline(
+    {
+      token,
+      owner: event.repository.owner,
+      repo: event.repository.repo,
+      repositoryId,
+      workflow,
+      branch: plan.branch,
+      artifactName,
+      ...(Number.isSafeInteger(runId) ? { currentRunId: runId } : {}),
+      ...(plan.preferSha === undefined ? {} : { preferSha: plan.preferSha }),
+      configHash,
+      serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    },
+    log,
+  );
+}
+
+function pullRequestOf(...plans: ({ readonly pullRequest?: number } | undefined)[]): number | undefined {
+  return plans.find((plan) => plan?.pullRequest !== undefined)?.pullRequest;
+}
+
+function repositoryIdOf(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || !('repository' in payload)) return undefined;
+  const repository = payload.repository;
+  return typeof repository === 'object' && repository !== null && 'id' in repository
+    ? repository.id
+    : undefined;
+}
+
+/** Writes history.json (the stored history with this run appended) into the results folder. */
+async function writeHistory(
+  log: Log,
+  outDir: string,
+  report: GateReport,
+  history: History | undefined,
+  branch: string,
+): Promise<void> {
+  const env = process.env;
+  const runId = Number(env.GITHUB_RUN_ID);
+  const runUrl =
+    env.GITHUB_REPOSITORY !== undefined && Number.isSafeInteger(runId)
+      ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${runId}`
+      : undefined;
+  try {
+    const entry = historyEntryFromReport(report, {
+      branch,
+      ...(Number.isSafeInteger(runId) ? { runId } : {}),
+      ...(runUrl === undefined ? {} : { runUrl }),
+    });
+    const next = appendEntry(history, entry);
+    await createResultStore(outDir).write('history.json', renderHistory(next));
+    log.info(`history.json: ${next.entries.length} run${next.entries.length === 1 ? '' : 's'} of ${branch}`);
+  } catch (error) {
+    log.warn(`could not write history.json: ${describeError(error)}; the next push run starts a new history`);
   }
 }
 

@@ -415,17 +415,20 @@ export interface WarmUpOutcome {
   readonly idlePids: readonly number[];
 }
 
-/** The two servers of one pair. */
-export type ServerPair = Readonly<Record<Side, RunningServer>>;
+/**
+ * The servers of one pair, one per side in `S`: both sides in a same-runner gate, head alone when
+ * head is compared with a stored baseline.
+ */
+export type ServerPair<S extends Side = Side> = Readonly<Record<S, RunningServer>>;
 
-/** What the trial phase needs from the servers. */
-export interface PairServers {
+/** What the trial phase needs from the servers (of the sides `S` it measures). */
+export interface PairServers<S extends Side = Side> {
   /**
    * The servers for the pair after `pairsDone` complete pairs: the current ones, or (restart
    * `pair`, `pairsDone` ≥ 1) fresh ones, the old ones stopped by the time they are returned.
    * @throws RunError with the log tail when a server fails to start.
    */
-  forPair(pairsDone: number): Promise<ServerPair>;
+  forPair(pairsDone: number): Promise<ServerPair<S>>;
   /**
    * The servers to measure a set-aside pair again on (the pair after `pairsDone` complete pairs):
    * fresh base and head servers, the old ones stopped by the time they are returned, so whatever
@@ -433,13 +436,13 @@ export interface PairServers {
    * anew; with restart `never` the current ones, since the user asked for one process per side.
    * @throws RunError with the log tail when a server fails to start.
    */
-  forRerun(pairsDone: number): Promise<ServerPair>;
+  forRerun(pairsDone: number): Promise<ServerPair<S>>;
   /**
    * The servers for the profiling phase: as {@link forRerun}, or, with `launch` (a profiler loaded
    * into the server), always fresh ones started with what `launch(side)` asks for.
    * @throws RunError with the log tail when a server fails to start.
    */
-  forProfiling(pairsDone: number, launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair>;
+  forProfiling(pairsDone: number, launch?: (side: S) => ProfilerLaunch): Promise<ServerPair<S>>;
   /**
    * The discarded warm-up of `scenario` on `side`'s current server, run right before its first
    * trial of that scenario since it started (later calls return at once, with no re-deals). Each
@@ -447,5 +450,5 @@ export interface PairServers {
    * and its trial.
    * @throws RunError with the log tail when the server dies during the warm-up.
    */
-  warmUpBefore(side: Side, scenario: HttpScenario): Promise<WarmUpOutcome>;
+  warmUpBefore(side: S, scenario: HttpScenario): Promise<WarmUpOutcome>;
 }

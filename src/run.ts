@@ -16,6 +16,7 @@ import type {
   RunnerFacts,
   SequentialSummary,
   Side,
+  StoredBaseline,
   TrialReading,
 } from './model/results.js';
 import type { PlanBasis } from './plan/event.js';
@@ -42,6 +43,14 @@ import type { GateOutcome } from './compare/index.js';
 import { renderJson, renderMarkdown } from './report/index.js';
 import { describeError, interruptionOf, throwIfInterrupted } from './errors.js';
 import { VERSION } from './version.js';
+import type { History } from './history/model.js';
+import type { StoredComparison } from './history/read-baseline.js';
+
+export type { StoredComparison } from './history/read-baseline.js';
+import { baselineTrials, compareRunners } from './history/report-file.js';
+import { compareStored, estimateBetweenRunSpread, planSequentialDesign } from './compare/index.js';
+import type { BetweenRunSpread } from './compare/index.js';
+import type { MetricName } from './model/metrics.js';
 
 /**
  * Thrown by {@link runGate} when a gate could not finish. `report` is the report written before
@@ -96,6 +105,11 @@ export interface GateRequest {
   /** Base branch name (`main`) from the event, for labels. */
   readonly baseBranch?: string;
   readonly pullRequest?: number;
+  /**
+   * Compare head with a stored baseline instead of measuring base (`baseline: stored`): base is
+   * neither checked out, built nor served, `request.base` and `basis` are ignored.
+   */
+  readonly stored?: StoredComparison;
 }
 
 /**
@@ -122,7 +136,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
   let basis: ComparisonBasis | undefined;
   let seed = 0;
   let sequential: SequentialSummary | undefined;
-  let serving: TargetServers | undefined;
+  let serving: TargetServers | TargetServers<'head'> | undefined;
+  const stored = request.stored;
+  let baseline: StoredBaseline | undefined;
   let servedBeforeTrialsMs = 0;
   let phase: GatePhase = 'resolve';
   /** Serving time when the trials ended: the profiling phase's starts and warm-ups are its own. */
@@ -171,6 +187,8 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     base,
     head,
     ...(basis === undefined ? {} : { basis }),
+    ...(stored === undefined ? {} : { mode: 'stored' as const }),
+    ...(baseline === undefined ? {} : { baseline }),
     ...(request.pullRequest === undefined ? {} : { pullRequest: request.pullRequest }),
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(clock.now()).toISOString(),
@@ -212,6 +230,84 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
 
   try {
     throwIfInterrupted(deps.signal);
+    if (stored !== undefined) {
+      head = { ref: request.head, sha: await deps.workspace.resolve(request.head) };
+      const found = stored.baseline;
+      baseline = found && describeStoredBaseline(found, deps.stats, request.configHash, stored.history);
+      base = found
+        ? { ref: found.branch ?? 'stored baseline', sha: found.report.head.sha }
+        : { ref: 'no stored baseline', sha: head.sha };
+      seed = seedFromCommits(base.sha, head.sha);
+      const storedRun = async (): Promise<GateReport> => {
+        if (baseline === undefined) {
+          const notice = stored.notice ?? 'no stored baseline';
+          warnings.push(notice);
+          log.warn(notice);
+        } else {
+          log.info(
+            `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ` +
+              `${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`,
+          );
+          for (const change of baseline.runnerChanges)
+            warnings.push(`the baseline ran on another runner: ${change}`);
+        }
+        const checkout = await timed('checkout', 'Check out head', () =>
+          deps.workspace.checkout(head.sha, 'head'),
+        );
+        await timed('build', 'Build head', () =>
+          buildCheckout(deps, config, checkout, 'head', request.configDirInRepo),
+        );
+        const servedHead = targetServers(deps, config, { head: checkout }, request.configDirInRepo);
+        serving = servedHead;
+        throwIfInterrupted(deps.signal);
+        phase = 'start';
+        await log.group('Start server', () => servedHead.startFirst());
+        servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
+        const against = found?.report;
+        // One look, at the first planned look's trial count, spending all of alpha: against a stored
+        // run the between-run spread dominates the uncertainty, so later looks would split alpha
+        // for intervals more trials barely narrow (docs/stored-baselines.md). With no baseline the
+        // same trials are this run's contribution as the next run's baseline.
+        const firstLook = planSequentialDesign(config.gate).looks[0] ?? 2;
+        const trialConfig = { ...config, gate: { ...config.gate, trials: firstLook } };
+        const look = await timed(
+          'trials',
+          `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
+          () =>
+            runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
+              sides: ['head'],
+              compare: (input) =>
+                against === undefined
+                  ? { comparisons: [], verdict: 'inconclusive', regressions: 0, warnings: [] }
+                  : compareStored({
+                      baseline: baselineTrials(against),
+                      head: input.trials,
+                      scenarios: input.scenarios,
+                      gate: input.gate,
+                      ...(input.significanceLevel === undefined
+                        ? {}
+                        : { significanceLevel: input.significanceLevel }),
+                      ...(stored.history === undefined
+                        ? {}
+                        : { spread: spreadFrom(stored.history, request.configHash) }),
+                    }),
+            }),
+        );
+        servedAtTrialsEnd = { ...servedHead.time };
+        sequential = {
+          looks: look.design.looks,
+          alphas: look.design.alphas,
+          stoppedAfterPairs: look.pairs,
+          reason: look.result.reason,
+          level: look.result.significanceLevel,
+        };
+        await stopServers();
+        const report = assemble(look.result.outcome);
+        await timed('report', 'Write results', () => writeResults(store, report));
+        return report;
+      };
+      return await storedRun();
+    }
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
     const baseSha = base.sha;
@@ -287,6 +383,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     const pairs = completePairs(
       trials,
       config.http.map((scenario) => scenario.name),
+      stored === undefined ? SIDES : ['head'],
     );
     const build = (): GateReport =>
       interrupted
@@ -321,8 +418,12 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
 
 const SIDES: readonly Side[] = ['base', 'head'];
 
-/** Pairs measured for every scenario on both sides (readings set aside not counted). */
-function completePairs(trials: readonly TrialReading[], scenarios: readonly string[]): number {
+/** Pairs measured for every scenario on every side measured (readings set aside not counted). */
+function completePairs(
+  trials: readonly TrialReading[],
+  scenarios: readonly string[],
+  sides: readonly Side[],
+): number {
   const sidesByPair = new Map<string, Set<Side>>();
   for (const trial of trials) {
     if (trial.discarded !== undefined) continue;
@@ -333,7 +434,7 @@ function completePairs(trials: readonly TrialReading[], scenarios: readonly stri
   }
   const pairs = new Set(trials.map((trial) => trial.pair));
   return [...pairs].filter((pair) =>
-    scenarios.every((scenario) => sidesByPair.get(`${scenario}\u0000${pair}`)?.size === SIDES.length),
+    scenarios.every((scenario) => sidesByPair.get(`${scenario}\u0000${pair}`)?.size === sides.length),
   ).length;
 }
 
@@ -348,6 +449,50 @@ export function wantsProfiles(profile: ProfileConfig, verdict: GateVerdict): boo
     case 'never':
       return false;
   }
+}
+
+/**
+ * The report's account of a stored baseline: where it came from, its commit, age and runner, how
+ * this runner differs, and how much history the between-run spread was learned from.
+ */
+function describeStoredBaseline(
+  found: NonNullable<StoredComparison['baseline']>,
+  stats: ProcessStats,
+  configHash: string,
+  history: History | undefined,
+): StoredBaseline {
+  const { report } = found;
+  const trialsByScenario: Record<string, number> = {};
+  for (const trial of baselineTrials(report))
+    trialsByScenario[trial.scenario] = (trialsByScenario[trial.scenario] ?? 0) + 1;
+  const here = runnerFacts(stats, []);
+  return {
+    source: found.source,
+    sha: report.head.sha,
+    ...(found.branch === undefined ? {} : { branch: found.branch }),
+    finishedAt: report.finishedAt,
+    ...(found.runId === undefined ? {} : { runId: found.runId }),
+    ...(found.runUrl === undefined ? {} : { runUrl: found.runUrl }),
+    runner: report.runner,
+    configHash: report.configHash,
+    trials: trialsByScenario,
+    historyRuns: history === undefined ? 0 : comparableRuns(history, configHash),
+    runnerChanges: compareRunners(report.runner, here),
+  };
+}
+
+/** Entries of `history` measured with the config of hash `configHash`. */
+function comparableRuns(history: History, configHash: string): number {
+  return history.entries.filter((entry) => entry.configHash === undefined || entry.configHash === configHash)
+    .length;
+}
+
+/** The between-run spread per scenario × metric, learned from the history's runs of this config. */
+function spreadFrom(
+  history: History,
+  configHash: string,
+): (scenario: string, metric: MetricName) => BetweenRunSpread | undefined {
+  return (scenario, metric) => estimateBetweenRunSpread(history, scenario, metric, { configHash });
 }
 
 async function writeResults(store: ResultStore, report: GateReport): Promise<void> {

@@ -14,7 +14,7 @@ import { median } from '../../src/stats/median.js';
 import type { Pool, PoolPair } from './pool-file.js';
 
 /** How the between-run spread is set for the stored-mode gates. */
-export type SpreadPolicy = 'learned' | 'learned-mssd' | 'default' | 'none';
+export type SpreadPolicy = 'shipped' | 'learned' | 'learned-mssd' | 'default' | 'none';
 
 /**
  * The plain (not robust) successive-difference estimate, √(mean d²/2) over the same runs as
@@ -160,7 +160,7 @@ export function simulateStoredMode(input: StoredModeInput): StoredModeResult {
   ): GateOutcome => {
     const known: History = { ...history, entries: history.entries.slice(0, baselineIndex + 1) };
     const spread =
-      policy === 'learned'
+      policy === 'learned' || policy === 'shipped'
         ? (s: string, m: MetricName): BetweenRunSpread | undefined => estimateBetweenRunSpread(known, s, m)
         : policy === 'learned-mssd'
           ? (s: string, m: MetricName): BetweenRunSpread | undefined => estimateMssdSpread(known, s, m)
@@ -178,10 +178,12 @@ export function simulateStoredMode(input: StoredModeInput): StoredModeResult {
       scenarios,
       gate,
       ...(spread === undefined ? {} : { spread }),
+      // Each policy as named: the floor would turn `none` and the learned spreads into the default.
+      ...(policy === 'default' || policy === 'shipped' ? {} : { spreadFloor: 'none' as const }),
     });
   };
 
-  for (const policy of ['learned', 'learned-mssd', 'default', 'none'] as const) {
+  for (const policy of ['shipped', 'learned', 'learned-mssd', 'default', 'none'] as const) {
     const aa = emptyVerdicts();
     let aaGates = 0;
     let aaAcross = 0;

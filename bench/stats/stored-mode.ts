@@ -68,6 +68,7 @@ const data = {
 const percent = (x: number, digits = 1): string => `${(100 * x).toFixed(digits)}%`;
 const MODES = [
   'same-runner',
+  'stored-shipped',
   'stored-learned',
   'stored-learned-mssd',
   'stored-default',
@@ -75,6 +76,7 @@ const MODES = [
 ] as const;
 const LABEL: Record<(typeof MODES)[number], string> = {
   'same-runner': 'same runner (paired)',
+  'stored-shipped': 'stored, as shipped: learned spread, the default as its floor',
   'stored-learned': 'stored, spread learned (robust: MAD of successive differences)',
   'stored-learned-mssd': 'stored, spread learned (plain MSSD, steps count)',
   'stored-default': 'stored, default spread',

@@ -25,7 +25,7 @@
  */
 import type { GateConfig } from '../config/types.js';
 import type { TrialReading } from '../model/results.js';
-import { compareGate, type GateOutcome } from './compare-gate.js';
+import { compareGate, type CompareGateInput, type GateOutcome } from './compare-gate.js';
 import { formatLevel } from './format-level.js';
 
 /** Pairs between planned looks after the first. */
@@ -135,6 +135,11 @@ export interface LookInput {
    * (the stop follows the clock, not the data, so spending the rest keeps the total at alpha).
    */
   readonly spendRest?: boolean;
+  /**
+   * The comparison to run at the look (default {@link compareGate}, paired base/head trials); a
+   * gate against a stored baseline passes its unpaired comparison of head's trials.
+   */
+  readonly compare?: (input: CompareGateInput) => GateOutcome;
 }
 
 /**
@@ -151,7 +156,7 @@ export function evaluateLook(input: LookInput): LookResult {
   const spentBefore = design.alphas.slice(0, look).reduce((sum, a) => sum + a, 0);
   const significanceLevel = input.spendRest === true ? input.gate.alpha - spentBefore : planned;
   const last = look === design.looks.length - 1 || input.spendRest === true;
-  const outcome = compareGate({
+  const outcome = (input.compare ?? compareGate)({
     trials: input.trials,
     scenarios: input.scenarios,
     gate: input.gate,

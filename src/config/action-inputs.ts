@@ -3,6 +3,7 @@
  * supplies the reader (core.getInput in src/main.ts).
  */
 import { ConfigError } from '../errors.js';
+import { BASELINE_INPUTS, type BaselineInput } from '../plan/stored-plan.js';
 
 /** When to post the sticky PR comment. */
 export type CommentPolicy = 'always' | 'on-regression' | 'never';
@@ -30,6 +31,12 @@ export interface ActionInputs {
   readonly artifactName?: string;
   /** `retention-days`: days the artifact is kept, 1..90; absent means the repository's default. */
   readonly retentionDays?: number;
+  /**
+   * `baseline`: how head is compared: `same-runner` (default: base and head measured here),
+   * `stored` (head alone, against the base branch's latest stored push run), `auto` (stored on
+   * pushes, same-runner on pull requests).
+   */
+  readonly baseline: BaselineInput;
 }
 
 /** The input that opts in to running a pull request's code under `pull_request_target`. */
@@ -44,7 +51,7 @@ const ARTIFACT_NAME_FORBIDDEN = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', 
 export const MAX_RETENTION_DAYS = 90;
 
 /**
- * Every choice input (`comment`, `fail-on-regression`, `allow-pull-request-target-untrusted-code`)
+ * Every choice input (`comment`, `baseline`, `fail-on-regression`, `allow-pull-request-target-untrusted-code`)
  * follows one rule: surrounding blanks and letter case are ignored (`Always`, ` TRUE `), and anything
  * else is refused.
  * @param read returns the raw input ('' when unset), like core.getInput.
@@ -56,6 +63,13 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     throw new ConfigError(
       `input \`comment\`: expected one of ${COMMENT_POLICIES.join(', ')}, got "${comment}"`,
       'set `comment:` in the workflow step to always, on-regression or never',
+    );
+  }
+  const baseline = read('baseline').trim().toLowerCase() || 'same-runner';
+  if (!isBaselineInput(baseline)) {
+    throw new ConfigError(
+      `input \`baseline\`: expected one of ${BASELINE_INPUTS.join(', ')}, got "${baseline}"`,
+      'set `baseline:` in the workflow step to same-runner, stored or auto (stored on pushes, same-runner on pull requests)',
     );
   }
   const failOnRegression = readBoolean(
@@ -81,7 +95,12 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     allowPullRequestTargetUntrustedCode,
     ...readArtifactName(read),
     ...readRetentionDays(read),
+    baseline,
   };
+}
+
+function isBaselineInput(value: string): value is BaselineInput {
+  return BASELINE_INPUTS.some((input) => input === value);
 }
 
 function readArtifactName(read: (name: string) => string): { artifactName?: string } {

@@ -30,3 +30,24 @@ export {
   type ParseReportFileOptions,
   type ReportFileProblem,
 } from './report-file.js';
+export { readBaseline, type BaselineFiles, type StoredComparison } from './read-baseline.js';
+export {
+  describeChangePoint,
+  findChangePoints,
+  newChangePoints,
+  type MetricChangePoint,
+} from './change-points.js';
+export {
+  bestEnergySplit,
+  eDivisive,
+  E_DIVISIVE_DEFAULTS,
+  type EDivisiveChangePoint,
+  type EDivisiveOptions,
+} from './e-divisive.js';
+export {
+  DEFAULT_GAB_MAX_BYTES,
+  exportGab,
+  importGab,
+  type ExportGabOptions,
+  type ImportGabOptions,
+} from './gab.js';

@@ -157,6 +157,22 @@ export const reportSchema = z.object({
       fallback: z.string().optional(),
     })
     .optional(),
+  mode: z.enum(['same-runner', 'stored']).optional(),
+  baseline: z
+    .object({
+      source: z.string(),
+      sha,
+      branch: z.string().optional(),
+      finishedAt: timestamp,
+      runId: count.optional(),
+      runUrl: z.string().optional(),
+      runner: runnerFacts,
+      configHash: z.string(),
+      trials: z.record(z.string(), count),
+      historyRuns: count,
+      runnerChanges: z.array(z.string()),
+    })
+    .optional(),
   pullRequest: count.optional(),
   startedAt: timestamp,
   finishedAt: timestamp,
@@ -167,6 +183,7 @@ export const reportSchema = z.object({
     metrics: z.array(metricName),
     trials: count,
     budgetMs: finite,
+    minTrials: count.optional(),
     seed: finite,
   }),
   scenarios: z.array(scenarioSummary),

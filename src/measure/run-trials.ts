@@ -4,12 +4,14 @@
  * reading written as it is measured. Why the re-runs cannot bias the verdict: docs/reruns.md.
  */
 import type { Config, GateConfig, HttpScenario } from '../config/types.js';
-import type { TrialReading } from '../model/results.js';
+import type { Side, TrialReading } from '../model/results.js';
 import type { Log, PairServers, ResultStore, ServerPair, TrialDeps } from '../ports.js';
 import { planTrials, type PlannedPair } from '../plan/schedule.js';
 import {
   evaluateLook,
   fitPairsToBudget,
+  type CompareGateInput,
+  type GateOutcome,
   planSequentialDesign,
   type LookResult,
   type SequentialDesign,
@@ -77,11 +79,24 @@ export interface TrialsEnd {
   readonly pairs: number;
 }
 
+/**
+ * What a gate against a stored baseline changes in the trial phase: only head is served and
+ * measured (each "pair" is one head trial), and each look runs `compare` instead of the paired
+ * comparison.
+ */
+export interface HeadOnlyTrials {
+  readonly sides: readonly ['head'];
+  /** The unpaired comparison of head's trials with the baseline's (src/compare/compare-stored.ts). */
+  readonly compare: (input: CompareGateInput) => GateOutcome;
+}
+
 /** State shared by the pairs of one gate. */
-interface Phase {
+interface Phase<S extends Side> {
   readonly deps: TrialsDeps;
   readonly config: Config;
-  readonly serving: PairServers;
+  readonly serving: PairServers<S>;
+  /** The sides measured, each pair in its planned order (the sides `serving` serves). */
+  readonly sides: readonly Side[];
   readonly trials: TrialReading[];
   readonly reruns: RerunLog;
   readonly startMs: number;
@@ -107,24 +122,28 @@ interface Phase {
  * @throws InterruptedError when `deps.signal` aborts: before the next pair or trial, or at once
  *   during a load (the complete pairs stay in `trials`; a pair cut short is not kept).
  */
-export async function runTrials(
+export async function runTrials<S extends Side = Side>(
   deps: TrialsDeps,
   config: Config,
-  serving: PairServers,
+  serving: PairServers<S>,
   seed: number,
   trials: TrialReading[],
   warnings: string[],
   reruns: RerunLog = createRerunLog(config.gate),
+  headOnly?: HeadOnlyTrials,
 ): Promise<TrialsEnd> {
   const { clock, log } = deps;
   let design = planSequentialDesign(config.gate);
   const scenarios = config.http.map((s) => s.name);
   const plan = planTrials(config.gate.trials, seed);
   const budgetMs = config.gate.budgetMs;
-  const phase: Phase = {
+  const sides: readonly Side[] = headOnly?.sides ?? ['base', 'head'];
+  const compare = headOnly?.compare;
+  const phase: Phase<S> = {
     deps,
     config,
     serving,
+    sides,
     trials,
     reruns,
     startMs: clock.now(),
@@ -178,7 +197,14 @@ export async function runTrials(
       }
     }
     if (pairs === design.looks[look]) {
-      const result = evaluateLook({ trials, scenarios, gate: config.gate, design, look });
+      const result = evaluateLook({
+        trials,
+        scenarios,
+        gate: config.gate,
+        design,
+        look,
+        ...(compare === undefined ? {} : { compare }),
+      });
       log.info(`look ${look + 1} of ${design.looks.length} after ${pairs} pairs: ${result.reason}`);
       if (result.stop) return { design, result, pairs };
       look += 1;
@@ -194,6 +220,7 @@ export async function runTrials(
     look,
     plannedPairs: pairs,
     spendRest: true,
+    ...(compare === undefined ? {} : { compare }),
   });
   const result = { ...final, reason: `time budget reached; ${final.reason}` };
   log.info(`final look after ${pairs} pairs: ${result.reason}`);
@@ -208,13 +235,13 @@ export async function runTrials(
  * both the re-run cap and the budget. Returns the warnings for a pair kept although unfair, and
  * the servers the pair ended on.
  */
-async function measurePair(
-  phase: Phase,
-  firstServers: ServerPair,
+async function measurePair<S extends Side>(
+  phase: Phase<S>,
+  firstServers: ServerPair<S>,
   scenario: HttpScenario,
   { pair, order }: PlannedPair,
   pairsDone: number,
-): Promise<{ warnings: string[]; servers: ServerPair }> {
+): Promise<{ warnings: string[]; servers: ServerPair<S> }> {
   const { deps, reruns } = phase;
   const { clock, log, store } = deps;
   let servers = firstServers;
@@ -222,7 +249,8 @@ async function measurePair(
   for (let attempt = 0; ; attempt += 1) {
     const attemptStartMs = clock.now();
     const readings: TrialReading[] = [];
-    for (const [position, side] of order.entries()) {
+    const sides = order.filter((side): side is S => phase.sides.includes(side));
+    for (const [position, side] of sides.entries()) {
       throwIfInterrupted(deps.signal);
       const warm = await phase.serving.warmUpBefore(side, scenario);
       reruns.redeals += warm.redeals;
@@ -274,7 +302,11 @@ async function measurePair(
  * Why a set-aside pair must be kept instead of measured again, or undefined when a re-run may run.
  * @param rerunCostMs what the re-run is expected to take, ms.
  */
-function refuseRerun(phase: Phase, attempt: number, rerunCostMs: number): string | undefined {
+function refuseRerun<S extends Side>(
+  phase: Phase<S>,
+  attempt: number,
+  rerunCostMs: number,
+): string | undefined {
   const { reruns } = phase;
   if (attempt >= MAX_RERUNS_PER_PAIR) return `${MAX_RERUNS_PER_PAIR} re-runs did not help`;
   if (reruns.spentMs + rerunCostMs > reruns.capMs) {

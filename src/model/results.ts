@@ -225,6 +225,42 @@ export interface Interruption {
   readonly pairs: number;
 }
 
+/**
+ * How head was compared (`GateReport.mode`):
+ * - `same-runner`: base and head built, served and measured in interleaved pairs in this gate;
+ * - `stored`: head alone measured, compared with the head trials of an earlier run's result file
+ *   (a stored baseline, unpaired and possibly from another machine: docs/stored-baselines.md).
+ */
+export type ComparisonMode = 'same-runner' | 'stored';
+
+/** The stored run head was compared with (`GateReport.mode` `stored`); base was not measured. */
+export interface StoredBaseline {
+  /** Where its result file was read from: a file path, or the artifact and run it came from. */
+  readonly source: string;
+  /** 40-hex SHA the stored run measured (its head). */
+  readonly sha: string;
+  /** Branch it ran on, when known. */
+  readonly branch?: string;
+  /** ISO-8601 time the stored run finished. */
+  readonly finishedAt: string;
+  /** GitHub run id and page of the stored run, when it ran on GitHub. */
+  readonly runId?: number;
+  readonly runUrl?: string;
+  /** The machine the stored run measured on (its `runner`). */
+  readonly runner: RunnerFacts;
+  /** Hash of the stored run's normalized config (equal to this gate's: another is refused). */
+  readonly configHash: string;
+  /** The stored run's head trials compared per scenario (set-aside readings not counted). */
+  readonly trials: Readonly<Record<string, number>>;
+  /**
+   * Earlier runs of the history the between-run spread was learned from (0: too few, the default
+   * spread was used; see src/compare/between-run-spread.ts).
+   */
+  readonly historyRuns: number;
+  /** How this gate's runner differs from the stored run's (`cores: 4 → 2`), one phrase each. */
+  readonly runnerChanges: readonly string[];
+}
+
 /** Current version of the report.json schema. Bump on any breaking change. */
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -248,6 +284,13 @@ export interface GateReport {
   readonly head: CommitRef;
   /** What base and head stand for (absent in older reports: compared as named). */
   readonly basis?: ComparisonBasis;
+  /**
+   * How head was compared (absent in older reports: `same-runner`). With `stored`, `base` names the
+   * stored run's commit (or, with no baseline yet, head's) and every trial is head's.
+   */
+  readonly mode?: ComparisonMode;
+  /** The stored baseline (mode `stored`; absent when none was found or it was refused: see `warnings`). */
+  readonly baseline?: StoredBaseline;
   /** Pull request number when run on one. */
   readonly pullRequest?: number;
   readonly startedAt: string;
@@ -261,6 +304,8 @@ export interface GateReport {
     /** Planned pairs, and the time budget in ms. */
     readonly trials: number;
     readonly budgetMs: number;
+    /** Pairs before the first look (`gate.min-trials`). Absent in older reports. */
+    readonly minTrials?: number;
     /** Seed of the trial order (see plan/schedule.ts), so the order can be replayed. */
     readonly seed: number;
   };

@@ -20,7 +20,12 @@ export function describeConditions(
   inline: InlineFormat,
 ): readonly Condition[] {
   const conditions: Condition[] = [
-    { label: 'Pairs', value: describePairs(report, outline, inline) },
+    report.mode === 'stored'
+      ? { label: 'Trials', value: describeHeadTrials(report, outline, inline) }
+      : { label: 'Pairs', value: describePairs(report, outline, inline) },
+    ...(report.baseline === undefined
+      ? []
+      : [{ label: 'Baseline', value: describeBaseline(report.baseline, inline) }]),
     ...(report.servers === undefined
       ? []
       : [{ label: 'Servers', value: describeServers(report.servers, inline) }]),
@@ -83,6 +88,34 @@ function describePairs(report: GateReport, outline: ReportOutline, inline: Inlin
     (scenario) => `${inline.code(scenario.name)} ${scenario.pairsCompared}`,
   );
   return `${perScenario.join(', ')} compared of ${planned}; ${interleaving}`;
+}
+
+/** Stored mode: head's trials against the stored run's, unpaired. */
+function describeHeadTrials(report: GateReport, outline: ReportOutline, inline: InlineFormat): string {
+  const planned = `up to ${report.gate.trials} per scenario within a ${formatDurationMs(report.gate.budgetMs)} budget`;
+  const seq = report.sequential;
+  const stopped = seq
+    ? `; stopped after ${seq.stoppedAfterPairs}: ${inline.text(seq.reason)} (looks at ${seq.looks.join(', ')} trials)`
+    : '';
+  const perScenario = outline.scenarios.map(
+    (scenario) => `${inline.code(scenario.name)} ${scenario.pairsCompared}`,
+  );
+  const compared = report.baseline === undefined ? 'measured' : "compared, unpaired, with the stored run's";
+  return `head only: ${perScenario.join(', ') || 0} trials ${compared} (${planned})${stopped}`;
+}
+
+/** `stored run abc1234 (runs/…/report.json): 8 trials of search; AMD EPYC 7763, 4 cores; …`. */
+function describeBaseline(baseline: NonNullable<GateReport['baseline']>, inline: InlineFormat): string {
+  const trials = Object.entries(baseline.trials)
+    .map(([scenario, n]) => `${n} of ${inline.code(scenario)}`)
+    .join(', ');
+  const runner = `${inline.text(baseline.runner.cpuModel)}, ${baseline.runner.cores} core${baseline.runner.cores === 1 ? '' : 's'}`;
+  const run = baseline.runUrl === undefined ? '' : `, run ${inline.code(baseline.runUrl)}`;
+  const spread =
+    baseline.historyRuns >= 5
+      ? `between-run spread learned from ${baseline.historyRuns} stored runs`
+      : `between-run spread not learned yet (${baseline.historyRuns} stored run${baseline.historyRuns === 1 ? '' : 's'}): the default used`;
+  return `stored run ${inline.code(baseline.sha.slice(0, 7))} from ${inline.code(baseline.source)}${run}, finished ${inline.text(baseline.finishedAt)}: trials ${trials || 'none'}; runner ${runner}; ${spread}`;
 }
 
 function describeServers(servers: NonNullable<GateReport['servers']>, inline: InlineFormat): string {

@@ -82,6 +82,8 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
     case 'improvement':
       return `Improved${listed ? `: ${listed}` : ''}, with no gated regression.`;
     case 'inconclusive':
+      if (report.mode === 'stored' && report.baseline === undefined)
+        return "No stored baseline to compare with, so nothing was gated; this run's trials of head are the next run's baseline.";
       return `Not enough evidence to decide${listed ? ` for ${listed}` : ''}; more pairs would settle it.`;
     case 'unchanged': {
       const scenarios = outline.scenarios.length;
@@ -116,6 +118,17 @@ function describeCommits(report: GateReport, inline: InlineFormat): string {
     report.pullRequest !== undefined && Number.isSafeInteger(report.pullRequest)
       ? ` · PR #${report.pullRequest}`
       : '';
+  if (report.mode === 'stored') {
+    const { baseline } = report;
+    if (baseline === undefined)
+      return `Head ${describeCommit(report.head, inline)} measured alone (no stored baseline)${pullRequest}.`;
+    const branch = baseline.branch === undefined ? '' : ` on ${inline.code(baseline.branch)}`;
+    const age = describeAge(Date.parse(report.startedAt) - Date.parse(baseline.finishedAt));
+    return (
+      `Head ${describeCommit(report.head, inline)} against the stored baseline ${inline.code(baseline.sha.slice(0, 7))}` +
+      `${branch}, measured ${age} before this run${pullRequest}; base was not measured here.`
+    );
+  }
   const commits = `Base ${describeCommit(report.base, inline)} → head ${describeCommit(report.head, inline)}${pullRequest}.`;
   const basis = describeBasis(report, inline);
   return basis === '' ? commits : `${commits} ${basis}`;
@@ -141,6 +154,16 @@ function describeCommit(commit: CommitRef, inline: InlineFormat): string {
   const shortSha = inline.code(commit.sha.slice(0, 7));
   const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
   return isShaItself || commit.ref === '' ? shortSha : `${inline.code(commit.ref)} @ ${shortSha}`;
+}
+
+/** `40 min`, `3 h`, `2 days`: how long before this run a baseline finished. */
+export function describeAge(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'at an unknown time';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 90) return `${minutes} min`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(ms / 86_400_000)} days`;
 }
 
 function plural(count: number): string {

@@ -25,3 +25,4 @@ export {
   renderProfilesSection,
   type ProfileTableOptions,
 } from './render-profiles.js';
+export { renderTrends, DEFAULT_TREND_RUNS, type TrendOptions } from './render-trends.js';

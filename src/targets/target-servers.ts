@@ -14,7 +14,15 @@
  */
 import type { Config } from '../config/types.js';
 import type { Side } from '../model/results.js';
-import type { Checkout, Clock, PairServers, ProfilerLaunch, ServerPair, TrialDeps } from '../ports.js';
+import type {
+  Checkout,
+  Clock,
+  PairServers,
+  ProfilerLaunch,
+  RunningServer,
+  ServerPair,
+  TrialDeps,
+} from '../ports.js';
 import { warmUp } from '../measure/measure-trial.js';
 import { startServer, type TargetDeps } from './prepare-targets.js';
 
@@ -33,10 +41,10 @@ export interface ServingTime {
   starts: number;
 }
 
-/** Hands out the servers for each pair. */
-export interface TargetServers extends PairServers {
-  /** Starts both servers in parallel (the servers of pair 1; not yet warmed up). */
-  startFirst(): Promise<ServerPair>;
+/** Hands out the servers for each pair (of the sides `S`: both, or head alone). */
+export interface TargetServers<S extends Side = Side> extends PairServers<S> {
+  /** Starts every side's server in parallel (the servers of pair 1; not yet warmed up). */
+  startFirst(): Promise<ServerPair<S>>;
   /** Stop, start and warm-up time so far (restarts included). */
   readonly time: Readonly<ServingTime>;
 }
@@ -44,28 +52,34 @@ export interface TargetServers extends PairServers {
 const SIDES: readonly Side[] = ['base', 'head'];
 
 /**
- * Serves the two checkouts for a gate. Nothing starts until `startFirst`.
+ * Serves the checkouts for a gate: base and head, or head alone (compared with a stored baseline).
+ * Nothing starts until `startFirst`.
+ * @param checkouts one checkout per side to serve.
  * @param configDir folder of the config file inside each checkout ('' at the root).
  */
-export function targetServers(
+export function targetServers<S extends Side>(
   deps: ServingDeps,
   config: Config,
-  checkouts: Readonly<Record<Side, Checkout>>,
+  checkouts: Readonly<Record<S, Checkout>>,
   configDir: string,
-): TargetServers {
+): TargetServers<S> {
   const time: ServingTime = { stopMs: 0, startMs: 0, warmupMs: 0, starts: 0 };
-  let current: ServerPair | undefined;
+  const sides = SIDES.filter((side): side is S => side in checkouts);
+  let current: ServerPair<S> | undefined;
   /** `side/scenario` keys warmed up since the last start. */
   const warm = new Set<string>();
 
-  const start = async (launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair> => {
+  const start = async (launch?: (side: S) => ProfilerLaunch): Promise<ServerPair<S>> => {
     const t0 = deps.clock.now();
     try {
-      const [base, head] = await Promise.all(
-        SIDES.map((side) => startServer(deps, config, checkouts[side], side, configDir, launch?.(side))),
+      const started = await Promise.all(
+        sides.map((side) => startServer(deps, config, checkouts[side], side, configDir, launch?.(side))),
       );
-      if (!base || !head) throw new Error('unreachable: two servers requested');
-      current = { base, head };
+      const servers = Object.fromEntries(sides.map((side, i) => [side, started[i]])) as Record<
+        S,
+        RunningServer
+      >;
+      current = servers;
       warm.clear();
       time.starts += 1;
       return current;
@@ -75,21 +89,22 @@ export function targetServers(
   };
 
   /** Stops the current servers while fresh ones start; both are done before anything is measured. */
-  const restart = async (what: string, launch?: (side: Side) => ProfilerLaunch): Promise<ServerPair> => {
+  const restart = async (what: string, launch?: (side: S) => ProfilerLaunch): Promise<ServerPair<S>> => {
     if (!current) throw new Error('targetServers: startFirst() was not called');
     const old = current;
     // The old servers shut down (gunicorn takes ~1.5 s) while the new ones start.
     const t0 = deps.clock.now();
     const startMsBefore = time.startMs;
     let stoppedAt = t0;
-    const stopped = Promise.all(SIDES.map((side) => old[side].stop())).then(() => {
+    const stopped = Promise.all(sides.map((side) => old[side].stop())).then(() => {
       stoppedAt = deps.clock.now();
     });
     const [servers] = await Promise.all([start(launch), stopped]);
     time.stopMs += Math.max(0, deps.clock.now() - t0 - (time.startMs - startMsBefore));
     const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+    const pids = sides.map((side) => `${side} pid ${servers[side].pid}`).join(', ');
     deps.log.info(
-      `${what}: fresh servers (base pid ${servers.base.pid}, head pid ${servers.head.pid}) ` +
+      `${what}: fresh servers (${pids}) ` +
         `ready in ${seconds(time.startMs - startMsBefore)}; old ones stopped in ${seconds(stoppedAt - t0)}`,
     );
     return servers;
@@ -99,7 +114,7 @@ export function targetServers(
     time,
     async startFirst() {
       const servers = await start();
-      for (const side of SIDES)
+      for (const side of sides)
         deps.log.info(`${side} server ready at ${servers[side].baseUrl} (pid ${servers[side].pid})`);
       return servers;
     },

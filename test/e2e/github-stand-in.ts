@@ -1,7 +1,9 @@
 // A loopback stand-in for the part of GitHub's REST API that the sticky comment uses, answering as
 // api.github.com does (status codes, JSON bodies, `link` pagination headers), so the real Octokit
 // client can be pointed at it with GITHUB_API_URL or `baseUrl`. It also answers the token's identity:
-// GraphQL `viewer { login }` (POST /graphql) and REST GET /user.
+// GraphQL `viewer { login }` (POST /graphql) and REST GET /user. For stored baselines it answers the
+// Actions REST calls: a workflow's runs (filtered by branch, event and status as GitHub does), a
+// run's artifacts by name, and an artifact's zip as the 302 redirect to its blob.
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** A user as the API reports it (`type` is `Bot` for github-actions[bot]). */
@@ -29,7 +31,34 @@ export interface StandInRequest {
   authorization: string | undefined;
 }
 
+/** A workflow run as the Actions REST API lists it (the fields perfgate reads, and a few more). */
+export interface StandInWorkflowRun {
+  id: number;
+  /** The workflow's file name (`perf.yml`). */
+  workflow: string;
+  head_sha: string;
+  head_branch: string;
+  event: string;
+  conclusion: 'success' | 'failure';
+  /** The repository the run's commit came from: a fork's id differs from the base repository's. */
+  head_repository: { id: number; full_name: string };
+}
+
+/** An artifact of a run, and where its zip's download redirects to. */
+export interface StandInRunArtifact {
+  runId: number;
+  id: number;
+  name: string;
+  size: number;
+  /** The blob URL the zip download redirects to (e.g. the artifact stand-in's). */
+  zipUrl: string;
+}
+
 export interface GitHubStandIn {
+  /** Runs that `GET …/actions/workflows/{file}/runs` lists, newest (highest id) first. Tests seed it. */
+  readonly workflowRuns: StandInWorkflowRun[];
+  /** Artifacts `GET …/actions/runs/{id}/artifacts` lists and `…/artifacts/{id}/zip` serves. */
+  readonly runArtifacts: StandInRunArtifact[];
   /** `http://127.0.0.1:PORT`: use as GITHUB_API_URL / Octokit `baseUrl`. */
   readonly url: string;
   /** Every comment, on every issue, oldest first (the API's order). Tests may read and seed it. */
@@ -63,6 +92,9 @@ const DEFAULT_PER_PAGE = 30;
 const MAX_COMMENT_CHARS = 65_536;
 const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
+const WORKFLOW_RUNS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/;
+const RUN_ARTIFACTS = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/artifacts$/;
+const ARTIFACT_ZIP = /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/zip$/;
 const LIST_OR_CREATE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const EDIT = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
 
@@ -71,6 +103,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   let nextId = 1_000_001;
   const comments: StandInComment[] = [];
   const requests: StandInRequest[] = [];
+  const workflowRuns: StandInWorkflowRun[] = [];
+  const runArtifacts: StandInRunArtifact[] = [];
 
   const server = createServer((req, res) => {
     void readJson(req).then(
@@ -96,6 +130,33 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       if (standIn.failUserWith !== undefined) return sendFailure(res, standIn.failUserWith);
       if (standIn.identity.type === 'Bot') return sendFailure(res, 403);
       return send(res, 200, { ...standIn.identity, node_id: `U_${standIn.identity.id}`, site_admin: false });
+    }
+    const runsOf = WORKFLOW_RUNS.exec(url.pathname);
+    if (runsOf && method === 'GET') return listWorkflowRuns(decodeURIComponent(runsOf[3] ?? ''), url, res);
+    const artifactsOf = RUN_ARTIFACTS.exec(url.pathname);
+    if (artifactsOf && method === 'GET') {
+      const name = url.searchParams.get('name');
+      const listed = runArtifacts
+        .filter((a) => a.runId === Number(artifactsOf[3]) && (name === null || a.name === name))
+        .map((a) => ({
+          id: a.id,
+          node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+          name: a.name,
+          size_in_bytes: a.size,
+          archive_download_url: `${standIn.url}/repos/acme/shop/actions/artifacts/${a.id}/zip`,
+          expired: false,
+          created_at: '2026-12-02T10:00:00Z',
+          workflow_run: { id: a.runId },
+        }));
+      return send(res, 200, { total_count: listed.length, artifacts: listed });
+    }
+    const zip = ARTIFACT_ZIP.exec(url.pathname);
+    if (zip && method === 'GET') {
+      const artifact = runArtifacts.find((a) => a.id === Number(zip[3]));
+      if (artifact === undefined) return send(res, 404, notFound);
+      res.writeHead(302, { location: artifact.zipUrl, 'content-length': 0 });
+      res.end();
+      return;
     }
     if (list && method === 'GET') return listComments(Number(list[3]), url, res);
     if ((list && method === 'POST') || (edit && method === 'PATCH')) {
@@ -130,6 +191,29 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       return send(res, 200, { data: { viewer: { login: standIn.identity.login } } });
     }
     send(res, 200, { errors: [{ type: 'UNKNOWN', message: `the stand-in cannot answer ${query}` }] });
+  }
+
+  /** GitHub's filters: `branch`, `event`, and `status=success` meaning the conclusion. */
+  function listWorkflowRuns(workflow: string, url: URL, res: ServerResponse): void {
+    const branch = url.searchParams.get('branch');
+    const event = url.searchParams.get('event');
+    const status = url.searchParams.get('status');
+    const listed = workflowRuns
+      .filter(
+        (run) =>
+          run.workflow === workflow &&
+          (branch === null || run.head_branch === branch) &&
+          (event === null || run.event === event) &&
+          (status === null || run.conclusion === status),
+      )
+      .sort((a, b) => b.id - a.id)
+      .map((run) => ({
+        ...run,
+        status: 'completed',
+        html_url: `https://github.com/acme/shop/actions/runs/${run.id}`,
+        path: `.github/workflows/${run.workflow}`,
+      }));
+    send(res, 200, { total_count: listed.length, workflow_runs: listed });
   }
 
   function listComments(issue: number, url: URL, res: ServerResponse): void {
@@ -178,6 +262,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
 
   const standIn: GitHubStandIn = {
     url: `http://127.0.0.1:${port}`,
+    workflowRuns,
+    runArtifacts,
     comments,
     requests,
     failCommentsWith: undefined,

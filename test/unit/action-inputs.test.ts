@@ -16,6 +16,7 @@ describe('parseActionInputs', () => {
       failOnRegression: true,
       workingDirectory: '.',
       allowPullRequestTargetUntrustedCode: false,
+      baseline: 'same-runner',
     });
   });
 
@@ -31,6 +32,7 @@ describe('parseActionInputs', () => {
       'allow-pull-request-target-untrusted-code': 'True',
       'artifact-name': ' gate results ',
       'retention-days': ' 14 ',
+      baseline: ' Auto ',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -43,6 +45,7 @@ describe('parseActionInputs', () => {
       allowPullRequestTargetUntrustedCode: true,
       artifactName: 'gate results',
       retentionDays: 14,
+      baseline: 'auto',
     });
   });
 
@@ -66,6 +69,7 @@ describe('parseActionInputs', () => {
       /input `comment`: expected one of always, on-regression, never, got "sometimes"/,
     ],
     [{ 'fail-on-regression': 'yes' }, /input `fail-on-regression`: expected true or false, got "yes"/],
+    [{ baseline: 'nightly' }, /input `baseline`: expected one of same-runner, stored, auto, got "nightly"/],
     [
       { 'allow-pull-request-target-untrusted-code': 'yes' },
       /input `allow-pull-request-target-untrusted-code`: expected true or false, got "yes"/,

@@ -79,6 +79,7 @@ describe('compareStored on recorded trials', () => {
       scenarios: [SCENARIO],
       gate: GATE,
       spread: spreadOf(0),
+      spreadFloor: 'none',
     });
     expect(cpu(outcome.comparisons).verdict).toBe('regression');
     expect(estimateBetweenRunSpread(learned, SCENARIO, 'cpu_per_request')?.sd).toBeGreaterThan(0.01);
@@ -94,6 +95,7 @@ describe('compareStored on recorded trials', () => {
       scenarios: [SCENARIO],
       gate: GATE,
       spread: spreadOf(0.005),
+      spreadFloor: 'none',
     });
     const c = cpu(outcome.comparisons);
     expect(outcome.verdict).toBe('regression');
@@ -114,6 +116,7 @@ describe('compareStored on recorded trials', () => {
         scenarios: [SCENARIO],
         gate: GATE,
         spread: spreadOf(0.005),
+        spreadFloor: 'none',
       }).comparisons,
     );
     const outcome = compareStored({
@@ -122,6 +125,7 @@ describe('compareStored on recorded trials', () => {
       scenarios: [SCENARIO],
       gate: GATE,
       spread: spreadOf(small.change),
+      spreadFloor: 'none',
     });
     const c = cpu(outcome.comparisons);
     expect(outcome.verdict).not.toBe('regression');
@@ -143,11 +147,40 @@ describe('compareStored on recorded trials', () => {
       });
       const c = cpu(outcome.comparisons);
       expect(c.warnings[0]).toMatch(
-        /^between-run spread not learned yet \((4 runs|fewer than 5 runs)\); using the default 5\.5%$/,
+        /^between-run spread not learned yet \((4 runs|fewer than 5 runs)\); using the default 7\.0%$/,
       );
-      // 5.5% per run hides a +10% slowdown: the default errs towards not failing.
+      // 7% per run hides a +10% slowdown: the default errs towards not failing.
       expect(c.verdict).toBe('inconclusive');
     }
+  });
+
+  it('raises a learned spread below the default to the default, without a warning', () => {
+    const floored = cpu(
+      compareStored({
+        baseline: slowBaseline,
+        head: slowHead,
+        scenarios: [SCENARIO],
+        gate: GATE,
+        spread: spreadOf(0.005),
+      }).comparisons,
+    );
+    const byDefault = cpu(
+      compareStored({ baseline: slowBaseline, head: slowHead, scenarios: [SCENARIO], gate: GATE })
+        .comparisons,
+    );
+    expect(floored.ci).toEqual(byDefault.ci);
+    expect(floored.verdict).toBe('inconclusive');
+    expect(floored.warnings.join('\n')).not.toMatch(/not learned yet/);
+    const wider = cpu(
+      compareStored({
+        baseline: slowBaseline,
+        head: slowHead,
+        scenarios: [SCENARIO],
+        gate: GATE,
+        spread: spreadOf(0.12),
+      }).comparisons,
+    );
+    expect(wider.ci[1] - wider.ci[0]).toBeGreaterThan(byDefault.ci[1] - byDefault.ci[0]);
   });
 
   it('fails a head that answers errors, whatever the spread, and voids its speed metrics', () => {
@@ -216,6 +249,7 @@ describe('compareStored on recorded trials', () => {
         scenarios: [SCENARIO],
         gate: GATE,
         spread: spreadOf(0.01),
+        spreadFloor: 'none',
       }).comparisons,
     );
     const backward = cpu(
@@ -225,6 +259,7 @@ describe('compareStored on recorded trials', () => {
         scenarios: [SCENARIO],
         gate: GATE,
         spread: spreadOf(0.01),
+        spreadFloor: 'none',
       }).comparisons,
     );
     expect(Math.log1p(backward.change)).toBeCloseTo(-Math.log1p(forward.change), 12);
