@@ -38060,8 +38060,8 @@ function adjustByFamily2(members2) {
 var MIN_SPREAD_RUNS = 5;
 var MAX_SPREAD_RUNS = 30;
 var MAD_SCALE = 1.4826;
-function estimateBetweenRunSpread(history, scenario, metric, options = {}) {
-  const points = history.entries.flatMap((entry) => {
+function estimateBetweenRunSpread(history2, scenario, metric, options = {}) {
+  const points = history2.entries.flatMap((entry) => {
     const point = entry.points.find((p) => p.scenario === scenario && p.metric === metric);
     return point === void 0 ? [] : [{ configHash: entry.configHash, median: point.median }];
   });
@@ -38939,9 +38939,9 @@ function describeBasis(report, inline4) {
   return "";
 }
 function describeCommit(commit, inline4) {
-  const shortSha = inline4.code(commit.sha.slice(0, 7));
+  const shortSha2 = inline4.code(commit.sha.slice(0, 7));
   const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
-  return isShaItself || commit.ref === "" ? shortSha : `${inline4.code(commit.ref)} @ ${shortSha}`;
+  return isShaItself || commit.ref === "" ? shortSha2 : `${inline4.code(commit.ref)} @ ${shortSha2}`;
 }
 function describeAge(ms) {
   if (!Number.isFinite(ms) || ms < 0) return "at an unknown time";
@@ -39623,6 +39623,127 @@ function renderProfiles(report, paint) {
 function renderJson(report) {
   return `${JSON.stringify(report, null, 2)}
 `;
+}
+
+// src/report/mermaid-xychart.ts
+function renderXyChart(chart) {
+  if (chart.values.length !== chart.xLabels.length)
+    throw new RangeError(`${chart.values.length} values for ${chart.xLabels.length} x labels`);
+  const quote = (text) => `"${mermaidLabel(text)}"`;
+  const range = chart.yRange === void 0 ? "" : ` ${chart.yRange.map(mermaidNumber).join(" --> ")}`;
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title ${quote(chart.title)}`,
+    `  x-axis [${chart.xLabels.map(quote).join(", ")}]`,
+    `  y-axis ${quote(chart.yTitle)}${range}`,
+    `  line [${chart.values.map(mermaidNumber).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function mermaidLabel(text) {
+  return text.replace(/[\r\n\t\u2028\u2029]+/g, " ").replace(/["`#<>\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").replace(/ {2,}/g, " ").trim();
+}
+function mermaidNumber(value) {
+  if (!Number.isFinite(value)) throw new RangeError(`a chart value must be finite, got ${value}`);
+  const text = String(Number(value.toPrecision(10)));
+  const match = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (match === null) return text;
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] = match;
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+function uniqueLabels(labels) {
+  const taken = /* @__PURE__ */ new Set();
+  const all = new Set(labels);
+  return labels.map((label) => {
+    let unique = label;
+    for (let count2 = 2; taken.has(unique) || unique !== label && all.has(unique); count2 += 1)
+      unique = `${label} (${count2})`;
+    taken.add(unique);
+    return unique;
+  });
+}
+function niceAxisTop(max2) {
+  if (!(max2 > 0)) return 1;
+  const target = max2 * 1.05;
+  const step = 10 ** (Math.floor(Math.log10(target)) - 1);
+  return Number((Math.ceil(target / step) * step).toPrecision(10));
+}
+
+// src/report/render-trends.ts
+var DEFAULT_TREND_RUNS = 30;
+function renderTrends(history2, options = {}) {
+  const last = options.last ?? DEFAULT_TREND_RUNS;
+  if (!Number.isInteger(last) || last < 1)
+    throw new RangeError(`trends: last must be a positive integer, got ${last}`);
+  const entries = history2.entries.slice(-last);
+  if (entries.length === 0)
+    return "_No runs in the history yet: a trend starts with the first recorded run._";
+  const points = entries.flatMap((entry) => entry.points);
+  const scenarios = [...new Set(points.map((point) => point.scenario))].filter(
+    (scenario) => options.scenario === void 0 || scenario === options.scenario
+  );
+  const sections = scenarios.flatMap((scenario) => {
+    const present = [...new Set(points.filter((p) => p.scenario === scenario).map((p) => p.metric))];
+    const metrics = options.metrics === void 0 ? present : options.metrics.filter((m) => present.includes(m));
+    return metrics.map((metric) => renderSeries(entries, scenario, metric)).filter((text) => text !== "");
+  });
+  const runs = `${entries.length} run${entries.length === 1 ? "" : "s"}`;
+  if (sections.length === 0)
+    return `_No points${options.scenario === void 0 ? "" : ` of scenario ${markdownCode(options.scenario)}`}${options.metrics === void 0 ? "" : ` for ${options.metrics.map(markdownCode).join(", ")}`} in the last ${runs}._`;
+  return [
+    `_The last ${runs}, oldest first; each table holds the numbers its chart draws._`,
+    ...sections
+  ].join("\n\n");
+}
+function renderSeries(entries, scenario, metric) {
+  const found = entries.flatMap(
+    (entry) => entry.points.filter((point) => point.scenario === scenario && point.metric === metric).slice(-1).map((point) => ({ entry, point }))
+  );
+  const newest = found.at(-1)?.point;
+  if (newest === void 0) return "";
+  const kept = found.filter(({ point }) => point.unit === newest.unit);
+  const labels = uniqueLabels(kept.map(({ entry }) => entry.sha.slice(0, 7)));
+  const rows = kept.map((row, index) => ({ ...row, label: labels[index] ?? row.entry.sha }));
+  const { unit: unit2, better } = newest;
+  const heading = `#### ${escapeMarkdown(scenario)} \xB7 ${escapeMarkdown(metric)}`;
+  const values = rows.map(({ point }) => point.median);
+  const chart = rows.length < 2 ? "_One run so far: a chart needs 2 runs._" : renderXyChart({
+    title: `${scenario}: ${metric} (${unit2 === "" ? "" : `${unit2}, `}${better} is better)`,
+    xLabels: rows.map(({ label }) => label),
+    yTitle: unit2,
+    values,
+    ...values.every((value) => value >= 0) ? { yRange: [0, niceAxisTop(Math.max(...values))] } : {}
+  });
+  const valueHeader = unit2 === "" ? "value" : `value (${escapeMarkdown(unit2)})`;
+  const table = markdownTable(
+    ["commit", "date (UTC)", valueHeader, "range"],
+    rows.map(({ label, entry, point }) => [
+      markdownCode(label),
+      formatDate(entry.finishedAt),
+      formatSignificant(point.median),
+      point.range === void 0 ? "\u2014" : `${formatSignificant(point.range[0])} \u2013 ${formatSignificant(point.range[1])}`
+    ]),
+    [false, false, true, true]
+  );
+  const note = describeLeftOut(entries.length - found.length, found.length - kept.length, metric, unit2);
+  return [heading, chart, table, ...note === "" ? [] : [note]].join("\n\n");
+}
+function describeLeftOut(missing, otherUnit, metric, unit2) {
+  const runs = (count2) => `${count2} run${count2 === 1 ? "" : "s"}`;
+  const parts = [
+    ...missing > 0 ? [`${runs(missing)} without ${markdownCode(metric)}`] : [],
+    ...otherUnit > 0 ? [`${runs(otherUnit)} in another unit than ${markdownCode(unit2)}`] : []
+  ];
+  return parts.length === 0 ? "" : `_Left out: ${parts.join("; ")}._`;
+}
+function formatDate(iso) {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? escapeMarkdown(iso) : new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
 // src/measure/describe-progress.ts
@@ -59667,7 +59788,7 @@ function fromSpeedscope(json2) {
     ...typeof f.line === "number" ? { line: f.line } : {}
   }));
   const synthetic = (f) => f.file === void 0 && /^process \d+:/.test(f.name);
-  const at = (index) => {
+  const at2 = (index) => {
     const found = frames[index];
     if (found === void 0)
       throw new ProfileFormatError(`a sample names frame ${index} of ${frames.length}`);
@@ -59685,13 +59806,13 @@ function fromSpeedscope(json2) {
         );
       }
       profile.samples.forEach((sample, i) => {
-        const kept = sample.map(at).filter((f) => !synthetic(f));
+        const kept = sample.map(at2).filter((f) => !synthetic(f));
         if (kept.length > 0) sampleCount += 1;
         stacks.push({ frames: kept, weight: profile.weights[i] ?? 0 });
       });
     } else {
       stacks.push(
-        ...eventedStacks(profile.events, at).map((s) => ({
+        ...eventedStacks(profile.events, at2).map((s) => ({
           ...s,
           frames: s.frames.filter((f) => !synthetic(f))
         }))
@@ -59704,12 +59825,12 @@ function fromSpeedscope(json2) {
     ...exporter === void 0 ? {} : { exporter }
   });
 }
-function eventedStacks(events, at) {
+function eventedStacks(events, at2) {
   const open3 = [];
   const out = [];
   let last = events[0]?.at ?? 0;
   for (const event of events) {
-    if (open3.length > 0 && event.at > last) out.push({ frames: open3.map(at), weight: event.at - last });
+    if (open3.length > 0 && event.at > last) out.push({ frames: open3.map(at2), weight: event.at - last });
     last = Math.max(last, event.at);
     if (event.type === "O") open3.push(event.frame);
     else {
@@ -59845,11 +59966,11 @@ function stackResolver(nodes) {
   return (id) => {
     if (memo2.has(id)) return memo2.get(id);
     const path9 = [];
-    for (let at = id; at !== void 0; at = parentOf.get(at)) {
-      const found = byId.get(at);
+    for (let at2 = id; at2 !== void 0; at2 = parentOf.get(at2)) {
+      const found = byId.get(at2);
       if (found === void 0)
         throw new ProfileFormatError(
-          path9.length === 0 ? `a CPU profile sample names node ${at}, which does not exist` : `CPU profile node ${path9[path9.length - 1]?.id} has parent ${at}, which does not exist`
+          path9.length === 0 ? `a CPU profile sample names node ${at2}, which does not exist` : `CPU profile node ${path9[path9.length - 1]?.id} has parent ${at2}, which does not exist`
         );
       if (path9.length >= byId.size)
         throw new ProfileFormatError(`CPU profile nodes form a cycle through node ${id}`);
@@ -60766,82 +60887,82 @@ function locateJsonError(text) {
   }
 }
 function scan(text) {
-  let at = 0;
+  let at2 = 0;
   const stack = [];
   const skipWhitespace = () => {
-    while (at < text.length && WHITESPACE.has(text.charAt(at))) at += 1;
+    while (at2 < text.length && WHITESPACE.has(text.charAt(at2))) at2 += 1;
   };
   const fail = (expected) => {
-    throw new SyntaxStop(at, at >= text.length ? `unexpected end of input (${expected})` : expected);
+    throw new SyntaxStop(at2, at2 >= text.length ? `unexpected end of input (${expected})` : expected);
   };
   const readString = () => {
-    at += 1;
+    at2 += 1;
     for (; ; ) {
-      if (at >= text.length) fail("unterminated string");
-      const char = text.charAt(at);
+      if (at2 >= text.length) fail("unterminated string");
+      const char = text.charAt(at2);
       if (char === '"') {
-        at += 1;
+        at2 += 1;
         return;
       }
       if (char.charCodeAt(0) < 32) fail("control character in a string (escape it)");
       if (char === "\\") {
-        const escaped = text.charAt(at + 1);
+        const escaped = text.charAt(at2 + 1);
         if (escaped === "u") {
-          HEX4.lastIndex = at + 2;
+          HEX4.lastIndex = at2 + 2;
           if (!HEX4.test(text)) fail("expected 4 hex digits after \\u");
-          at += 6;
-        } else if (ESCAPES.has(escaped)) at += 2;
+          at2 += 6;
+        } else if (ESCAPES.has(escaped)) at2 += 2;
         else fail("invalid escape in a string");
-      } else at += 1;
+      } else at2 += 1;
     }
   };
   const readKey = () => {
     skipWhitespace();
-    if (text.charAt(at) !== '"') fail("expected a double-quoted property name");
+    if (text.charAt(at2) !== '"') fail("expected a double-quoted property name");
     readString();
     skipWhitespace();
-    if (text.charAt(at) !== ":") fail("expected ':' after a property name");
-    at += 1;
+    if (text.charAt(at2) !== ":") fail("expected ':' after a property name");
+    at2 += 1;
   };
   for (; ; ) {
     skipWhitespace();
-    const char = text.charAt(at);
+    const char = text.charAt(at2);
     let closedAll = false;
     if (char === "{" || char === "[") {
-      at += 1;
+      at2 += 1;
       skipWhitespace();
       const close = char === "{" ? "}" : "]";
-      if (text.charAt(at) === close) at += 1;
+      if (text.charAt(at2) === close) at2 += 1;
       else {
         stack.push(char);
         if (char === "{") readKey();
         continue;
       }
     } else if (char === '"') readString();
-    else if (text.startsWith("true", at)) at += 4;
-    else if (text.startsWith("false", at)) at += 5;
-    else if (text.startsWith("null", at)) at += 4;
+    else if (text.startsWith("true", at2)) at2 += 4;
+    else if (text.startsWith("false", at2)) at2 += 5;
+    else if (text.startsWith("null", at2)) at2 += 4;
     else {
-      NUMBER.lastIndex = at;
+      NUMBER.lastIndex = at2;
       const number4 = NUMBER.exec(text);
       if (number4 === null) fail("expected a value");
-      else at += number4[0].length;
+      else at2 += number4[0].length;
     }
     for (; ; ) {
       skipWhitespace();
       const open3 = stack[stack.length - 1];
       if (open3 === void 0) {
-        if (at < text.length) fail("unexpected text after the JSON value");
+        if (at2 < text.length) fail("unexpected text after the JSON value");
         closedAll = true;
         break;
       }
-      const next = text.charAt(at);
+      const next = text.charAt(at2);
       const close = open3 === "{" ? "}" : "]";
       if (next === close) {
         stack.pop();
-        at += 1;
+        at2 += 1;
       } else if (next === ",") {
-        at += 1;
+        at2 += 1;
         if (open3 === "{") readKey();
         break;
       } else fail(`expected ',' or '${close}'`);
@@ -61478,7 +61599,7 @@ function wantsProfiles(profile, verdict2) {
       return false;
   }
 }
-function describeStoredBaseline(found, stats, configHash, history) {
+function describeStoredBaseline(found, stats, configHash, history2) {
   const { report } = found;
   const trialsByScenario = {};
   for (const trial of baselineTrials(report))
@@ -61494,15 +61615,15 @@ function describeStoredBaseline(found, stats, configHash, history) {
     runner: report.runner,
     configHash: report.configHash,
     trials: trialsByScenario,
-    historyRuns: history === void 0 ? 0 : comparableRuns(history, configHash),
+    historyRuns: history2 === void 0 ? 0 : comparableRuns(history2, configHash),
     runnerChanges: compareRunners(report.runner, here)
   };
 }
-function comparableRuns(history, configHash) {
-  return history.entries.filter((entry) => entry.configHash === void 0 || entry.configHash === configHash).length;
+function comparableRuns(history2, configHash) {
+  return history2.entries.filter((entry) => entry.configHash === void 0 || entry.configHash === configHash).length;
 }
-function spreadFrom(history, configHash) {
-  return (scenario, metric) => estimateBetweenRunSpread(history, scenario, metric, { configHash });
+function spreadFrom(history2, configHash) {
+  return (scenario, metric) => estimateBetweenRunSpread(history2, scenario, metric, { configHash });
 }
 async function writeResults(store, report) {
   await store.write("report.json", renderJson(report));
@@ -62716,8 +62837,8 @@ function createLatencyRecorder() {
     },
     percentilesMs() {
       if (histogram.totalCount === 0) return { p50: 0, p90: 0, p99: 0 };
-      const at = (percentile) => histogram.getValueAtPercentile(percentile) / MICROSECONDS_PER_MS;
-      return { p50: at(50), p90: at(90), p99: at(99) };
+      const at2 = (percentile) => histogram.getValueAtPercentile(percentile) / MICROSECONDS_PER_MS;
+      return { p50: at2(50), p90: at2(90), p99: at2(99) };
     }
   };
 }
@@ -64008,10 +64129,10 @@ function utf8Length2(text, limit) {
   if (text.length > limit || text.length * 3 <= limit) return text.length;
   return new TextEncoder().encode(text).length;
 }
-function appendEntry(history, entry, limit = DEFAULT_HISTORY_LIMIT) {
+function appendEntry(history2, entry, limit = DEFAULT_HISTORY_LIMIT) {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`history limit must be a positive integer, got ${limit}`);
-  const kept = (history?.entries ?? []).filter(
+  const kept = (history2?.entries ?? []).filter(
     (old) => !(old.sha === entry.sha && old.runId === entry.runId)
   );
   return {
@@ -64020,8 +64141,8 @@ function appendEntry(history, entry, limit = DEFAULT_HISTORY_LIMIT) {
     entries: [...kept, entry].slice(-limit)
   };
 }
-function renderHistory(history) {
-  const parsed = historySchema.safeParse(history);
+function renderHistory(history2) {
+  const parsed = historySchema.safeParse(history2);
   if (!parsed.success)
     throw new HistoryFormatError(describeIssues("history", "perfgate history", parsed.error.issues));
   return `${JSON.stringify(parsed.data, null, 2)}
@@ -64072,16 +64193,16 @@ function historyEntryFromReport(report, facts = {}) {
 
 // src/history/read-baseline.ts
 function readBaseline(files, run, configHash) {
-  let history;
+  let history2;
   let historyProblem = "";
   if (files.history !== void 0) {
     try {
-      history = parseHistory(files.history, { source: run.historySource ?? `history.json of ${run.source}` });
+      history2 = parseHistory(files.history, { source: run.historySource ?? `history.json of ${run.source}` });
     } catch (error62) {
       historyProblem = `; its history was not used (${messageOf2(error62)})`;
     }
   }
-  const withHistory = history === void 0 ? {} : { history };
+  const withHistory = history2 === void 0 ? {} : { history: history2 };
   if (files.report === void 0)
     return {
       ...withHistory,
@@ -64133,11 +64254,11 @@ function createBaselineFolder(dir) {
         if (codeOf2(error62) === "ENOENT") return [];
         throw error62;
       });
-      const history = await historyText();
+      const history2 = await historyText();
       const newest = names.filter((name) => RUN_NAME.test(name)).sort().at(-1);
       if (newest === void 0) {
         const { history: parsed, notice } = readBaseline(
-          { ...history === void 0 ? {} : { history } },
+          { ...history2 === void 0 ? {} : { history: history2 } },
           {
             source: root,
             historySource: historyPath
@@ -64153,7 +64274,7 @@ function createBaselineFolder(dir) {
       const source = join3(runsDir, newest, "report.json");
       const report = await readFile5(source, "utf8");
       return readBaseline(
-        { report, ...history === void 0 ? {} : { history } },
+        { report, ...history2 === void 0 ? {} : { history: history2 } },
         { source, historySource: historyPath },
         configHash
       );
@@ -64171,19 +64292,32 @@ function createBaselineFolder(dir) {
         for (let n = 2; names.has(name); n += 1) name = `${base}-${n}`;
         const reportPath = await store.write(`runs/${name}/report.json`, renderJson(report));
         const text = await historyText();
-        let history;
+        let history2;
         if (text !== void 0) {
           try {
-            history = parseHistory(text, { source: historyPath });
+            history2 = parseHistory(text, { source: historyPath });
           } catch (error62) {
             const aside = `${historyPath}.unreadable-${stamp}`;
             await rename2(historyPath, aside);
             warnings.push(`${describeError(error62)}; it was renamed ${aside} and a new history started`);
           }
         }
-        const next = appendEntry(history, entry, DEFAULT_HISTORY_LIMIT);
+        const next = appendEntry(history2, entry, DEFAULT_HISTORY_LIMIT);
         await store.write("history.json", renderHistory(next));
         return { reportPath, historyEntries: next.entries.length, warnings };
+      } finally {
+        await store.close();
+      }
+    },
+    async history() {
+      const text = await historyText();
+      return text === void 0 ? void 0 : parseHistory(text, { source: historyPath });
+    },
+    async replaceHistory(history2) {
+      const store = createResultStore(root);
+      await store.open();
+      try {
+        return await store.write("history.json", renderHistory(history2));
       } finally {
         await store.close();
       }
@@ -64193,6 +64327,488 @@ function createBaselineFolder(dir) {
 var RUN_NAME = /^\d{8}T\d{6}Z-[0-9a-f]{7}(-\d+)?$/;
 function codeOf2(error62) {
   return error62 instanceof Error && "code" in error62 && typeof error62.code === "string" ? error62.code : void 0;
+}
+
+// src/cli.ts
+import { readFile as readFile6, writeFile as writeFile2 } from "node:fs/promises";
+
+// src/history/e-divisive.ts
+var E_DIVISIVE_DEFAULTS = {
+  permutations: 199,
+  pValue: 0.01,
+  minSize: 3,
+  seed: 1,
+  retest: true
+};
+function eDivisive(values, options = {}) {
+  assertFiniteSample(values, "eDivisive", 0);
+  const { permutations, pValue, minSize, seed, retest } = { ...E_DIVISIVE_DEFAULTS, ...options };
+  if (!Number.isInteger(permutations) || permutations < 1)
+    throw new RangeError(`eDivisive: permutations must be a positive integer, got ${permutations}`);
+  if (!(pValue > 0 && pValue < 1)) throw new RangeError(`eDivisive: pValue must be in (0, 1), got ${pValue}`);
+  if (!Number.isInteger(minSize) || minSize < 2)
+    throw new RangeError(`eDivisive: minSize must be an integer of at least 2, got ${minSize}`);
+  if (!Number.isInteger(seed)) throw new RangeError(`eDivisive: seed must be an integer, got ${seed}`);
+  const random = createSeededRandom(seed);
+  const series = Float64Array.from(values);
+  const scratch = new Float64Array(series.length);
+  const cuts = [];
+  for (; ; ) {
+    const bounds = [0, ...cuts.map(({ index }) => index), series.length];
+    const best = bestSplitOver(series, bounds, minSize, scratch);
+    if (best === void 0) break;
+    const mostAtLeast = pValue * (permutations + 1) - 1;
+    let atLeast = 0;
+    const shuffled = Float64Array.from(series);
+    for (let b = 0; b < permutations && atLeast <= mostAtLeast; b += 1) {
+      shuffled.set(series);
+      for (let k = 1; k < bounds.length; k += 1)
+        shuffleRange(shuffled, at(bounds, k - 1), at(bounds, k), random);
+      const permuted = bestSplitOver(shuffled, bounds, minSize, scratch);
+      if (permuted !== void 0 && permuted.qhat >= best.qhat) atLeast += 1;
+    }
+    const p = (atLeast + 1) / (permutations + 1);
+    if (p > pValue) break;
+    cuts.push({ index: best.tau, pValue: p });
+    cuts.sort((a, b) => a.index - b.index);
+  }
+  const kept = retest ? mergeWeakChangePoints(
+    series,
+    cuts.map(({ index }) => index),
+    { permutations, pValue, random, scratch }
+  ) : cuts;
+  return kept.map(({ index, pValue: p }, k) => {
+    const before = median(values.slice(k === 0 ? 0 : at(kept, k - 1).index, index));
+    const after = median(values.slice(index, k + 1 < kept.length ? at(kept, k + 1).index : values.length));
+    return { index, pValue: p, before, after, change: relativeChange(before, after) };
+  });
+}
+function mergeWeakChangePoints(series, cuts, test) {
+  const points = cuts.map((index) => ({ index, pValue: Number.NaN }));
+  const retest = (k) => {
+    const point = points[k];
+    if (point === void 0) return;
+    const start = k === 0 ? 0 : at(points, k - 1).index;
+    const end = k + 1 < points.length ? at(points, k + 1).index : series.length;
+    point.pValue = splitPValue(series, start, point.index, end, test);
+  };
+  points.forEach((_, k) => retest(k));
+  for (; ; ) {
+    let weakest = -1;
+    points.forEach((point, k) => {
+      if (point.pValue > test.pValue && (weakest < 0 || point.pValue > at(points, weakest).pValue))
+        weakest = k;
+    });
+    if (weakest < 0) return points;
+    points.splice(weakest, 1);
+    retest(weakest - 1);
+    retest(weakest);
+  }
+}
+function splitPValue(series, start, tau, end, test) {
+  const segment = series.slice(start, end);
+  const observed = qhatAtSplit(segment, tau - start);
+  let atLeast = 0;
+  for (let b = 0; b < test.permutations; b += 1) {
+    shuffleRange(segment, 0, segment.length, test.random);
+    if (qhatAtSplit(segment, tau - start) >= observed) atLeast += 1;
+  }
+  return (atLeast + 1) / (test.permutations + 1);
+}
+function qhatAtSplit(z2, n) {
+  const m = z2.length - n;
+  let between = 0;
+  let withinX = 0;
+  let withinY = 0;
+  for (let i = 0; i < z2.length; i += 1) {
+    const zi = at(z2, i);
+    for (let j = i + 1; j < z2.length; j += 1) {
+      const d = Math.abs(zi - at(z2, j));
+      if (j < n) withinX += d;
+      else if (i >= n) withinY += d;
+      else between += d;
+    }
+  }
+  return combine(between, withinX, withinY, n, m);
+}
+function bestSplitOver(series, bounds, minSize, scratch) {
+  let best;
+  for (let k = 1; k < bounds.length; k += 1) {
+    const split = bestSplit(series, at(bounds, k - 1), at(bounds, k), minSize, scratch);
+    if (split !== void 0 && (best === void 0 || split.qhat > best.qhat)) best = split;
+  }
+  return best;
+}
+function bestSplit(series, start, end, minSize, scratch) {
+  if (end - start < 2 * minSize) return void 0;
+  const toEarlier = new Float64Array(end - start);
+  for (let j = start + 1; j < end; j += 1) {
+    let sum = 0;
+    const zj = at(series, j);
+    for (let i = start; i < j; i += 1) sum += Math.abs(at(series, i) - zj);
+    toEarlier[j - start] = sum;
+  }
+  scratch.fill(0, start, end);
+  let withinX = 0;
+  let best;
+  for (let tau = start + 1; tau <= end - minSize; tau += 1) {
+    const added = at(series, tau - 1);
+    for (let j = tau; j < end; j += 1) scratch[j] = at(scratch, j) + Math.abs(added - at(series, j));
+    withinX += at(toEarlier, tau - 1 - start);
+    const n = tau - start;
+    if (n < minSize) continue;
+    let between = 0;
+    let withinY = 0;
+    for (let kappa = tau + 1; kappa <= end; kappa += 1) {
+      const j = kappa - 1;
+      between += at(scratch, j);
+      withinY += at(toEarlier, j - start) - at(scratch, j);
+      const m = kappa - tau;
+      if (m < minSize) continue;
+      const qhat = combine(between, withinX, withinY, n, m);
+      if (best === void 0 || qhat > best.qhat) best = { tau, qhat };
+    }
+  }
+  return best;
+}
+function combine(between, withinX, withinY, n, m) {
+  const total = n + m;
+  return 2 * between / total - 2 * m * withinX / (total * (n - 1)) - 2 * n * withinY / (total * (m - 1));
+}
+function shuffleRange(values, start, end, random) {
+  for (let i = end - 1; i > start; i -= 1) {
+    const j = start + Math.floor(random() * (i - start + 1));
+    const swap = at(values, i);
+    values[i] = at(values, j);
+    values[j] = swap;
+  }
+}
+function relativeChange(before, after) {
+  if (before === 0) return after === 0 ? 0 : Math.sign(after) * Number.POSITIVE_INFINITY;
+  return after / before - 1;
+}
+function at(values, index) {
+  const value = values[index];
+  if (value === void 0) throw new RangeError(`eDivisive: index ${index} outside 0..${values.length - 1}`);
+  return value;
+}
+
+// src/history/change-points.ts
+function findChangePoints(history2, options = {}) {
+  const entries = history2.entries;
+  const found = [];
+  for (const piece of seriesPieces(entries)) {
+    const values = piece.map(({ point }) => point.median);
+    for (const cp of eDivisive(values, options)) {
+      const here = piece[cp.index];
+      const previous = piece[cp.index - 1];
+      if (here === void 0) continue;
+      const { point, entryIndex } = here;
+      const entry = entries[entryIndex];
+      if (entry === void 0) continue;
+      found.push({
+        scenario: point.scenario,
+        metric: point.metric,
+        unit: point.unit,
+        better: point.better,
+        sha: entry.sha,
+        finishedAt: entry.finishedAt,
+        pushesAgo: entries.length - 1 - entryIndex,
+        ...previous === void 0 ? {} : { previousSha: previous.sha },
+        pValue: cp.pValue,
+        before: cp.before,
+        after: cp.after,
+        change: cp.change,
+        direction: directionOf(cp.before, cp.after, point.better)
+      });
+    }
+  }
+  return found;
+}
+function describeChangePoint(cp) {
+  const sha3 = shortSha(cp.sha);
+  const verb = cp.after >= cp.before ? "rose" : "fell";
+  const amount = Number.isFinite(cp.change) ? formatPercent3(Math.abs(cp.change)) : `from ${cp.before} to ${cp.after} ${cp.unit}`;
+  const ago = cp.pushesAgo === 0 ? "the latest push" : cp.pushesAgo === 1 ? "1 push ago" : `${cp.pushesAgo} pushes ago`;
+  const range = cp.previousSha === void 0 ? `${sha3}^..${sha3}` : `${shortSha(cp.previousSha)}..${sha3}`;
+  return `${cp.metric} ${verb} ${amount} at ${sha3} (${ago}), commits ${range}`;
+}
+function seriesPieces(entries) {
+  const open3 = /* @__PURE__ */ new Map();
+  entries.forEach((entry, entryIndex) => {
+    for (const point of entry.points) {
+      const key = JSON.stringify([point.scenario, point.metric]);
+      const series = open3.get(key) ?? { pieces: [], configHash: entry.configHash };
+      open3.set(key, series);
+      const last = series.pieces.at(-1);
+      const continues = last !== void 0 && series.configHash === entry.configHash && last.at(-1)?.point.unit === point.unit;
+      const here = { point, entryIndex, sha: entry.sha };
+      if (continues) last.push(here);
+      else series.pieces.push([here]);
+      series.configHash = entry.configHash;
+    }
+  });
+  return [...open3.values()].flatMap(({ pieces }) => pieces);
+}
+function directionOf(before, after, better) {
+  if (after === before) return "regression";
+  return after > before === (better === "lower") ? "regression" : "improvement";
+}
+function formatPercent3(fraction) {
+  const percent2 = fraction * 100;
+  const text = percent2 >= 10 ? percent2.toFixed(0) : percent2 >= 1 ? percent2.toFixed(1) : percent2.toPrecision(2);
+  return `${text.replace(/\.0$/, "")}%`;
+}
+function shortSha(sha3) {
+  return sha3.slice(0, 7);
+}
+
+// src/history/gab-format.ts
+var GAB_HIGHER_SUITE_SUFFIX = " (higher is better)";
+var GAB_SCRIPT_PREFIX = "window.BENCHMARK_DATA = ";
+var GAB_TOOL_BETTER = {
+  cargo: "lower",
+  go: "lower",
+  benchmarkjs: "higher",
+  benchmarkluau: "lower",
+  pytest: "higher",
+  googlecpp: "lower",
+  catch2: "lower",
+  julia: "lower",
+  jmh: "lower",
+  benchmarkdotnet: "lower",
+  customBiggerIsBetter: "higher",
+  customSmallerIsBetter: "lower"
+};
+function betterOfGabTool(tool) {
+  const table = GAB_TOOL_BETTER;
+  return Object.hasOwn(table, tool) ? table[tool] : void 0;
+}
+var finite3 = external_exports.number().refine(Number.isFinite, "expected a finite number");
+var userSchema = external_exports.object({
+  email: external_exports.string().optional(),
+  name: external_exports.string().optional(),
+  username: external_exports.string().optional()
+});
+var benchSchema = external_exports.object({
+  name: external_exports.string().min(1),
+  // JSON.stringify writes NaN as null: github-action-benchmark coerces unparsable values to NaN.
+  value: finite3.nullable(),
+  unit: external_exports.string(),
+  range: external_exports.string().optional(),
+  extra: external_exports.string().optional()
+});
+var runSchema = external_exports.object({
+  commit: external_exports.object({
+    id: external_exports.string().regex(/^[0-9a-fA-F]{40}$/, "expected a 40-hex commit SHA"),
+    message: external_exports.string().optional(),
+    timestamp: external_exports.string().optional(),
+    url: external_exports.string().optional(),
+    author: userSchema.optional(),
+    committer: userSchema.optional()
+  }),
+  /** When the action ran, in ms since the epoch. */
+  date: finite3.refine((ms) => Math.abs(ms) <= 864e13, "expected a time in ms since the epoch"),
+  tool: external_exports.string().min(1),
+  benches: external_exports.array(benchSchema)
+});
+var gabDataSchema = external_exports.object({
+  lastUpdate: finite3.optional(),
+  repoUrl: external_exports.string().optional(),
+  entries: external_exports.record(external_exports.string(), external_exports.array(runSchema))
+});
+var RANGE = /^(?:±|\+-|\+\/-|stddev:)\s*(\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)\s*(%?)$/i;
+function parseGabRange(value, range) {
+  if (range === void 0) return void 0;
+  const match = RANGE.exec(range.trim());
+  if (match === null) return void 0;
+  const size = Number((match[1] ?? "").replace(/,/g, ""));
+  const half = match[2] === "%" ? Math.abs(value) * size / 100 : size;
+  if (!Number.isFinite(half)) return void 0;
+  return [value - half, value + half];
+}
+
+// src/history/gab-export.ts
+function exportGab(history2, options = {}) {
+  const parsed = historySchema.safeParse(history2);
+  if (!parsed.success)
+    throw new HistoryFormatError(describeIssues("history", "perfgate history", parsed.error.issues));
+  const scenarios = [
+    ...new Set(history2.entries.flatMap((entry) => entry.points.map((point) => point.scenario)))
+  ];
+  if (options.suite !== void 0 && !scenarios.includes(options.suite))
+    throw new RangeError(
+      `the history has no scenario ${JSON.stringify(options.suite)}; it has ${scenarios.map((name) => JSON.stringify(name)).join(", ") || "none"}`
+    );
+  const repoUrl = history2.entries.map((entry) => repositoryOf(entry.commit?.url)).find((url2) => url2 !== "") ?? "";
+  const suites = {};
+  let lastUpdate = 0;
+  for (const entry of history2.entries) {
+    const date5 = Date.parse(entry.finishedAt);
+    lastUpdate = Math.max(lastUpdate, date5);
+    const bySuite = /* @__PURE__ */ new Map();
+    for (const point of entry.points) {
+      if (options.suite !== void 0 && point.scenario !== options.suite) continue;
+      const suite = point.better === "higher" ? `${point.scenario}${GAB_HIGHER_SUITE_SUFFIX}` : point.scenario;
+      bySuite.set(suite, [...bySuite.get(suite) ?? [], point]);
+    }
+    for (const [suite, points] of bySuite) {
+      const better = points[0]?.better ?? "lower";
+      (suites[suite] ??= []).push({
+        commit: {
+          author: entry.commit?.author === void 0 ? {} : { username: entry.commit.author },
+          committer: { username: entry.commit?.author ?? "unknown" },
+          id: entry.sha,
+          message: entry.commit?.message ?? "",
+          timestamp: entry.finishedAt,
+          url: entry.commit?.url ?? entry.runUrl ?? (repoUrl === "" ? "" : `${repoUrl}/commit/${entry.sha}`)
+        },
+        date: date5,
+        tool: better === "higher" ? "customBiggerIsBetter" : "customSmallerIsBetter",
+        benches: points.map(toBench)
+      });
+    }
+  }
+  return GAB_SCRIPT_PREFIX + JSON.stringify({ lastUpdate, repoUrl, entries: suites }, null, 2);
+}
+function toBench(point) {
+  const { range, n } = point;
+  const facts = [
+    ...n > 0 ? [`${n} trial${n === 1 ? "" : "s"}`] : [],
+    ...range === void 0 ? [] : [`range ${range[0]} to ${range[1]} ${point.unit}`.trimEnd()]
+  ];
+  return {
+    name: point.metric,
+    value: point.median,
+    unit: point.unit,
+    ...range === void 0 ? {} : {
+      range: `\xB1 ${Number(Math.max(point.median - range[0], range[1] - point.median, 0).toPrecision(10))}`
+    },
+    ...facts.length === 0 ? {} : { extra: facts.join("\n") }
+  };
+}
+function repositoryOf(url2) {
+  return /^(https:\/\/[^/\s]+\/[^/\s]+\/[^/\s]+)\/commit\/[0-9a-f]+$/i.exec(url2 ?? "")?.[1] ?? "";
+}
+
+// src/history/gab.ts
+var DEFAULT_GAB_MAX_BYTES = 20 * 1024 * 1024;
+function importGab(text, options = {}) {
+  const source = options.source ?? "data.js";
+  const data = readGabData(text, source, options.maxBytes ?? DEFAULT_GAB_MAX_BYTES);
+  const suites = Object.keys(data.entries);
+  if (options.suite !== void 0 && !suites.includes(options.suite))
+    throw new HistoryFormatError(
+      `${source}: no suite ${JSON.stringify(options.suite)}; it holds ${suites.map((name) => JSON.stringify(name)).join(", ") || "none"}`
+    );
+  const runs = suites.filter((suite) => options.suite === void 0 || suite === options.suite).flatMap((suite, order) => (data.entries[suite] ?? []).map((run) => ({ suite, order, run }))).sort((a, b) => a.run.date - b.run.date);
+  const commits = /* @__PURE__ */ new Map();
+  for (const { suite, order, run } of runs) {
+    const better = betterOfGabTool(run.tool) ?? options.better;
+    if (better === void 0)
+      throw new HistoryFormatError(
+        `${source}: suite ${JSON.stringify(suite)} was written by tool ${JSON.stringify(run.tool)}, which github-action-benchmark does not list (${Object.keys(GAB_TOOL_BETTER).join(", ")}); pass better: 'higher' or 'lower' to say which way is better`
+      );
+    const scenario = run.tool === "customBiggerIsBetter" && suite.endsWith(GAB_HIGHER_SUITE_SUFFIX) && suite !== GAB_HIGHER_SUITE_SUFFIX ? suite.slice(0, -GAB_HIGHER_SUITE_SUFFIX.length) : suite;
+    const sha3 = run.commit.id.toLowerCase();
+    const commit = commits.get(sha3) ?? { latest: run, points: /* @__PURE__ */ new Map() };
+    commit.latest = run;
+    for (const bench of run.benches) {
+      if (bench.value === null) continue;
+      const range = parseGabRange(bench.value, bench.range);
+      commit.points.set(JSON.stringify([scenario, bench.name]), {
+        order,
+        point: {
+          scenario,
+          metric: bench.name,
+          unit: bench.unit,
+          better,
+          median: bench.value,
+          n: 0,
+          ...range === void 0 ? {} : { range }
+        }
+      });
+    }
+    commits.delete(sha3);
+    commits.set(sha3, commit);
+  }
+  const entries = [...commits].map(
+    ([sha3, { latest, points }]) => (
+      // Points in the file's suite order (stable: benchmarks keep their run's order), whatever order
+      // the suites happened to run in.
+      toEntry(
+        sha3,
+        latest,
+        [...points.values()].sort((a, b) => a.order - b.order).map(({ point }) => point)
+      )
+    )
+  );
+  return { schemaVersion: HISTORY_SCHEMA_VERSION, tool: "perfgate", entries };
+}
+function toEntry(sha3, run, points) {
+  const message = run.commit.message?.split("\n", 1)[0];
+  const author = run.commit.author?.username ?? run.commit.author?.name;
+  const { url: url2 } = run.commit;
+  const commit = {
+    ...message === void 0 || message === "" ? {} : { message },
+    ...author === void 0 || author === "" ? {} : { author },
+    ...url2 === void 0 || url2 === "" ? {} : { url: url2 }
+  };
+  return {
+    sha: sha3,
+    finishedAt: new Date(run.date).toISOString(),
+    ...Object.keys(commit).length === 0 ? {} : { commit },
+    points
+  };
+}
+function readGabData(text, source, maxBytes) {
+  if (utf8Length3(text, maxBytes) > maxBytes)
+    throw new HistoryFormatError(
+      `${source}: larger than the ${maxBytes}-byte limit for a github-action-benchmark data file (${text.length} characters)`
+    );
+  let json2;
+  try {
+    json2 = JSON.parse(stripScript(text));
+  } catch (error62) {
+    throw new HistoryFormatError(
+      `${source}: not a github-action-benchmark data file: expected JSON, optionally after "${GAB_SCRIPT_PREFIX.trim()}" (${error62 instanceof Error ? error62.message : String(error62)})`
+    );
+  }
+  const parsed = gabDataSchema.safeParse(json2);
+  if (!parsed.success)
+    throw new HistoryFormatError(
+      describeIssues(source, "github-action-benchmark data file", parsed.error.issues)
+    );
+  return parsed.data;
+}
+function stripScript(text) {
+  const body = text.replace(/^\uFEFF/, "").trim();
+  const prefix = /^window\.BENCHMARK_DATA\s*=\s*/.exec(body);
+  return prefix === null ? body : body.slice(prefix[0].length).replace(/;$/, "");
+}
+function utf8Length3(text, limit) {
+  if (text.length > limit || text.length * 3 <= limit) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
+// src/report/render-history-section.ts
+function renderHistorySection(history2, options) {
+  const heading = `## perfgate: history${options.branch === void 0 ? "" : ` of ${markdownCode(options.branch)}`}`;
+  const charted = new Set(options.metrics);
+  const points = options.changePoints.filter((cp) => charted.has(cp.metric)).sort((a, b) => a.pushesAgo - b.pushesAgo);
+  const runs = history2.entries.length;
+  const changes = points.length === 0 ? `No change point in ${runs} run${runs === 1 ? "" : "s"} (E-Divisive means, p \u2264 0.01; a step needs 3 runs after it to show).` : [
+    `Change points (E-Divisive means, p \u2264 0.01; a step needs 3 runs after it to show):`,
+    "",
+    ...points.map(
+      (cp) => `- ${cp.direction === "regression" ? "**regression**" : "improvement"}: ${markdownCode(cp.scenario)} ${escapeMarkdown(describeChangePoint(cp))}`
+    )
+  ].join("\n");
+  const trends = renderTrends(history2, {
+    metrics: options.metrics,
+    ...options.last === void 0 ? {} : { last: options.last }
+  });
+  return [heading, changes, trends].join("\n\n");
 }
 
 // src/cli.ts
@@ -64212,13 +64828,21 @@ Options:
                         the newest run in --store)
       --store <dir>     folder of stored runs and history.json: read with --baseline stored, and
                         every complete run is added to it
-  -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results)
+  -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results);
+                        with --store also history.md (change points and trend charts)
       --no-color        plain output
   -h, --help            this text
   -v, --version         print the version
 
 Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed,
-130/143 interrupted by SIGINT/SIGTERM (the trials measured so far are written first).`;
+130/143 interrupted by SIGINT/SIGTERM (the trials measured so far are written first).
+
+       perfgate history --store <dir> [--import-gab data.js [--better lower|higher]] [--export-gab data.js]
+
+Prints the store's history (change points and trend charts, Markdown). --import-gab adds the runs
+of a github-action-benchmark data file (data.js or its JSON) to the store's history; --better says
+which way is better for a tool gab does not know. --export-gab writes the history as a data.js
+that github-action-benchmark's dashboard reads.`;
 async function main(argv) {
   const log = createConsoleLog();
   try {
@@ -64231,6 +64855,9 @@ async function main(argv) {
         head: { type: "string", default: "HEAD" },
         baseline: { type: "string", default: "same-runner" },
         store: { type: "string" },
+        "import-gab": { type: "string" },
+        "export-gab": { type: "string" },
+        better: { type: "string" },
         out: { type: "string", short: "o", default: "perfgate-results" },
         "no-color": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -64239,10 +64866,11 @@ async function main(argv) {
     });
     if (values.help) return print(USAGE, 0);
     if (values.version) return print(VERSION, 0);
+    if (positionals[0] === "history" && positionals.length === 1) return await history(values);
     if (positionals[0] !== "run" || positionals.length > 1) {
       throw new ConfigError(
         `unknown command: ${positionals.join(" ") || "(none)"}`,
-        "use `perfgate run --base <rev>`; see --help"
+        "use `perfgate run --base <rev>` or `perfgate history --store DIR`; see --help"
       );
     }
     const mode = values.baseline;
@@ -64294,6 +64922,17 @@ async function main(argv) {
         `Stored: ${added.reportPath} (history: ${added.historyEntries} run${added.historyEntries === 1 ? "" : "s"})
 `
       );
+      const stored2 = await folder.history();
+      if (stored2 !== void 0) {
+        const changePoints = findChangePoints(stored2);
+        const section = renderHistorySection(stored2, { metrics: loaded.config.gate.metrics, changePoints });
+        await writeFile2(path8.join(outDir, "history.md"), section + "\n");
+        for (const cp of changePoints.filter((c) => loaded.config.gate.metrics.some((m) => m === c.metric)))
+          process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}
+`);
+        process.stdout.write(`History: ${path8.join(outDir, "history.md")}
+`);
+      }
       return code;
     } catch (error62) {
       process.stderr.write(
@@ -64324,6 +64963,75 @@ Hint: see \`perfgate --help\` for the options.
     if (error62 instanceof PerfgateError) return error62.exitCode;
     return 3;
   }
+}
+async function history(values) {
+  if (values.store === void 0)
+    throw new ConfigError(
+      "perfgate history needs --store <dir>",
+      "name the store folder, e.g. --store .perfgate-store"
+    );
+  const better = values.better;
+  if (better !== void 0 && better !== "lower" && better !== "higher")
+    throw new ConfigError(
+      `--better must be lower or higher, got ${JSON.stringify(better)}`,
+      "e.g. --better lower"
+    );
+  if (better !== void 0 && values["import-gab"] === void 0)
+    throw new ConfigError("--better is only read with --import-gab", "leave out --better");
+  const folder = createBaselineFolder(values.store);
+  let current = await folder.history();
+  const importFrom = values["import-gab"];
+  if (importFrom !== void 0) {
+    const text = await readFile6(importFrom, "utf8").catch((error62) => {
+      throw new ConfigError(
+        `cannot read ${importFrom}: ${describeError(error62)}`,
+        "name a github-action-benchmark data.js (or its JSON)"
+      );
+    });
+    let imported;
+    try {
+      imported = importGab(text, { source: importFrom, ...better === void 0 ? {} : { better } });
+    } catch (error62) {
+      if (!(error62 instanceof HistoryFormatError)) throw error62;
+      throw new ConfigError(
+        error62.message,
+        "pass a github-action-benchmark data.js (or its JSON) and, for a tool it does not know, --better"
+      );
+    }
+    let merged;
+    const entries = [...imported.entries, ...current?.entries ?? []];
+    for (const entry of entries.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt)))
+      merged = appendEntry(merged, entry);
+    if (merged === void 0)
+      throw new ConfigError(`${importFrom} holds no runs`, "check that it is a data.js with entries");
+    const written = await folder.replaceHistory(merged);
+    process.stdout.write(
+      `Imported ${imported.entries.length} run${imported.entries.length === 1 ? "" : "s"} from ${importFrom}: ${written} holds ${merged.entries.length}
+`
+    );
+    current = merged;
+  }
+  if (current === void 0) {
+    process.stdout.write(
+      `No history in ${folder.dir} yet: run perfgate run --baseline stored --store ${values.store}
+`
+    );
+    return 0;
+  }
+  const exportTo = values["export-gab"];
+  if (exportTo !== void 0) {
+    await writeFile2(exportTo, exportGab(current));
+    process.stdout.write(
+      `Exported ${current.entries.length} runs to ${exportTo} (github-action-benchmark's data.js)
+`
+    );
+    return 0;
+  }
+  const metrics = [...new Set(current.entries.flatMap((entry) => entry.points.map((point) => point.metric)))];
+  process.stdout.write(
+    renderHistorySection(current, { metrics, changePoints: findChangePoints(current) }) + "\n"
+  );
+  return 0;
 }
 function print(text, code) {
   process.stdout.write(text + "\n");

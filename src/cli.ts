@@ -14,6 +14,13 @@ import { loadConfigFile } from './adapters/config-file.js';
 import { createDeps } from './adapters/create-deps.js';
 import { createConsoleLog } from './adapters/console-log.js';
 import { createBaselineFolder } from './adapters/baseline-folder.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { appendEntry } from './history/history-file.js';
+import type { History } from './history/model.js';
+import { HistoryFormatError } from './history/history-format-error.js';
+import { describeChangePoint, findChangePoints } from './history/change-points.js';
+import { exportGab, importGab } from './history/gab.js';
+import { renderHistorySection } from './report/render-history-section.js';
 
 const USAGE = `Usage: perfgate run --base <rev> [--head <rev>] [--config perfgate.yml] [--out perfgate-results]
        perfgate run --baseline stored --store <dir> [--head <rev>] [--config perfgate.yml] [--out ...]
@@ -31,13 +38,21 @@ Options:
                         the newest run in --store)
       --store <dir>     folder of stored runs and history.json: read with --baseline stored, and
                         every complete run is added to it
-  -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results)
+  -o, --out <dir>       results folder for report.md, report.json, logs/ (default perfgate-results);
+                        with --store also history.md (change points and trend charts)
       --no-color        plain output
   -h, --help            this text
   -v, --version         print the version
 
 Exit codes: 0 no regression, 1 regression, 2 usage or config error, 3 the run failed,
-130/143 interrupted by SIGINT/SIGTERM (the trials measured so far are written first).`;
+130/143 interrupted by SIGINT/SIGTERM (the trials measured so far are written first).
+
+       perfgate history --store <dir> [--import-gab data.js [--better lower|higher]] [--export-gab data.js]
+
+Prints the store's history (change points and trend charts, Markdown). --import-gab adds the runs
+of a github-action-benchmark data file (data.js or its JSON) to the store's history; --better says
+which way is better for a tool gab does not know. --export-gab writes the history as a data.js
+that github-action-benchmark's dashboard reads.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const log = createConsoleLog();
@@ -51,6 +66,9 @@ async function main(argv: readonly string[]): Promise<number> {
         head: { type: 'string', default: 'HEAD' },
         baseline: { type: 'string', default: 'same-runner' },
         store: { type: 'string' },
+        'import-gab': { type: 'string' },
+        'export-gab': { type: 'string' },
+        better: { type: 'string' },
         out: { type: 'string', short: 'o', default: 'perfgate-results' },
         'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -59,10 +77,11 @@ async function main(argv: readonly string[]): Promise<number> {
     });
     if (values.help) return print(USAGE, 0);
     if (values.version) return print(VERSION, 0);
+    if (positionals[0] === 'history' && positionals.length === 1) return await history(values);
     if (positionals[0] !== 'run' || positionals.length > 1) {
       throw new ConfigError(
         `unknown command: ${positionals.join(' ') || '(none)'}`,
-        'use `perfgate run --base <rev>`; see --help',
+        'use `perfgate run --base <rev>` or `perfgate history --store DIR`; see --help',
       );
     }
     const mode = values.baseline;
@@ -111,6 +130,15 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(
         `Stored: ${added.reportPath} (history: ${added.historyEntries} run${added.historyEntries === 1 ? '' : 's'})\n`,
       );
+      const stored = await folder.history();
+      if (stored !== undefined) {
+        const changePoints = findChangePoints(stored);
+        const section = renderHistorySection(stored, { metrics: loaded.config.gate.metrics, changePoints });
+        await writeFile(path.join(outDir, 'history.md'), section + '\n');
+        for (const cp of changePoints.filter((c) => loaded.config.gate.metrics.some((m) => m === c.metric)))
+          process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}\n`);
+        process.stdout.write(`History: ${path.join(outDir, 'history.md')}\n`);
+      }
       return code;
     } catch (error) {
       process.stderr.write(
@@ -138,6 +166,80 @@ async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof PerfgateError) return error.exitCode;
     return 3;
   }
+}
+
+/** `perfgate history`: print the store's history, import or export github-action-benchmark's format. */
+async function history(values: {
+  store?: string | undefined;
+  'import-gab'?: string | undefined;
+  'export-gab'?: string | undefined;
+  better?: string | undefined;
+}): Promise<number> {
+  if (values.store === undefined)
+    throw new ConfigError(
+      'perfgate history needs --store <dir>',
+      'name the store folder, e.g. --store .perfgate-store',
+    );
+  const better = values.better;
+  if (better !== undefined && better !== 'lower' && better !== 'higher')
+    throw new ConfigError(
+      `--better must be lower or higher, got ${JSON.stringify(better)}`,
+      'e.g. --better lower',
+    );
+  if (better !== undefined && values['import-gab'] === undefined)
+    throw new ConfigError('--better is only read with --import-gab', 'leave out --better');
+  const folder = createBaselineFolder(values.store);
+  let current = await folder.history();
+  const importFrom = values['import-gab'];
+  if (importFrom !== undefined) {
+    const text = await readFile(importFrom, 'utf8').catch((error: unknown) => {
+      throw new ConfigError(
+        `cannot read ${importFrom}: ${describeError(error)}`,
+        'name a github-action-benchmark data.js (or its JSON)',
+      );
+    });
+    let imported: History;
+    try {
+      imported = importGab(text, { source: importFrom, ...(better === undefined ? {} : { better }) });
+    } catch (error) {
+      if (!(error instanceof HistoryFormatError)) throw error;
+      throw new ConfigError(
+        error.message,
+        'pass a github-action-benchmark data.js (or its JSON) and, for a tool it does not know, --better',
+      );
+    }
+    // Imported runs first (they are older), then the store's own; appendEntry keeps the last 200.
+    let merged: History | undefined;
+    const entries = [...imported.entries, ...(current?.entries ?? [])];
+    for (const entry of entries.sort((a, b) => a.finishedAt.localeCompare(b.finishedAt)))
+      merged = appendEntry(merged, entry);
+    if (merged === undefined)
+      throw new ConfigError(`${importFrom} holds no runs`, 'check that it is a data.js with entries');
+    const written = await folder.replaceHistory(merged);
+    process.stdout.write(
+      `Imported ${imported.entries.length} run${imported.entries.length === 1 ? '' : 's'} from ${importFrom}: ${written} holds ${merged.entries.length}\n`,
+    );
+    current = merged;
+  }
+  if (current === undefined) {
+    process.stdout.write(
+      `No history in ${folder.dir} yet: run perfgate run --baseline stored --store ${values.store}\n`,
+    );
+    return 0;
+  }
+  const exportTo = values['export-gab'];
+  if (exportTo !== undefined) {
+    await writeFile(exportTo, exportGab(current));
+    process.stdout.write(
+      `Exported ${current.entries.length} runs to ${exportTo} (github-action-benchmark's data.js)\n`,
+    );
+    return 0;
+  }
+  const metrics = [...new Set(current.entries.flatMap((entry) => entry.points.map((point) => point.metric)))];
+  process.stdout.write(
+    renderHistorySection(current, { metrics, changePoints: findChangePoints(current) }) + '\n',
+  );
+  return 0;
 }
 
 function print(text: string, code: number): number {

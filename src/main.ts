@@ -29,6 +29,13 @@ import { comparisonModeFor, planStored, type StoredPlan } from './plan/stored-pl
 import type { StoredComparison } from './history/read-baseline.js';
 import type { History } from './history/model.js';
 import { appendEntry, historyEntryFromReport, renderHistory } from './history/history-file.js';
+import {
+  changePointsToFailOn,
+  describeChangePoint,
+  findChangePoints,
+  type MetricChangePoint,
+} from './history/change-points.js';
+import { renderHistorySection } from './report/render-history-section.js';
 import { createResultStore } from './adapters/result-store.js';
 import type { WorkflowEvent } from './adapters/event-file.js';
 
@@ -94,9 +101,17 @@ async function main(): Promise<void> {
       deps.dispose();
     }
 
+    let historySection: string | undefined;
+    let newRegressions: readonly MetricChangePoint[] = [];
     if (storedPlan?.recordsHistory === true && report.status === 'complete') {
       // Carried forward in this run's artifact: the next push run downloads, extends and uploads it.
-      await writeHistory(log, outDir, report, stored?.history, storedPlan.branch);
+      const history = await writeHistory(log, outDir, report, stored?.history, storedPlan.branch);
+      if (history !== undefined) {
+        const metrics = loaded.config.gate.metrics;
+        const changePoints = findChangePoints(history);
+        historySection = renderHistorySection(history, { branch: storedPlan.branch, metrics, changePoints });
+        newRegressions = changePointsToFailOn(changePoints, metrics);
+      }
     }
     const artifact = await uploadResults(log, {
       name: artifactName,
@@ -140,6 +155,17 @@ async function main(): Promise<void> {
     } catch (error) {
       core.setFailed(describeError(error)); // the report was written before publishing: nothing is lost
       return;
+    }
+    if (historySection !== undefined)
+      await summary
+        .append(historySection)
+        .catch((error: unknown) =>
+          log.warn(`could not add the history to the job summary: ${describeError(error)}`),
+        );
+    if (newRegressions.length > 0 && inputs.failOnChangePoint) {
+      core.setFailed(
+        `perfgate: new change point in the history: ${newRegressions.map((cp) => `${cp.scenario} ${describeChangePoint(cp)}`).join('; ')}`,
+      );
     }
     if (report.verdict === 'regression' && inputs.failOnRegression) {
       core.setFailed(`perfgate: ${report.regressions} performance regression(s) found; see the job summary`);
@@ -216,14 +242,17 @@ function repositoryIdOf(payload: unknown): unknown {
     : undefined;
 }
 
-/** Writes history.json (the stored history with this run appended) into the results folder. */
+/**
+ * Writes history.json (the stored history with this run appended) into the results folder, and
+ * returns it; undefined (after a warning) when it could not be written.
+ */
 async function writeHistory(
   log: Log,
   outDir: string,
   report: GateReport,
   history: History | undefined,
   branch: string,
-): Promise<void> {
+): Promise<History | undefined> {
   const env = process.env;
   const runId = Number(env.GITHUB_RUN_ID);
   const runUrl =
@@ -239,8 +268,10 @@ async function writeHistory(
     const next = appendEntry(history, entry);
     await createResultStore(outDir).write('history.json', renderHistory(next));
     log.info(`history.json: ${next.entries.length} run${next.entries.length === 1 ? '' : 's'} of ${branch}`);
+    return next;
   } catch (error) {
     log.warn(`could not write history.json: ${describeError(error)}; the next push run starts a new history`);
+    return undefined;
   }
 }
 

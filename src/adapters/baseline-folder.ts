@@ -54,6 +54,16 @@ export interface BaselineFolder {
    *   folder cannot be written (ConfigError naming it) or is locked by another run.
    */
   add(report: GateReport): Promise<StoredRun>;
+  /**
+   * The folder's history, or undefined when it has none yet.
+   * @throws HistoryFormatError naming history.json when it cannot be read as a history.
+   */
+  history(): Promise<History | undefined>;
+  /**
+   * Replaces history.json with `history` (an import), under the folder's lock.
+   * @throws ConfigError when the folder cannot be written or another run holds it.
+   */
+  replaceHistory(history: History): Promise<string>;
 }
 
 /** The store folder at `dir` (resolved against the current directory); nothing is read until used. */
@@ -133,6 +143,19 @@ export function createBaselineFolder(dir: string): BaselineFolder {
         const next = appendEntry(history, entry, DEFAULT_HISTORY_LIMIT);
         await store.write('history.json', renderHistory(next));
         return { reportPath, historyEntries: next.entries.length, warnings };
+      } finally {
+        await store.close();
+      }
+    },
+    async history() {
+      const text = await historyText();
+      return text === undefined ? undefined : parseHistory(text, { source: historyPath });
+    },
+    async replaceHistory(history) {
+      const store = createResultStore(root);
+      await store.open();
+      try {
+        return await store.write('history.json', renderHistory(history));
       } finally {
         await store.close();
       }

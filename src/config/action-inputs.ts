@@ -37,6 +37,11 @@ export interface ActionInputs {
    * pushes, same-runner on pull requests).
    */
   readonly baseline: BaselineInput;
+  /**
+   * `fail-on-change-point`: fail a stored-mode push run when the branch's history shows a new
+   * change point (a regression of a gated metric first visible at this run). Default false.
+   */
+  readonly failOnChangePoint: boolean;
 }
 
 /** The input that opts in to running a pull request's code under `pull_request_target`. */
@@ -78,6 +83,12 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     true,
     'set `fail-on-regression: true` (fail the check on a regression) or `false` (report only)',
   );
+  const failOnChangePoint = readBoolean(
+    read,
+    'fail-on-change-point',
+    false,
+    'set `fail-on-change-point: true` (fail a push run on a new change point in the history) or leave it unset',
+  );
   const allowPullRequestTargetUntrustedCode = readBoolean(
     read,
     ALLOW_PULL_REQUEST_TARGET_INPUT,
@@ -96,6 +107,7 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     ...readArtifactName(read),
     ...readRetentionDays(read),
     baseline,
+    failOnChangePoint,
   };
 }
 

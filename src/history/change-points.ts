@@ -3,7 +3,7 @@
  * metric series, each change point named by the commit that started the new level and the range of
  * commits to look in (issue 11, item 6).
  */
-import { eDivisive, type EDivisiveOptions } from './e-divisive.js';
+import { eDivisive, E_DIVISIVE_DEFAULTS, type EDivisiveOptions } from './e-divisive.js';
 import type { History, HistoryEntry, HistoryPoint } from './model.js';
 
 /** A change point of one scenario × metric series of a History. */
@@ -160,4 +160,20 @@ function formatPercent(fraction: number): string {
 
 function shortSha(sha: string): string {
   return sha.slice(0, 7);
+}
+
+/**
+ * The change points a push run with `fail-on-change-point` fails on: regressions of a gated metric
+ * first visible at this run (`pushesAgo` < `minSize`, the newest a change point can be: see
+ * {@link newChangePoints}).
+ * @param gated the gate's metrics (`gate.metrics`).
+ */
+export function changePointsToFailOn(
+  changePoints: readonly MetricChangePoint[],
+  gated: readonly string[],
+  minSize: number = E_DIVISIVE_DEFAULTS.minSize,
+): MetricChangePoint[] {
+  return newChangePoints(changePoints, { withinLast: minSize }).filter(
+    (cp) => cp.direction === 'regression' && gated.includes(cp.metric),
+  );
 }

@@ -17,6 +17,7 @@ describe('parseActionInputs', () => {
       workingDirectory: '.',
       allowPullRequestTargetUntrustedCode: false,
       baseline: 'same-runner',
+      failOnChangePoint: false,
     });
   });
 
@@ -33,6 +34,7 @@ describe('parseActionInputs', () => {
       'artifact-name': ' gate results ',
       'retention-days': ' 14 ',
       baseline: ' Auto ',
+      'fail-on-change-point': 'TRUE',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -46,6 +48,7 @@ describe('parseActionInputs', () => {
       artifactName: 'gate results',
       retentionDays: 14,
       baseline: 'auto',
+      failOnChangePoint: true,
     });
   });
 

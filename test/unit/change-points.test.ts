@@ -6,6 +6,8 @@ import {
   type MetricChangePoint,
 } from '../../src/history/change-points.js';
 import { bestEnergySplit, eDivisive } from '../../src/history/e-divisive.js';
+import { changePointsToFailOn } from '../../src/history/change-points.js';
+import { renderHistorySection } from '../../src/report/render-history-section.js';
 import { HISTORY_SCHEMA_VERSION, type History, type HistoryEntry } from '../../src/history/model.js';
 import { createSeededRandom } from '../../src/stats/seeded-random.js';
 
@@ -261,5 +263,42 @@ describe('newChangePoints', () => {
     expect(newChangePoints(all, { withinLast: 1 }).map((c) => c.pushesAgo)).toEqual([0]);
     expect(newChangePoints(all, { withinLast: 3 }).map((c) => c.pushesAgo)).toEqual([0, 2]);
     expect(() => newChangePoints(all, { withinLast: 0 })).toThrow(/withinLast must be a positive integer/);
+  });
+});
+
+describe('a push run reading its history', () => {
+  const fresh = historyOf({
+    cpu_per_request: steppedSeries(20, [[17, 0.2]], 11),
+    throughput: steppedSeries(20, [], 12),
+  });
+  const old = historyOf({ cpu_per_request: steppedSeries(20, [[10, 0.2]], 13) });
+
+  it('fails on a regression of a gated metric first visible at this run, and only then', () => {
+    const found = findChangePoints(fresh);
+    expect(found.map((cp) => [cp.metric, cp.pushesAgo])).toContainEqual(['cpu_per_request', 2]);
+    expect(changePointsToFailOn(found, ['cpu_per_request']).map((cp) => cp.sha)).toEqual([sha(18)]);
+    expect(changePointsToFailOn(found, ['throughput'])).toEqual([]);
+    // Ten pushes ago: reported in the summary, but no reason to fail today's push.
+    expect(findChangePoints(old)).toHaveLength(1);
+    expect(changePointsToFailOn(findChangePoints(old), ['cpu_per_request'])).toEqual([]);
+  });
+
+  it('shows change points of the charted metrics, newest first, then their trends', () => {
+    const text = renderHistorySection(fresh, {
+      branch: 'main',
+      metrics: ['cpu_per_request'],
+      changePoints: findChangePoints(fresh),
+    });
+    expect(text).toMatch(/^## perfgate: history of <code>main<\/code>|^## perfgate: history of `main`/);
+    expect(text).toMatch(
+      /- \*\*regression\*\*: <code>list-items<\/code> cpu\\_per\\_request rose \d+% at 0000012 \(2 pushes ago\), commits 0000011\.\.0000012/,
+    );
+    expect(text).toContain('```mermaid');
+    expect(text).not.toMatch(/throughput/);
+    const quiet = renderHistorySection(historyOf({ cpu_per_request: steppedSeries(20, [], 14) }), {
+      metrics: ['cpu_per_request'],
+      changePoints: [],
+    });
+    expect(quiet).toMatch(/No change point in 20 runs/);
   });
 });
