@@ -27,7 +27,8 @@ import { readWorkflowEvent } from './adapters/event-file.js';
 import type { Log, UploadedArtifact } from './ports.js';
 import { comparisonModeFor, planStored, type StoredPlan } from './plan/stored-plan.js';
 import type { StoredComparison } from './history/read-baseline.js';
-import type { History } from './history/model.js';
+import type { History, HistoryEntry } from './history/model.js';
+import { z } from 'zod';
 import { appendEntry, historyEntryFromReport, renderHistory } from './history/history-file.js';
 import {
   changePointsToFailOn,
@@ -105,7 +106,14 @@ async function main(): Promise<void> {
     let newRegressions: readonly MetricChangePoint[] = [];
     if (storedPlan?.recordsHistory === true && report.status === 'complete') {
       // Carried forward in this run's artifact: the next push run downloads, extends and uploads it.
-      const history = await writeHistory(log, outDir, report, stored?.history, storedPlan.branch);
+      const history = await writeHistory(
+        log,
+        outDir,
+        report,
+        stored?.history,
+        storedPlan.branch,
+        headCommitOf(event.payload),
+      );
       if (history !== undefined) {
         const metrics = loaded.config.gate.metrics;
         const changePoints = findChangePoints(history);
@@ -230,6 +238,31 @@ async function lookUpBaseline(
   );
 }
 
+/** The pushed commit's message (first line), author and page from a push payload's `head_commit`. */
+function headCommitOf(payload: unknown): HistoryEntry['commit'] {
+  const parsed = headCommitPayload.safeParse(payload);
+  if (!parsed.success || parsed.data.head_commit === null || parsed.data.head_commit === undefined)
+    return undefined;
+  const { message, author, url } = parsed.data.head_commit;
+  const firstLine = message?.split('\n')[0]?.slice(0, 200);
+  const name = author?.username ?? author?.name;
+  return {
+    ...(firstLine === undefined || firstLine === '' ? {} : { message: firstLine }),
+    ...(name === undefined ? {} : { author: name }),
+    ...(url === undefined ? {} : { url }),
+  };
+}
+
+const headCommitPayload = z.object({
+  head_commit: z
+    .object({
+      message: z.string().optional(),
+      url: z.string().url().optional(),
+      author: z.object({ name: z.string().optional(), username: z.string().optional() }).optional(),
+    })
+    .nullish(),
+});
+
 function pullRequestOf(...plans: ({ readonly pullRequest?: number } | undefined)[]): number | undefined {
   return plans.find((plan) => plan?.pullRequest !== undefined)?.pullRequest;
 }
@@ -252,6 +285,7 @@ async function writeHistory(
   report: GateReport,
   history: History | undefined,
   branch: string,
+  commit: HistoryEntry['commit'],
 ): Promise<History | undefined> {
   const env = process.env;
   const runId = Number(env.GITHUB_RUN_ID);
@@ -264,6 +298,7 @@ async function writeHistory(
       branch,
       ...(Number.isSafeInteger(runId) ? { runId } : {}),
       ...(runUrl === undefined ? {} : { runUrl }),
+      ...(commit === undefined ? {} : { commit }),
     });
     const next = appendEntry(history, entry);
     await createResultStore(outDir).write('history.json', renderHistory(next));

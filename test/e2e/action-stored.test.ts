@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { makeRepo, PROFILES_OFF, pullRequestEvent, repoRoot, STDLIB_SEARCH_CONFIG } from './make-repo.js';
 import { startGitHubStandIn, type GitHubStandIn } from './github-stand-in.js';
 import {
@@ -111,6 +111,11 @@ describe('the action against stored baselines', () => {
     ref: 'refs/heads/main',
     before,
     after,
+    head_commit: {
+      message: `measure ${after.slice(0, 7)}\n\nThe body is not kept.`,
+      url: `https://github.com/acme/shop/commit/${after}`,
+      author: { name: 'Ada Lovelace', username: 'ada' },
+    },
     repository: { id: REPOSITORY_ID, name: 'shop', owner: { login: 'acme' } },
   });
 
@@ -127,6 +132,11 @@ describe('the action against stored baselines', () => {
     expect(history.entries.map((entry) => [entry.sha, entry.runId, entry.branch])).toEqual([
       [baseSha, 5001, 'main'],
     ]);
+    expect(history.entries[0]?.commit).toEqual({
+      message: `measure ${baseSha.slice(0, 7)}`,
+      author: 'ada',
+      url: `https://github.com/acme/shop/commit/${baseSha}`,
+    });
     recordRun(5001, baseSha, service);
   });
 
@@ -195,5 +205,38 @@ describe('the action against stored baselines', () => {
     expect(github.comments.find((comment) => comment.issue === 12)?.body).toMatch(
       /against the stored baseline/,
     );
+  });
+
+  it('refuses a baseline of an older schema with a notice naming it, passes, and stores itself', async () => {
+    const old = JSON.parse(filesOf(services[0]!.artifacts[0]!)['report.json']!) as Record<string, unknown>;
+    github.blobs.set(
+      'old.zip',
+      Buffer.from(zipSync({ 'report.json': strToU8(JSON.stringify({ ...old, schemaVersion: 1 })) })),
+    );
+    github.workflowRuns.push({
+      id: 5100,
+      workflow: 'perf.yml',
+      head_sha: headSha,
+      head_branch: 'main',
+      event: 'push',
+      conclusion: 'success',
+      head_repository: { id: REPOSITORY_ID, full_name: 'acme/shop' },
+    });
+    github.runArtifacts.push({
+      runId: 5100,
+      id: 8_000_001,
+      name: NAME,
+      size: 200,
+      zipUrl: `${github.url}/blobs/old.zip`,
+    });
+    const { result, service } = await run(5101, 'push', push(headSha, headSha));
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /::warning::the stored baseline was refused: artifact perfgate-perfgate of run 5100 was written by an older perfgate [^(]*\(schema 1\)/,
+    );
+    expect(result.stdout).toMatch(/run a fresh baseline/);
+    const report = JSON.parse(filesOf(service.artifacts[0]!)['report.json']!) as GateReport;
+    expect(report).toMatchObject({ status: 'complete', mode: 'stored', comparisons: [] });
+    expect(report.baseline).toBeUndefined();
   });
 });

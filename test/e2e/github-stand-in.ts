@@ -59,6 +59,8 @@ export interface GitHubStandIn {
   readonly workflowRuns: StandInWorkflowRun[];
   /** Artifacts `GET …/actions/runs/{id}/artifacts` lists and `…/artifacts/{id}/zip` serves. */
   readonly runArtifacts: StandInRunArtifact[];
+  /** Zips served at `GET /blobs/{name}` (a blob store of the stand-in's own, for crafted artifacts). */
+  readonly blobs: Map<string, Buffer>;
   /** `http://127.0.0.1:PORT`: use as GITHUB_API_URL / Octokit `baseUrl`. */
   readonly url: string;
   /** Every comment, on every issue, oldest first (the API's order). Tests may read and seed it. */
@@ -105,6 +107,7 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   const requests: StandInRequest[] = [];
   const workflowRuns: StandInWorkflowRun[] = [];
   const runArtifacts: StandInRunArtifact[] = [];
+  const blobs = new Map<string, Buffer>();
 
   const server = createServer((req, res) => {
     void readJson(req).then(
@@ -130,6 +133,14 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       if (standIn.failUserWith !== undefined) return sendFailure(res, standIn.failUserWith);
       if (standIn.identity.type === 'Bot') return sendFailure(res, 403);
       return send(res, 200, { ...standIn.identity, node_id: `U_${standIn.identity.id}`, site_admin: false });
+    }
+    const blob = /^\/blobs\/([^/]+)$/.exec(url.pathname);
+    if (blob && method === 'GET') {
+      const zip = blobs.get(decodeURIComponent(blob[1] ?? ''));
+      if (zip === undefined) return send(res, 404, notFound);
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length });
+      res.end(zip);
+      return;
     }
     const runsOf = WORKFLOW_RUNS.exec(url.pathname);
     if (runsOf && method === 'GET') return listWorkflowRuns(decodeURIComponent(runsOf[3] ?? ''), url, res);
@@ -264,6 +275,7 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
     url: `http://127.0.0.1:${port}`,
     workflowRuns,
     runArtifacts,
+    blobs,
     comments,
     requests,
     failCommentsWith: undefined,
