@@ -38919,7 +38919,7 @@ function describeCommits(report, inline4) {
       return `Head ${describeCommit(report.head, inline4)} measured alone (no stored baseline)${pullRequest}.`;
     const branch = baseline.branch === void 0 ? "" : ` on ${inline4.code(baseline.branch)}`;
     const age = describeAge(Date.parse(report.startedAt) - Date.parse(baseline.finishedAt));
-    return `Head ${describeCommit(report.head, inline4)} against the stored baseline ${inline4.code(baseline.sha.slice(0, 7))}${branch}, measured ${age} before this run${pullRequest}; base was not measured here.`;
+    return `Head ${describeCommit(report.head, inline4)} against the stored baseline ${inline4.code(baseline.sha.slice(0, 7))}${branch}, measured ${age} before this run${describeDistance(baseline.expected, inline4)}${pullRequest}; base was not measured here.`;
   }
   const commits = `Base ${describeCommit(report.base, inline4)} \u2192 head ${describeCommit(report.head, inline4)}${pullRequest}.`;
   const basis = describeBasis(report, inline4);
@@ -38942,6 +38942,18 @@ function describeCommit(commit, inline4) {
   const shortSha2 = inline4.code(commit.sha.slice(0, 7));
   const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
   return isShaItself || commit.ref === "" ? shortSha2 : `${inline4.code(commit.ref)} @ ${shortSha2}`;
+}
+function describeDistance(expected, inline4) {
+  if (expected === void 0) return "";
+  const target = inline4.code(expected.sha.slice(0, 7));
+  const { behind, ahead } = expected;
+  const commits = (n) => `${n} commit${n === 1 ? "" : "s"}`;
+  if (behind === 0 && ahead === 0) return ", the base commit itself";
+  if (behind === void 0 || ahead === void 0)
+    return `, not the base commit ${target} (how far from it, the clone cannot tell: fetch-depth 0)`;
+  if (ahead === 0) return `, ${commits(behind)} behind the base commit ${target}`;
+  if (behind === 0) return `, ${commits(ahead)} ahead of the base commit ${target}`;
+  return `, not an ancestor of the base commit ${target} (${commits(behind)} behind, ${commits(ahead)} ahead)`;
 }
 function describeAge(ms) {
   if (!Number.isFinite(ms) || ms < 0) return "at an unknown time";
@@ -61115,7 +61127,8 @@ var reportSchema = external_exports.object({
     configHash: external_exports.string(),
     trials: external_exports.record(external_exports.string(), count),
     historyRuns: count,
-    runnerChanges: external_exports.array(external_exports.string())
+    runnerChanges: external_exports.array(external_exports.string()),
+    expected: external_exports.object({ sha, behind: count.optional(), ahead: count.optional() }).optional()
   }).optional(),
   pullRequest: count.optional(),
   startedAt: timestamp,
@@ -61414,7 +61427,7 @@ async function runGate(deps, request) {
     if (stored !== void 0) {
       head = { ref: request.head, sha: await deps.workspace.resolve(request.head) };
       const found = stored.baseline;
-      baseline = found && describeStoredBaseline(found, deps.stats, request.configHash, stored.history);
+      baseline = found && await describeStoredBaseline(found, deps, request.configHash, stored.history, stored.expectedSha);
       base = found ? { ref: found.branch ?? "stored baseline", sha: found.report.head.sha } : { ref: "no stored baseline", sha: head.sha };
       seed = seedFromCommits(base.sha, head.sha);
       const storedRun = async () => {
@@ -61428,6 +61441,11 @@ async function runGate(deps, request) {
           );
           for (const change of baseline.runnerChanges)
             warnings.push(`the baseline ran on another runner: ${change}`);
+          const behind = baseline.expected?.behind ?? 0;
+          if (behind > 0 && baseline.expected !== void 0)
+            warnings.push(
+              `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? "" : "s"} behind ${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`
+            );
         }
         const checkout = await timed(
           "checkout",
@@ -61599,7 +61617,8 @@ function wantsProfiles(profile, verdict2) {
       return false;
   }
 }
-function describeStoredBaseline(found, stats, configHash, history2) {
+async function describeStoredBaseline(found, deps, configHash, history2, expectedSha) {
+  const { stats } = deps;
   const { report } = found;
   const trialsByScenario = {};
   for (const trial of baselineTrials(report))
@@ -61616,7 +61635,20 @@ function describeStoredBaseline(found, stats, configHash, history2) {
     configHash: report.configHash,
     trials: trialsByScenario,
     historyRuns: history2 === void 0 ? 0 : comparableRuns(history2, configHash),
-    runnerChanges: compareRunners(report.runner, here)
+    runnerChanges: compareRunners(report.runner, here),
+    ...expectedSha === void 0 ? {} : { expected: await distanceTo(deps.workspace, report.head.sha, expectedSha) }
+  };
+}
+async function distanceTo(workspace, sha3, expected) {
+  if (sha3 === expected) return { sha: expected, behind: 0, ahead: 0 };
+  const [behind, ahead] = await Promise.all([
+    workspace.countCommits(sha3, expected),
+    workspace.countCommits(expected, sha3)
+  ]);
+  return {
+    sha: expected,
+    ...behind === void 0 ? {} : { behind },
+    ...ahead === void 0 ? {} : { ahead }
   };
 }
 function comparableRuns(history2, configHash) {
@@ -62166,6 +62198,12 @@ function createGitWorkspace(repoDir, tmpRoot) {
       const [first, second] = await Promise.all([resolveRevision(a), resolveRevision(b)]);
       const result = await git(repo, ["merge-base", "--end-of-options", first, second]);
       return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : void 0;
+    },
+    async countCommits(from, to) {
+      if (!/^[0-9a-f]{40}$/.test(from) || !/^[0-9a-f]{40}$/.test(to)) return void 0;
+      const result = await git(repo, ["rev-list", "--count", `${from}..${to}`, "--"]);
+      const count2 = Number(result.stdout);
+      return result.ok && /^\d+$/.test(result.stdout) ? count2 : void 0;
     },
     async checkout(sha3, label) {
       const commit = await resolveRevision(sha3);

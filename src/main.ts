@@ -70,9 +70,12 @@ async function main(): Promise<void> {
     const stored =
       storedPlan === undefined
         ? undefined
-        : await log.group('Find the stored baseline', () =>
-            lookUpBaseline(log, inputs.githubToken, event, storedPlan, artifactName, loaded.hash),
-          );
+        : {
+            ...(await log.group('Find the stored baseline', () =>
+              lookUpBaseline(log, inputs.githubToken, event, storedPlan, artifactName, loaded.hash),
+            )),
+            ...(storedPlan.preferSha === undefined ? {} : { expectedSha: storedPlan.preferSha }),
+          };
     if (stored?.baseline !== undefined)
       log.info(`baseline: ${stored.baseline.source} (commit ${stored.baseline.report.head.sha.slice(0, 7)})`);
     const deps = createDeps(loaded.repoRoot, outDir, log);

@@ -31,6 +31,11 @@ export interface Workspace {
    */
   mergeBase(a: string, b: string): Promise<string | undefined>;
   /**
+   * Commits reachable from `to` but not from `from` (`git rev-list --count from..to`), both 40-hex
+   * SHAs; undefined when the clone cannot tell (a commit missing, e.g. a shallow clone). Never throws.
+   */
+  countCommits(from: string, to: string): Promise<number | undefined>;
+  /**
    * Checks `sha` out into a new detached worktree under a temporary directory.
    * @param label short name used in the directory name (`base`, `head`).
    * @throws RevisionError when git fails.

@@ -233,7 +233,9 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     if (stored !== undefined) {
       head = { ref: request.head, sha: await deps.workspace.resolve(request.head) };
       const found = stored.baseline;
-      baseline = found && describeStoredBaseline(found, deps.stats, request.configHash, stored.history);
+      baseline =
+        found &&
+        (await describeStoredBaseline(found, deps, request.configHash, stored.history, stored.expectedSha));
       base = found
         ? { ref: found.branch ?? 'stored baseline', sha: found.report.head.sha }
         : { ref: 'no stored baseline', sha: head.sha };
@@ -250,6 +252,12 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
           );
           for (const change of baseline.runnerChanges)
             warnings.push(`the baseline ran on another runner: ${change}`);
+          const behind = baseline.expected?.behind ?? 0;
+          if (behind > 0 && baseline.expected !== undefined)
+            warnings.push(
+              `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? '' : 's'} behind ` +
+                `${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`,
+            );
         }
         const checkout = await timed('checkout', 'Check out head', () =>
           deps.workspace.checkout(head.sha, 'head'),
@@ -455,12 +463,14 @@ export function wantsProfiles(profile: ProfileConfig, verdict: GateVerdict): boo
  * The report's account of a stored baseline: where it came from, its commit, age and runner, how
  * this runner differs, and how much history the between-run spread was learned from.
  */
-function describeStoredBaseline(
+async function describeStoredBaseline(
   found: NonNullable<StoredComparison['baseline']>,
-  stats: ProcessStats,
+  deps: Pick<Deps, 'stats' | 'workspace'>,
   configHash: string,
   history: History | undefined,
-): StoredBaseline {
+  expectedSha: string | undefined,
+): Promise<StoredBaseline> {
+  const { stats } = deps;
   const { report } = found;
   const trialsByScenario: Record<string, number> = {};
   for (const trial of baselineTrials(report))
@@ -478,6 +488,27 @@ function describeStoredBaseline(
     trials: trialsByScenario,
     historyRuns: history === undefined ? 0 : comparableRuns(history, configHash),
     runnerChanges: compareRunners(report.runner, here),
+    ...(expectedSha === undefined
+      ? {}
+      : { expected: await distanceTo(deps.workspace, report.head.sha, expectedSha) }),
+  };
+}
+
+/** How far the stored run's commit `sha` is from `expected` (both ways), when the clone can tell. */
+async function distanceTo(
+  workspace: Deps['workspace'],
+  sha: string,
+  expected: string,
+): Promise<NonNullable<StoredBaseline['expected']>> {
+  if (sha === expected) return { sha: expected, behind: 0, ahead: 0 };
+  const [behind, ahead] = await Promise.all([
+    workspace.countCommits(sha, expected),
+    workspace.countCommits(expected, sha),
+  ]);
+  return {
+    sha: expected,
+    ...(behind === undefined ? {} : { behind }),
+    ...(ahead === undefined ? {} : { ahead }),
   };
 }
 

@@ -106,6 +106,13 @@ export function createGitWorkspace(repoDir: string, tmpRoot?: string): Workspace
       return result.ok && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(result.stdout) ? result.stdout : undefined;
     },
 
+    async countCommits(from: string, to: string): Promise<number | undefined> {
+      if (!/^[0-9a-f]{40}$/.test(from) || !/^[0-9a-f]{40}$/.test(to)) return undefined;
+      const result = await git(repo, ['rev-list', '--count', `${from}..${to}`, '--']);
+      const count = Number(result.stdout);
+      return result.ok && /^\d+$/.test(result.stdout) ? count : undefined;
+    },
+
     async checkout(sha: string, label: string): Promise<Checkout> {
       const commit = await resolveRevision(sha);
       const dir = await mkdtemp(join(tmpRoot ?? tmpdir(), `perfgate-${safeLabel(label)}-`));

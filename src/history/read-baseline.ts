@@ -26,6 +26,11 @@ export interface StoredComparison {
   readonly notice?: string;
   /** The history the between-run spread is learned from (absent or short: a default spread). */
   readonly history?: History;
+  /**
+   * The commit the baseline should ideally be (a pull request's base commit, a push's previous
+   * commit), 40-hex: the report says how far the stored run's commit is from it.
+   */
+  readonly expectedSha?: string;
 }
 
 /** A stored run's two files as text (absent when the run has none). */

@@ -171,6 +171,7 @@ export const reportSchema = z.object({
       trials: z.record(z.string(), count),
       historyRuns: count,
       runnerChanges: z.array(z.string()),
+      expected: z.object({ sha, behind: count.optional(), ahead: count.optional() }).optional(),
     })
     .optional(),
   pullRequest: count.optional(),

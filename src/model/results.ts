@@ -259,6 +259,13 @@ export interface StoredBaseline {
   readonly historyRuns: number;
   /** How this gate's runner differs from the stored run's (`cores: 4 → 2`), one phrase each. */
   readonly runnerChanges: readonly string[];
+  /**
+   * The commit the baseline stands for (a pull request's base, a push's previous commit) and how
+   * far the stored run's commit is from it: `behind`, commits the expected one has and the
+   * baseline lacks (their changes count as part of head's); `ahead`, the other way. Counts are
+   * absent when the clone cannot tell.
+   */
+  readonly expected?: { readonly sha: string; readonly behind?: number; readonly ahead?: number };
 }
 
 /** Current version of the report.json schema. Bump on any breaking change. */

@@ -28,14 +28,21 @@ export interface StoredPlan {
   readonly head: string;
   /** Branch whose push runs hold the baseline: the pushed branch, or the pull request's base. */
   readonly branch: string;
-  /** Commit whose stored run is preferred: a pull request's base commit. */
+  /** Commit whose stored run is preferred: a pull request's base commit, a push's previous commit. */
   readonly preferSha?: string;
   readonly pullRequest?: number;
   /** Whether this run's result extends the branch's history (push runs do; pull requests never). */
   readonly recordsHistory: boolean;
 }
 
-const pushPayload = z.object({ after: z.string().regex(/^[0-9a-f]{40}$/), ref: z.string() });
+const pushPayload = z.object({
+  after: z.string().regex(/^[0-9a-f]{40}$/),
+  before: z.string().optional(),
+  ref: z.string(),
+});
+
+/** Git's "no commit" in a push payload (`before` of a branch's first push). */
+const NULL_SHA = '0'.repeat(40);
 const pullRequestPayload = z.object({
   pull_request: z.object({ base: z.object({ sha: z.string(), ref: z.string() }) }),
 });
@@ -59,9 +66,13 @@ export function planStored(
         'the push event names no branch and commit (`ref` refs/heads/… and `after`), so there is no branch to keep baselines for',
         'use `baseline: stored` on pushes of branches (not tags), or `baseline: same-runner` with `base`',
       );
+    const before = parsed.data.before;
     return {
       head: overrides.head ?? parsed.data.after,
       branch: parsed.data.ref.slice('refs/heads/'.length),
+      ...(before !== undefined && /^[0-9a-f]{40}$/.test(before) && before !== NULL_SHA
+        ? { preferSha: before }
+        : {}),
       recordsHistory: true,
     };
   }

@@ -126,7 +126,7 @@ function describeCommits(report: GateReport, inline: InlineFormat): string {
     const age = describeAge(Date.parse(report.startedAt) - Date.parse(baseline.finishedAt));
     return (
       `Head ${describeCommit(report.head, inline)} against the stored baseline ${inline.code(baseline.sha.slice(0, 7))}` +
-      `${branch}, measured ${age} before this run${pullRequest}; base was not measured here.`
+      `${branch}, measured ${age} before this run${describeDistance(baseline.expected, inline)}${pullRequest}; base was not measured here.`
     );
   }
   const commits = `Base ${describeCommit(report.base, inline)} → head ${describeCommit(report.head, inline)}${pullRequest}.`;
@@ -154,6 +154,23 @@ function describeCommit(commit: CommitRef, inline: InlineFormat): string {
   const shortSha = inline.code(commit.sha.slice(0, 7));
   const isShaItself = commit.ref.length >= 7 && commit.sha.startsWith(commit.ref);
   return isShaItself || commit.ref === '' ? shortSha : `${inline.code(commit.ref)} @ ${shortSha}`;
+}
+
+/** `, the base commit itself` / `, 3 commits behind the base commit abc1234` / … (empty when unknown). */
+function describeDistance(
+  expected: NonNullable<GateReport['baseline']>['expected'],
+  inline: InlineFormat,
+): string {
+  if (expected === undefined) return '';
+  const target = inline.code(expected.sha.slice(0, 7));
+  const { behind, ahead } = expected;
+  const commits = (n: number): string => `${n} commit${n === 1 ? '' : 's'}`;
+  if (behind === 0 && ahead === 0) return ', the base commit itself';
+  if (behind === undefined || ahead === undefined)
+    return `, not the base commit ${target} (how far from it, the clone cannot tell: fetch-depth 0)`;
+  if (ahead === 0) return `, ${commits(behind)} behind the base commit ${target}`;
+  if (behind === 0) return `, ${commits(ahead)} ahead of the base commit ${target}`;
+  return `, not an ancestor of the base commit ${target} (${commits(behind)} behind, ${commits(ahead)} ahead)`;
 }
 
 /** `40 min`, `3 h`, `2 days`: how long before this run a baseline finished. */

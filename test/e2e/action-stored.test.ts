@@ -198,8 +198,9 @@ describe('the action against stored baselines', () => {
     expect(report).toMatchObject({
       mode: 'stored',
       pullRequest: 12,
-      baseline: { sha: baseSha, runId: 5001 },
+      baseline: { sha: baseSha, runId: 5001, expected: { sha: baseSha, behind: 0, ahead: 0 } },
     });
+    expect(result.summary).toMatch(/measured \d+ min before this run, the base commit itself/);
     // A pull request never extends the branch's history.
     expect(filesOf(service.artifacts[0]!)['history.json']).toBeUndefined();
     expect(github.comments.find((comment) => comment.issue === 12)?.body).toMatch(

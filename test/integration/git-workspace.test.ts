@@ -66,6 +66,22 @@ describe('createGitWorkspace', () => {
     expect(await workspace.resolve(firstSha.slice(0, 8))).toBe(firstSha);
   });
 
+  it('counts the commits between two commits, and says nothing for one it does not have', async () => {
+    const workspace = createGitWorkspace(repo, worktrees);
+    expect(await workspace.countCommits(firstSha, secondSha)).toBe(1);
+    expect(await workspace.countCommits(secondSha, firstSha)).toBe(0);
+    expect(await workspace.countCommits(firstSha, 'f'.repeat(40))).toBeUndefined();
+    expect(await workspace.countCommits('--all', secondSha)).toBeUndefined();
+  });
+
+  it('counts the commits between two commits, and says nothing for one it does not have', async () => {
+    const workspace = createGitWorkspace(repo, worktrees);
+    expect(await workspace.countCommits(firstSha, secondSha)).toBe(1);
+    expect(await workspace.countCommits(secondSha, firstSha)).toBe(0);
+    expect(await workspace.countCommits(firstSha, 'f'.repeat(40))).toBeUndefined();
+    expect(await workspace.countCommits('--all', secondSha)).toBeUndefined();
+  });
+
   it('names an unknown revision and says how to fix it', async () => {
     const workspace = createGitWorkspace(repo, worktrees);
     const error: unknown = await workspace.resolve('no-such-branch').catch((reason: unknown) => reason);
