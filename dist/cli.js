@@ -38725,7 +38725,12 @@ function describeConditions(report, outline, inline4) {
   const conditions = [
     report.mode === "stored" ? { label: "Trials", value: describeHeadTrials(report, outline, inline4) } : { label: "Pairs", value: describePairs(report, outline, inline4) },
     ...report.baseline === void 0 ? [] : [{ label: "Baseline", value: describeBaseline(report.baseline, inline4) }],
-    ...report.servers === void 0 ? [] : [{ label: "Servers", value: describeServers(report.servers, inline4) }],
+    ...report.servers === void 0 ? [] : [
+      {
+        label: "Servers",
+        value: report.mode === "stored" ? describeHeadServers(report.servers, inline4) : describeServers(report.servers, inline4)
+      }
+    ],
     ...report.reruns === void 0 ? [] : [{ label: "Re-runs", value: describeReruns(report.reruns, report.servers?.restart, inline4) }],
     ...outline.scenarios.flatMap(
       ({ name, summary }) => summary === void 0 ? [] : [
@@ -38774,8 +38779,9 @@ function describeHeadTrials(report, outline, inline4) {
   const planned = `up to ${report.gate.trials} per scenario within a ${formatDurationMs2(report.gate.budgetMs)} budget`;
   const seq = report.sequential;
   const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs}: ${inline4.text(seq.reason)} (looks at ${seq.looks.join(", ")} trials)` : "";
+  const kept = (name) => report.trials.filter((t) => t.scenario === name && t.side === "head" && t.discarded === void 0).length;
   const perScenario = outline.scenarios.map(
-    (scenario) => `${inline4.code(scenario.name)} ${scenario.pairsCompared}`
+    (scenario) => `${inline4.code(scenario.name)} ${kept(scenario.name)}`
   );
   const compared = report.baseline === void 0 ? "measured" : "compared, unpaired, with the stored run's";
   return `head only: ${perScenario.join(", ") || 0} trials ${compared} (${planned})${stopped}`;
@@ -38786,6 +38792,11 @@ function describeBaseline(baseline, inline4) {
   const run = baseline.runUrl === void 0 ? "" : `, run ${inline4.code(baseline.runUrl)}`;
   const spread = baseline.historyRuns >= 5 ? `between-run spread learned from ${baseline.historyRuns} stored runs` : `between-run spread not learned yet (${baseline.historyRuns} stored run${baseline.historyRuns === 1 ? "" : "s"}): the default used`;
   return `stored run ${inline4.code(baseline.sha.slice(0, 7))} from ${inline4.code(baseline.source)}${run}, finished ${inline4.text(baseline.finishedAt)}: trials ${trials || "none"}; runner ${runner}; ${spread}`;
+}
+function describeHeadServers(servers, inline4) {
+  const setting = inline4.code(`server.restart: ${servers.restart}`);
+  const times = `started ${servers.starts} time${servers.starts === 1 ? "" : "s"}`;
+  return servers.restart === "pair" ? `head only: a fresh process, started and warmed up before each trial (${setting}; ${times})` : `head only: one process for the whole gate (${setting})`;
 }
 function describeServers(servers, inline4) {
   const setting = inline4.code(`server.restart: ${servers.restart}`);
@@ -38888,6 +38899,8 @@ function describeSummary(report, outline, inline4) {
     case "inconclusive":
       if (report.mode === "stored" && report.baseline === void 0)
         return "No stored baseline to compare with, so nothing was gated; this run's trials of head are the next run's baseline.";
+      if (report.mode === "stored")
+        return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}: against a stored baseline the usual run-to-run spread limits what can be shown, and more trials do not remove it; a same-runner comparison (\`baseline: same-runner\`) can settle it.`;
       return `Not enough evidence to decide${listed ? ` for ${listed}` : ""}; more pairs would settle it.`;
     case "unchanged": {
       const scenarios = outline.scenarios.length;
@@ -38958,6 +38971,7 @@ function describeDistance(expected, inline4) {
 function describeAge(ms) {
   if (!Number.isFinite(ms) || ms < 0) return "at an unknown time";
   const minutes = Math.round(ms / 6e4);
+  if (minutes < 1) return "less than a minute";
   if (minutes < 90) return `${minutes} min`;
   const hours = Math.round(ms / 36e5);
   if (hours < 48) return `${hours} h`;
@@ -39082,6 +39096,8 @@ function describeLegend(report) {
   const threshold = formatPercentShort(report.gate.threshold);
   const half = formatPercentShort(report.gate.threshold / 2);
   const level = report.sequential?.level ?? report.gate.alpha;
+  if (report.mode === "stored")
+    return `regression = shown worse by more than ${half} (half the ${threshold} threshold) at p \u2264 ${Number(level.toPrecision(3))} after false-discovery control, by a one-sided test of the Hodges\u2013Lehmann shift of head's trials against the stored run's, its uncertainty widened by the usual run-to-run spread; unchanged = shown within \xB1${threshold}; ~ = the interval includes 0; a head that fails more requests than the baseline fails the gate whatever the metrics; error_rate changes are in percentage points (pp); base is the stored run's median, head this run's, change the shift of head vs the stored run.`;
   return `regression = shown worse by more than ${half} (half the ${threshold} threshold) by a one-sided signed-rank test at p \u2264 ${Number(level.toPrecision(3))} after false-discovery control; unchanged = shown within \xB1${threshold}; ~ = the interval includes 0; a head that fails more requests than base fails the gate whatever the metrics; error_rate changes are in percentage points (pp); base and head are medians, change is the paired estimate of head vs base.`;
 }
 

@@ -107,6 +107,14 @@ async function main(): Promise<void> {
 
     let historySection: string | undefined;
     let newRegressions: readonly MetricChangePoint[] = [];
+    if (storedPlan?.recordsHistory === false && inputs.trends && stored?.history !== undefined) {
+      // A pull request shows the base branch's history as it stands (it never extends it).
+      historySection = renderHistorySection(stored.history, {
+        branch: storedPlan.branch,
+        metrics: loaded.config.gate.metrics,
+        changePoints: findChangePoints(stored.history),
+      });
+    }
     if (storedPlan?.recordsHistory === true && report.status === 'complete') {
       // Carried forward in this run's artifact: the next push run downloads, extends and uploads it.
       const history = await writeHistory(

@@ -42,6 +42,11 @@ export interface ActionInputs {
    * change point (a regression of a gated metric first visible at this run). Default false.
    */
   readonly failOnChangePoint: boolean;
+  /**
+   * `trends`: with a stored baseline on a pull request, also show the base branch's history
+   * (change points, trend charts) in the job summary. Push runs always show it. Default false.
+   */
+  readonly trends: boolean;
 }
 
 /** The input that opts in to running a pull request's code under `pull_request_target`. */
@@ -89,6 +94,12 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     false,
     'set `fail-on-change-point: true` (fail a push run on a new change point in the history) or leave it unset',
   );
+  const trends = readBoolean(
+    read,
+    'trends',
+    false,
+    "set `trends: true` (show the base branch's history in a pull request's job summary) or leave it unset",
+  );
   const allowPullRequestTargetUntrustedCode = readBoolean(
     read,
     ALLOW_PULL_REQUEST_TARGET_INPUT,
@@ -108,6 +119,7 @@ export function parseActionInputs(read: (name: string) => string): ActionInputs 
     ...readRetentionDays(read),
     baseline,
     failOnChangePoint,
+    trends,
   };
 }
 

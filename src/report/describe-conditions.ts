@@ -28,7 +28,15 @@ export function describeConditions(
       : [{ label: 'Baseline', value: describeBaseline(report.baseline, inline) }]),
     ...(report.servers === undefined
       ? []
-      : [{ label: 'Servers', value: describeServers(report.servers, inline) }]),
+      : [
+          {
+            label: 'Servers',
+            value:
+              report.mode === 'stored'
+                ? describeHeadServers(report.servers, inline)
+                : describeServers(report.servers, inline),
+          },
+        ]),
     ...(report.reruns === undefined
       ? []
       : [{ label: 'Re-runs', value: describeReruns(report.reruns, report.servers?.restart, inline) }]),
@@ -97,8 +105,10 @@ function describeHeadTrials(report: GateReport, outline: ReportOutline, inline: 
   const stopped = seq
     ? `; stopped after ${seq.stoppedAfterPairs}: ${inline.text(seq.reason)} (looks at ${seq.looks.join(', ')} trials)`
     : '';
+  const kept = (name: string): number =>
+    report.trials.filter((t) => t.scenario === name && t.side === 'head' && t.discarded === undefined).length;
   const perScenario = outline.scenarios.map(
-    (scenario) => `${inline.code(scenario.name)} ${scenario.pairsCompared}`,
+    (scenario) => `${inline.code(scenario.name)} ${kept(scenario.name)}`,
   );
   const compared = report.baseline === undefined ? 'measured' : "compared, unpaired, with the stored run's";
   return `head only: ${perScenario.join(', ') || 0} trials ${compared} (${planned})${stopped}`;
@@ -116,6 +126,15 @@ function describeBaseline(baseline: NonNullable<GateReport['baseline']>, inline:
       ? `between-run spread learned from ${baseline.historyRuns} stored runs`
       : `between-run spread not learned yet (${baseline.historyRuns} stored run${baseline.historyRuns === 1 ? '' : 's'}): the default used`;
   return `stored run ${inline.code(baseline.sha.slice(0, 7))} from ${inline.code(baseline.source)}${run}, finished ${inline.text(baseline.finishedAt)}: trials ${trials || 'none'}; runner ${runner}; ${spread}`;
+}
+
+/** Stored mode: only head's server runs. */
+function describeHeadServers(servers: NonNullable<GateReport['servers']>, inline: InlineFormat): string {
+  const setting = inline.code(`server.restart: ${servers.restart}`);
+  const times = `started ${servers.starts} time${servers.starts === 1 ? '' : 's'}`;
+  return servers.restart === 'pair'
+    ? `head only: a fresh process, started and warmed up before each trial (${setting}; ${times})`
+    : `head only: one process for the whole gate (${setting})`;
 }
 
 function describeServers(servers: NonNullable<GateReport['servers']>, inline: InlineFormat): string {

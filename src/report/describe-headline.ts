@@ -84,6 +84,11 @@ function describeSummary(report: GateReport, outline: ReportOutline, inline: Inl
     case 'inconclusive':
       if (report.mode === 'stored' && report.baseline === undefined)
         return "No stored baseline to compare with, so nothing was gated; this run's trials of head are the next run's baseline.";
+      if (report.mode === 'stored')
+        return (
+          `Not enough evidence to decide${listed ? ` for ${listed}` : ''}: against a stored baseline the usual ` +
+          'run-to-run spread limits what can be shown, and more trials do not remove it; a same-runner comparison (`baseline: same-runner`) can settle it.'
+        );
       return `Not enough evidence to decide${listed ? ` for ${listed}` : ''}; more pairs would settle it.`;
     case 'unchanged': {
       const scenarios = outline.scenarios.length;
@@ -177,6 +182,7 @@ function describeDistance(
 export function describeAge(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return 'at an unknown time';
   const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
   if (minutes < 90) return `${minutes} min`;
   const hours = Math.round(ms / 3_600_000);
   if (hours < 48) return `${hours} h`;

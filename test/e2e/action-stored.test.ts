@@ -188,11 +188,11 @@ describe('the action against stored baselines', () => {
         ...pullRequestEvent(repo, 12),
         repository: { id: REPOSITORY_ID, name: 'shop', owner: { login: 'acme' } },
       },
-      {
-        comment: 'always',
-      },
+      { comment: 'always', trends: 'true' },
     );
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
+    // On request, the base branch's history as it stands (the baseline run's, one run so far).
+    expect(result.summary).toMatch(/## perfgate: history of <code>main<\/code>/);
     expect(result.outputs.verdict).toBe('regression');
     const report = JSON.parse(filesOf(service.artifacts[0]!)['report.json']!) as GateReport;
     expect(report).toMatchObject({
@@ -200,7 +200,9 @@ describe('the action against stored baselines', () => {
       pullRequest: 12,
       baseline: { sha: baseSha, runId: 5001, expected: { sha: baseSha, behind: 0, ahead: 0 } },
     });
-    expect(result.summary).toMatch(/measured \d+ min before this run, the base commit itself/);
+    expect(result.summary).toMatch(
+      /measured (\d+ min|less than a minute) before this run, the base commit itself/,
+    );
     // A pull request never extends the branch's history.
     expect(filesOf(service.artifacts[0]!)['history.json']).toBeUndefined();
     expect(github.comments.find((comment) => comment.issue === 12)?.body).toMatch(

@@ -18,6 +18,7 @@ describe('parseActionInputs', () => {
       allowPullRequestTargetUntrustedCode: false,
       baseline: 'same-runner',
       failOnChangePoint: false,
+      trends: false,
     });
   });
 
@@ -35,6 +36,7 @@ describe('parseActionInputs', () => {
       'retention-days': ' 14 ',
       baseline: ' Auto ',
       'fail-on-change-point': 'TRUE',
+      trends: 'true',
     };
     expect(parseActionInputs(reader(inputs))).toEqual({
       config: 'perf/gate.yml',
@@ -49,6 +51,7 @@ describe('parseActionInputs', () => {
       retentionDays: 14,
       baseline: 'auto',
       failOnChangePoint: true,
+      trends: true,
     });
   });
 

@@ -34,6 +34,9 @@ describe('a report against a stored baseline', () => {
     expect(markdown).toMatch(/between-run spread not learned yet \(2 stored runs\): the default used/);
     expect(markdown).toMatch(/head only: .* trials compared, unpaired, with the stored run's/);
     expect(markdown).not.toMatch(/base ran first in/);
+    expect(markdown).toMatch(/head only: a fresh process, started and warmed up before each trial/);
+    expect(markdown).toMatch(/base is the stored run's median, head this run's/);
+    expect(markdown).not.toMatch(/signed-rank/);
     const exact = renderTerminal({
       ...regression,
       mode: 'stored',
@@ -52,5 +55,20 @@ describe('a report against a stored baseline', () => {
     expect(markdown).toMatch(/measured alone \(no stored baseline\)/);
     expect(markdown).toMatch(/No stored baseline to compare with, so nothing was gated/);
     expect(markdown).toMatch(/no baseline yet in \/s/);
+    // Head's trials are counted although nothing was compared.
+    const headTrials = none.trials.filter(
+      (t) => t.side === 'head' && t.scenario === 'list-items' && !t.discarded,
+    );
+    expect(markdown).toContain(`head only: <code>list-items</code> ${headTrials.length}, `);
+    expect(headTrials.length).toBeGreaterThan(0);
+  });
+});
+
+describe('an inconclusive stored comparison', () => {
+  it('does not promise that more trials would settle it', () => {
+    const inconclusive = makeReport('inconclusive');
+    const markdown = renderMarkdown({ ...inconclusive, mode: 'stored', baseline });
+    expect(markdown).toMatch(/run-to-run spread limits what can be shown, and more trials do not remove it/);
+    expect(markdown).not.toMatch(/more pairs would settle it/);
   });
 });
