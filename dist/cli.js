@@ -37390,6 +37390,34 @@ function benjaminiHochberg(pValues) {
   return adjusted;
 }
 
+// src/compare/adjust-by-family.ts
+function adjustByFamily(members2) {
+  const adjusted = members2.map((m) => ({
+    evidence: {
+      regression: m.tests.regression,
+      improvement: m.tests.improvement,
+      equivalence: m.tests.equivalence
+    },
+    qValue: m.tests.noChange
+  }));
+  for (const family of [true, false]) {
+    const indices = members2.flatMap((m, index) => m.gated === family && !m.byRule ? [index] : []);
+    const pick2 = (test) => benjaminiHochberg(indices.map((index) => members2[index]?.tests[test] ?? 1));
+    const [regression, improvement, noChange] = [pick2("regression"), pick2("improvement"), pick2("noChange")];
+    indices.forEach((index, k) => {
+      adjusted[index] = {
+        evidence: {
+          regression: regression[k] ?? 1,
+          improvement: improvement[k] ?? 1,
+          equivalence: members2[index]?.tests.equivalence ?? 1
+        },
+        qValue: noChange[k] ?? 1
+      };
+    });
+  }
+  return adjusted;
+}
+
 // src/compare/collect-pairs.ts
 function collectPairs(trials, scenario) {
   const all = trials.filter((t) => t.scenario === scenario);
@@ -37435,6 +37463,28 @@ function decideVerdict(evidence, level) {
   if (evidence.regression <= level) return "regression";
   if (evidence.improvement <= level) return "improvement";
   return "inconclusive";
+}
+
+// src/compare/threshold-tests.ts
+function runThresholdTests(estimate, better, threshold) {
+  const { inference } = estimate;
+  if (inference === void 0) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
+  const bar = MINIMUM_EFFECT_SHARE * threshold;
+  const up = inference.pAbove(estimate.toDifference(bar));
+  const down = inference.pBelow(estimate.toDifference(-bar));
+  const equivalence = Math.max(
+    inference.pAbove(estimate.toDifference(-threshold)),
+    inference.pBelow(estimate.toDifference(threshold))
+  );
+  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
+  return better === "lower" ? { regression: up, improvement: down, equivalence, noChange } : { regression: down, improvement: up, equivalence, noChange };
+}
+function decideComparison(input2) {
+  const { errors } = input2;
+  if (input2.byRule)
+    return { verdict: errors.verdict, ...errors.fails === void 0 ? {} : { ruling: errors.fails } };
+  if (errors.voids !== void 0) return { verdict: "inconclusive", ruling: errors.voids };
+  return { verdict: input2.inferred ? decideVerdict(input2.evidence, input2.level) : "inconclusive" };
 }
 
 // src/compare/format-level.ts
@@ -37824,7 +37874,7 @@ function compareGate(input2) {
         byRule,
         pairIndices,
         estimate,
-        tests: runTests(estimate, METRICS[metric].better, gate.threshold),
+        tests: runThresholdTests(estimate, METRICS[metric].better, gate.threshold),
         errors,
         warnings: [...estimate.warnings, ...conditions]
       });
@@ -37842,42 +37892,6 @@ function compareGate(input2) {
     warnings
   };
 }
-function runTests(estimate, better, threshold) {
-  const { inference } = estimate;
-  if (inference === void 0) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
-  const bar = MINIMUM_EFFECT_SHARE * threshold;
-  const up = inference.pAbove(estimate.toDifference(bar));
-  const down = inference.pBelow(estimate.toDifference(-bar));
-  const equivalence = Math.max(
-    inference.pAbove(estimate.toDifference(-threshold)),
-    inference.pBelow(estimate.toDifference(threshold))
-  );
-  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
-  return better === "lower" ? { regression: up, improvement: down, equivalence, noChange } : { regression: down, improvement: up, equivalence, noChange };
-}
-function adjustByFamily(drafts) {
-  const adjusted = drafts.map((d) => ({
-    evidence: {
-      regression: d.tests.regression,
-      improvement: d.tests.improvement,
-      equivalence: d.tests.equivalence
-    },
-    qValue: d.tests.noChange
-  }));
-  for (const family of [true, false]) {
-    const members2 = drafts.flatMap((d, index) => d.gated === family && !d.byRule ? [index] : []);
-    const pick2 = (test) => benjaminiHochberg(members2.map((index) => drafts[index]?.tests[test] ?? 1));
-    const [regression, improvement, noChange] = [pick2("regression"), pick2("improvement"), pick2("noChange")];
-    members2.forEach((index, k) => {
-      const equivalence = drafts[index]?.tests.equivalence ?? 1;
-      adjusted[index] = {
-        evidence: { regression: regression[k] ?? 1, improvement: improvement[k] ?? 1, equivalence },
-        qValue: noChange[k] ?? 1
-      };
-    });
-  }
-  return adjusted;
-}
 function finish2(draft, adjusted, gate, level, familySize) {
   const { estimate, errors } = draft;
   const evidence = adjusted?.evidence ?? { regression: 1, improvement: 1, equivalence: 1 };
@@ -37888,17 +37902,13 @@ function finish2(draft, adjusted, gate, level, familySize) {
   const confidence = interval?.confidence ?? 0;
   const reach = describeReach(estimate.pairs, level, familySize);
   if (reach !== void 0 && estimate.informativePairs > 0) warnings.push(reach);
-  let verdict2;
-  let ruling;
-  if (draft.byRule) {
-    verdict2 = errors.verdict;
-    ruling = errors.fails;
-  } else if (errors.voids !== void 0) {
-    verdict2 = "inconclusive";
-    ruling = errors.voids;
-  } else {
-    verdict2 = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
-  }
+  const { verdict: verdict2, ruling } = decideComparison({
+    byRule: draft.byRule,
+    errors,
+    inferred: estimate.inference !== void 0,
+    evidence,
+    level
+  });
   if (ruling !== void 0) warnings.unshift(ruling.text);
   if (verdict2 === "inconclusive" && estimate.inference !== void 0 && ruling === void 0) {
     warnings.push(
@@ -38026,34 +38036,6 @@ function standardNormalQuantile(p) {
     else high = mid;
   }
   return (low + high) / 2;
-}
-
-// src/compare/adjust-by-family.ts
-function adjustByFamily2(members2) {
-  const adjusted = members2.map((m) => ({
-    evidence: {
-      regression: m.tests.regression,
-      improvement: m.tests.improvement,
-      equivalence: m.tests.equivalence
-    },
-    qValue: m.tests.noChange
-  }));
-  for (const family of [true, false]) {
-    const indices = members2.flatMap((m, index) => m.gated === family && !m.byRule ? [index] : []);
-    const pick2 = (test) => benjaminiHochberg(indices.map((index) => members2[index]?.tests[test] ?? 1));
-    const [regression, improvement, noChange] = [pick2("regression"), pick2("improvement"), pick2("noChange")];
-    indices.forEach((index, k) => {
-      adjusted[index] = {
-        evidence: {
-          regression: regression[k] ?? 1,
-          improvement: improvement[k] ?? 1,
-          equivalence: members2[index]?.tests.equivalence ?? 1
-        },
-        qValue: noChange[k] ?? 1
-      };
-    });
-  }
-  return adjusted;
 }
 
 // src/compare/between-run-spread.ts
@@ -38307,13 +38289,13 @@ function compareStored(input2) {
         pairIndices,
         estimate,
         betweenRunSd,
-        tests: runTests2(estimate, METRICS[metric].better, gate.threshold),
+        tests: runThresholdTests(estimate, METRICS[metric].better, gate.threshold),
         errors,
         warnings: [...spreadWarnings, ...estimate.warnings, ...conditions]
       });
     }
   }
-  const adjusted = adjustByFamily2(drafts);
+  const adjusted = adjustByFamily(drafts);
   const comparisons = drafts.map((draft, i) => finish3(draft, adjusted[i], gate, level));
   return {
     comparisons,
@@ -38322,19 +38304,6 @@ function compareStored(input2) {
     warnings
   };
 }
-function runTests2(estimate, better, threshold) {
-  const { inference } = estimate;
-  if (inference === void 0) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
-  const bar = MINIMUM_EFFECT_SHARE * threshold;
-  const up = inference.pAbove(estimate.toDifference(bar));
-  const down = inference.pBelow(estimate.toDifference(-bar));
-  const equivalence = Math.max(
-    inference.pAbove(estimate.toDifference(-threshold)),
-    inference.pBelow(estimate.toDifference(threshold))
-  );
-  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
-  return better === "lower" ? { regression: up, improvement: down, equivalence, noChange } : { regression: down, improvement: up, equivalence, noChange };
-}
 function finish3(draft, adjusted, gate, level) {
   const { estimate, errors } = draft;
   const evidence = adjusted?.evidence ?? { regression: 1, improvement: 1, equivalence: 1 };
@@ -38342,17 +38311,13 @@ function finish3(draft, adjusted, gate, level) {
   const warnings = [...draft.warnings];
   const interval = estimate.inference?.interval(level);
   const ci = interval ? [estimate.toChange(interval.low), estimate.toChange(interval.high)] : [0, 0];
-  let verdict2;
-  let ruling;
-  if (draft.byRule) {
-    verdict2 = errors.verdict;
-    ruling = errors.fails;
-  } else if (errors.voids !== void 0) {
-    verdict2 = "inconclusive";
-    ruling = errors.voids;
-  } else {
-    verdict2 = estimate.inference === void 0 ? "inconclusive" : decideVerdict(evidence, level);
-  }
+  const { verdict: verdict2, ruling } = decideComparison({
+    byRule: draft.byRule,
+    errors,
+    inferred: estimate.inference !== void 0,
+    evidence,
+    level
+  });
   if (ruling !== void 0) warnings.unshift(ruling.text);
   if (verdict2 === "inconclusive" && ruling === void 0 && draft.betweenRunSd > 0) {
     const reach = describeSpreadFloor(draft.betweenRunSd, gate.threshold, level);
@@ -61438,6 +61403,19 @@ async function runGate(deps, request) {
     await deps.launcher.stopAll();
     warnings.push(...describeDetachedStops(deps.launcher.detachedStops()));
   };
+  const complete = async (look) => {
+    sequential = {
+      looks: look.design.looks,
+      alphas: look.design.alphas,
+      stoppedAfterPairs: look.pairs,
+      reason: look.result.reason,
+      level: look.result.significanceLevel
+    };
+    await stopServers();
+    const report = assemble(look.result.outcome);
+    await timed("report", "Write results", () => writeResults(store, report));
+    return report;
+  };
   try {
     throwIfInterrupted(deps.signal);
     if (stored !== void 0) {
@@ -61446,71 +61424,58 @@ async function runGate(deps, request) {
       baseline = found && await describeStoredBaseline(found, deps, request.configHash, stored.history, stored.expectedSha);
       base = found ? { ref: found.branch ?? "stored baseline", sha: found.report.head.sha } : { ref: "no stored baseline", sha: head.sha };
       seed = seedFromCommits(base.sha, head.sha);
-      const storedRun = async () => {
-        if (baseline === void 0) {
-          const notice = stored.notice ?? "no stored baseline";
-          warnings.push(notice);
-          log.warn(notice);
-        } else {
-          log.info(
-            `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`
+      if (baseline === void 0) {
+        const notice = stored.notice ?? "no stored baseline";
+        warnings.push(notice);
+        log.warn(notice);
+      } else {
+        log.info(
+          `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`
+        );
+        for (const change of baseline.runnerChanges)
+          warnings.push(`the baseline ran on another runner: ${change}`);
+        const behind = baseline.expected?.behind ?? 0;
+        if (behind > 0 && baseline.expected !== void 0)
+          warnings.push(
+            `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? "" : "s"} behind ${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`
           );
-          for (const change of baseline.runnerChanges)
-            warnings.push(`the baseline ran on another runner: ${change}`);
-          const behind = baseline.expected?.behind ?? 0;
-          if (behind > 0 && baseline.expected !== void 0)
-            warnings.push(
-              `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? "" : "s"} behind ${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`
-            );
-        }
-        const checkout = await timed(
-          "checkout",
-          "Check out head",
-          () => deps.workspace.checkout(head.sha, "head")
-        );
-        await timed(
-          "build",
-          "Build head",
-          () => buildCheckout(deps, config2, checkout, "head", request.configDirInRepo)
-        );
-        const servedHead = targetServers(deps, config2, { head: checkout }, request.configDirInRepo);
-        serving = servedHead;
-        throwIfInterrupted(deps.signal);
-        phase2 = "start";
-        await log.group("Start server", () => servedHead.startFirst());
-        servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
-        const against = found?.report;
-        const firstLook = planSequentialDesign(config2.gate).looks[0] ?? 2;
-        const trialConfig = { ...config2, gate: { ...config2.gate, trials: firstLook } };
-        const look2 = await timed(
-          "trials",
-          `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
-          () => runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
-            sides: ["head"],
-            compare: (input2) => against === void 0 ? { comparisons: [], verdict: "inconclusive", regressions: 0, warnings: [] } : compareStored({
-              baseline: baselineTrials(against),
-              head: input2.trials,
-              scenarios: input2.scenarios,
-              gate: input2.gate,
-              ...input2.significanceLevel === void 0 ? {} : { significanceLevel: input2.significanceLevel },
-              ...stored.history === void 0 ? {} : { spread: spreadFrom(stored.history, request.configHash) }
-            })
+      }
+      const checkout = await timed(
+        "checkout",
+        "Check out head",
+        () => deps.workspace.checkout(head.sha, "head")
+      );
+      await timed(
+        "build",
+        "Build head",
+        () => buildCheckout(deps, config2, checkout, "head", request.configDirInRepo)
+      );
+      const servedHead = targetServers(deps, config2, { head: checkout }, request.configDirInRepo);
+      serving = servedHead;
+      throwIfInterrupted(deps.signal);
+      phase2 = "start";
+      await log.group("Start server", () => servedHead.startFirst());
+      servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
+      const against = found?.report;
+      const firstLook = planSequentialDesign(config2.gate).looks[0] ?? 2;
+      const trialConfig = { ...config2, gate: { ...config2.gate, trials: firstLook } };
+      const look2 = await timed(
+        "trials",
+        `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config2.gate.budgetMs / 1e3)} s)`,
+        () => runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
+          sides: ["head"],
+          compare: (input2) => against === void 0 ? { comparisons: [], verdict: "inconclusive", regressions: 0, warnings: [] } : compareStored({
+            baseline: baselineTrials(against),
+            head: input2.trials,
+            scenarios: input2.scenarios,
+            gate: input2.gate,
+            ...input2.significanceLevel === void 0 ? {} : { significanceLevel: input2.significanceLevel },
+            ...stored.history === void 0 ? {} : { spread: spreadFrom(stored.history, request.configHash) }
           })
-        );
-        servedAtTrialsEnd = { ...servedHead.time };
-        sequential = {
-          looks: look2.design.looks,
-          alphas: look2.design.alphas,
-          stoppedAfterPairs: look2.pairs,
-          reason: look2.result.reason,
-          level: look2.result.significanceLevel
-        };
-        await stopServers();
-        const report2 = assemble(look2.result.outcome);
-        await timed("report", "Write results", () => writeResults(store, report2));
-        return report2;
-      };
-      return await storedRun();
+        })
+      );
+      servedAtTrialsEnd = { ...servedHead.time };
+      return await complete(look2);
     }
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
@@ -61566,17 +61531,7 @@ async function runGate(deps, request) {
         )
       );
     }
-    sequential = {
-      looks: look.design.looks,
-      alphas: look.design.alphas,
-      stoppedAfterPairs: look.pairs,
-      reason: look.result.reason,
-      level: look.result.significanceLevel
-    };
-    await stopServers();
-    const report = assemble(outcome);
-    await timed("report", "Write results", () => writeResults(store, report));
-    return report;
+    return await complete(look);
   } catch (error62) {
     const interrupted = deps.signal?.aborted ? interruptionOf(deps.signal) : void 0;
     const pairs = completePairs(
@@ -64311,15 +64266,15 @@ function createBaselineFolder(dir) {
       const history2 = await historyText();
       const newest = names.filter((name) => RUN_NAME.test(name)).sort().at(-1);
       if (newest === void 0) {
-        const { history: parsed, notice } = readBaseline(
-          { ...history2 === void 0 ? {} : { history: history2 } },
-          {
-            source: root,
-            historySource: historyPath
-          },
-          configHash
-        );
-        const problem = notice?.match(/; its history was not used \((.*)\)$/)?.[1];
+        let parsed;
+        let problem;
+        if (history2 !== void 0) {
+          try {
+            parsed = parseHistory(history2, { source: historyPath });
+          } catch (error62) {
+            problem = describeError(error62);
+          }
+        }
         return {
           ...parsed === void 0 ? {} : { history: parsed },
           notice: `no baseline yet in ${root}: head was measured and is stored as the first baseline; the next run with --baseline stored compares against it` + (problem === void 0 ? "" : `; the history was not used (${problem})`)
@@ -64358,7 +64313,7 @@ function createBaselineFolder(dir) {
         }
         const next = appendEntry(history2, entry, DEFAULT_HISTORY_LIMIT);
         await store.write("history.json", renderHistory(next));
-        return { reportPath, historyEntries: next.entries.length, warnings };
+        return { reportPath, historyEntries: next.entries.length, warnings, history: next };
       } finally {
         await store.close();
       }
@@ -64976,17 +64931,15 @@ async function main(argv) {
         `Stored: ${added.reportPath} (history: ${added.historyEntries} run${added.historyEntries === 1 ? "" : "s"})
 `
       );
-      const stored2 = await folder.history();
-      if (stored2 !== void 0) {
-        const changePoints = findChangePoints(stored2);
-        const section = renderHistorySection(stored2, { metrics: loaded.config.gate.metrics, changePoints });
-        await writeFile2(path8.join(outDir, "history.md"), section + "\n");
-        for (const cp of changePoints.filter((c) => loaded.config.gate.metrics.some((m) => m === c.metric)))
-          process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}
+      const changePoints = findChangePoints(added.history);
+      const metrics = loaded.config.gate.metrics;
+      const section = renderHistorySection(added.history, { metrics, changePoints });
+      await writeFile2(path8.join(outDir, "history.md"), section + "\n");
+      for (const cp of changePoints.filter((c) => metrics.some((m) => m === c.metric)))
+        process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}
 `);
-        process.stdout.write(`History: ${path8.join(outDir, "history.md")}
+      process.stdout.write(`History: ${path8.join(outDir, "history.md")}
 `);
-      }
       return code;
     } catch (error62) {
       process.stderr.write(

@@ -130,15 +130,13 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(
         `Stored: ${added.reportPath} (history: ${added.historyEntries} run${added.historyEntries === 1 ? '' : 's'})\n`,
       );
-      const stored = await folder.history();
-      if (stored !== undefined) {
-        const changePoints = findChangePoints(stored);
-        const section = renderHistorySection(stored, { metrics: loaded.config.gate.metrics, changePoints });
-        await writeFile(path.join(outDir, 'history.md'), section + '\n');
-        for (const cp of changePoints.filter((c) => loaded.config.gate.metrics.some((m) => m === c.metric)))
-          process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}\n`);
-        process.stdout.write(`History: ${path.join(outDir, 'history.md')}\n`);
-      }
+      const changePoints = findChangePoints(added.history);
+      const metrics = loaded.config.gate.metrics;
+      const section = renderHistorySection(added.history, { metrics, changePoints });
+      await writeFile(path.join(outDir, 'history.md'), section + '\n');
+      for (const cp of changePoints.filter((c) => metrics.some((m) => m === c.metric)))
+        process.stdout.write(`Change point (${cp.direction}): ${cp.scenario} ${describeChangePoint(cp)}\n`);
+      process.stdout.write(`History: ${path.join(outDir, 'history.md')}\n`);
       return code;
     } catch (error) {
       process.stderr.write(

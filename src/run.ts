@@ -34,7 +34,7 @@ import type {
   Workspace,
 } from './ports.js';
 import { seedFromCommits } from './plan/schedule.js';
-import { createRerunLog, runTrials } from './measure/run-trials.js';
+import { createRerunLog, runTrials, type TrialsEnd } from './measure/run-trials.js';
 import { runProfilePhase, type ProfilerChoice } from './measure/profile-phase.js';
 import { buildCheckout } from './targets/prepare-targets.js';
 import { targetServers, type ServingTime, type TargetServers } from './targets/target-servers.js';
@@ -228,6 +228,21 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
     warnings.push(...describeDetachedStops(deps.launcher.detachedStops()));
   };
 
+  /** The trials are done: record where the looks stopped, stop the servers, write the report. */
+  const complete = async (look: TrialsEnd): Promise<GateReport> => {
+    sequential = {
+      looks: look.design.looks,
+      alphas: look.design.alphas,
+      stoppedAfterPairs: look.pairs,
+      reason: look.result.reason,
+      level: look.result.significanceLevel,
+    };
+    await stopServers();
+    const report = assemble(look.result.outcome);
+    await timed('report', 'Write results', () => writeResults(store, report));
+    return report;
+  };
+
   try {
     throwIfInterrupted(deps.signal);
     if (stored !== undefined) {
@@ -240,81 +255,68 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
         ? { ref: found.branch ?? 'stored baseline', sha: found.report.head.sha }
         : { ref: 'no stored baseline', sha: head.sha };
       seed = seedFromCommits(base.sha, head.sha);
-      const storedRun = async (): Promise<GateReport> => {
-        if (baseline === undefined) {
-          const notice = stored.notice ?? 'no stored baseline';
-          warnings.push(notice);
-          log.warn(notice);
-        } else {
-          log.info(
-            `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ` +
-              `${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`,
+      if (baseline === undefined) {
+        const notice = stored.notice ?? 'no stored baseline';
+        warnings.push(notice);
+        log.warn(notice);
+      } else {
+        log.info(
+          `perfgate ${VERSION}: head ${head.ref} (${head.sha.slice(0, 7)}) against the stored baseline ` +
+            `${baseline.sha.slice(0, 7)} from ${baseline.source} (finished ${baseline.finishedAt})`,
+        );
+        for (const change of baseline.runnerChanges)
+          warnings.push(`the baseline ran on another runner: ${change}`);
+        const behind = baseline.expected?.behind ?? 0;
+        if (behind > 0 && baseline.expected !== undefined)
+          warnings.push(
+            `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? '' : 's'} behind ` +
+              `${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`,
           );
-          for (const change of baseline.runnerChanges)
-            warnings.push(`the baseline ran on another runner: ${change}`);
-          const behind = baseline.expected?.behind ?? 0;
-          if (behind > 0 && baseline.expected !== undefined)
-            warnings.push(
-              `the stored baseline ${baseline.sha.slice(0, 7)} is ${behind} commit${behind === 1 ? '' : 's'} behind ` +
-                `${baseline.expected.sha.slice(0, 7)}, the commit it stands for (no run of that commit was found): their changes count as head's`,
-            );
-        }
-        const checkout = await timed('checkout', 'Check out head', () =>
-          deps.workspace.checkout(head.sha, 'head'),
-        );
-        await timed('build', 'Build head', () =>
-          buildCheckout(deps, config, checkout, 'head', request.configDirInRepo),
-        );
-        const servedHead = targetServers(deps, config, { head: checkout }, request.configDirInRepo);
-        serving = servedHead;
-        throwIfInterrupted(deps.signal);
-        phase = 'start';
-        await log.group('Start server', () => servedHead.startFirst());
-        servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
-        const against = found?.report;
-        // One look, at the first planned look's trial count, spending all of alpha: against a stored
-        // run the between-run spread dominates the uncertainty, so later looks would split alpha
-        // for intervals more trials barely narrow (docs/stored-baselines.md). With no baseline the
-        // same trials are this run's contribution as the next run's baseline.
-        const firstLook = planSequentialDesign(config.gate).looks[0] ?? 2;
-        const trialConfig = { ...config, gate: { ...config.gate, trials: firstLook } };
-        const look = await timed(
-          'trials',
-          `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
-          () =>
-            runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
-              sides: ['head'],
-              compare: (input) =>
-                against === undefined
-                  ? { comparisons: [], verdict: 'inconclusive', regressions: 0, warnings: [] }
-                  : compareStored({
-                      baseline: baselineTrials(against),
-                      head: input.trials,
-                      scenarios: input.scenarios,
-                      gate: input.gate,
-                      ...(input.significanceLevel === undefined
-                        ? {}
-                        : { significanceLevel: input.significanceLevel }),
-                      ...(stored.history === undefined
-                        ? {}
-                        : { spread: spreadFrom(stored.history, request.configHash) }),
-                    }),
-            }),
-        );
-        servedAtTrialsEnd = { ...servedHead.time };
-        sequential = {
-          looks: look.design.looks,
-          alphas: look.design.alphas,
-          stoppedAfterPairs: look.pairs,
-          reason: look.result.reason,
-          level: look.result.significanceLevel,
-        };
-        await stopServers();
-        const report = assemble(look.result.outcome);
-        await timed('report', 'Write results', () => writeResults(store, report));
-        return report;
-      };
-      return await storedRun();
+      }
+      const checkout = await timed('checkout', 'Check out head', () =>
+        deps.workspace.checkout(head.sha, 'head'),
+      );
+      await timed('build', 'Build head', () =>
+        buildCheckout(deps, config, checkout, 'head', request.configDirInRepo),
+      );
+      const servedHead = targetServers(deps, config, { head: checkout }, request.configDirInRepo);
+      serving = servedHead;
+      throwIfInterrupted(deps.signal);
+      phase = 'start';
+      await log.group('Start server', () => servedHead.startFirst());
+      servedBeforeTrialsMs = servedHead.time.stopMs + servedHead.time.startMs + servedHead.time.warmupMs;
+      const against = found?.report;
+      // One look, at the first planned look's trial count, spending all of alpha: against a stored
+      // run the between-run spread dominates the uncertainty, so later looks would split alpha
+      // for intervals more trials barely narrow (docs/stored-baselines.md). With no baseline the
+      // same trials are this run's contribution as the next run's baseline.
+      const firstLook = planSequentialDesign(config.gate).looks[0] ?? 2;
+      const trialConfig = { ...config, gate: { ...config.gate, trials: firstLook } };
+      const look = await timed(
+        'trials',
+        `Trials of head (up to ${trialConfig.gate.trials}, budget ${Math.round(config.gate.budgetMs / 1000)} s)`,
+        () =>
+          runTrials(deps, trialConfig, servedHead, seed, trials, warnings, reruns, {
+            sides: ['head'],
+            compare: (input) =>
+              against === undefined
+                ? { comparisons: [], verdict: 'inconclusive', regressions: 0, warnings: [] }
+                : compareStored({
+                    baseline: baselineTrials(against),
+                    head: input.trials,
+                    scenarios: input.scenarios,
+                    gate: input.gate,
+                    ...(input.significanceLevel === undefined
+                      ? {}
+                      : { significanceLevel: input.significanceLevel }),
+                    ...(stored.history === undefined
+                      ? {}
+                      : { spread: spreadFrom(stored.history, request.configHash) }),
+                  }),
+          }),
+      );
+      servedAtTrialsEnd = { ...servedHead.time };
+      return await complete(look);
     }
     const resolved = await resolveComparison(deps.workspace, request);
     ({ base, head, basis } = resolved);
@@ -375,17 +377,7 @@ export async function runGate(deps: Deps, request: GateRequest): Promise<GateRep
         ),
       );
     }
-    sequential = {
-      looks: look.design.looks,
-      alphas: look.design.alphas,
-      stoppedAfterPairs: look.pairs,
-      reason: look.result.reason,
-      level: look.result.significanceLevel,
-    };
-    await stopServers();
-    const report = assemble(outcome);
-    await timed('report', 'Write results', () => writeResults(store, report));
-    return report;
+    return await complete(look);
   } catch (error) {
     const interrupted = deps.signal?.aborted ? interruptionOf(deps.signal) : undefined;
     const pairs = completePairs(

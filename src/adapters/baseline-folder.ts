@@ -31,6 +31,8 @@ export interface StoredRun {
   readonly historyEntries: number;
   /** Things the user should know (a history file that could not be read was set aside). */
   readonly warnings: readonly string[];
+  /** The history as written, this run its newest entry. */
+  readonly history: History;
 }
 
 /** A store folder's baseline and history, and how a finished run is added. */
@@ -92,15 +94,15 @@ export function createBaselineFolder(dir: string): BaselineFolder {
         .sort()
         .at(-1);
       if (newest === undefined) {
-        const { history: parsed, notice } = readBaseline(
-          { ...(history === undefined ? {} : { history }) },
-          {
-            source: root,
-            historySource: historyPath,
-          },
-          configHash,
-        );
-        const problem = notice?.match(/; its history was not used \((.*)\)$/)?.[1];
+        let parsed: History | undefined;
+        let problem: string | undefined;
+        if (history !== undefined) {
+          try {
+            parsed = parseHistory(history, { source: historyPath });
+          } catch (error) {
+            problem = describeError(error);
+          }
+        }
         return {
           ...(parsed === undefined ? {} : { history: parsed }),
           notice:
@@ -142,7 +144,7 @@ export function createBaselineFolder(dir: string): BaselineFolder {
         }
         const next = appendEntry(history, entry, DEFAULT_HISTORY_LIMIT);
         await store.write('history.json', renderHistory(next));
-        return { reportPath, historyEntries: next.entries.length, warnings };
+        return { reportPath, historyEntries: next.entries.length, warnings, history: next };
       } finally {
         await store.close();
       }

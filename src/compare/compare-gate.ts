@@ -1,17 +1,10 @@
 import type { GateConfig } from '../config/types.js';
-import { HTTP_METRICS, METRICS, type Better, type MetricName } from '../model/metrics.js';
-import type {
-  Comparison,
-  ErrorRuling,
-  GateVerdict,
-  TrialReading,
-  Verdict,
-  VerdictEvidence,
-} from '../model/results.js';
-import { benjaminiHochberg } from '../stats/benjamini-hochberg.js';
+import { HTTP_METRICS, METRICS, type MetricName } from '../model/metrics.js';
+import type { Comparison, GateVerdict, TrialReading } from '../model/results.js';
+import { adjustByFamily, type AdjustedTests, type FamilyTests } from './adjust-by-family.js';
 import { collectPairs } from './collect-pairs.js';
 import { decideGateVerdict } from './decide-gate-verdict.js';
-import { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
+import { decideComparison, runThresholdTests } from './threshold-tests.js';
 import { describeReach } from './describe-reach.js';
 import { judgeErrors, type ErrorJudgement } from './judge-errors.js';
 import { describeTrialConditions } from './describe-trial-conditions.js';
@@ -53,17 +46,9 @@ interface Draft {
   readonly byRule: boolean;
   readonly pairIndices: readonly number[];
   readonly estimate: PairedChange;
-  readonly tests: RawTests;
+  readonly tests: FamilyTests;
   readonly errors: ErrorJudgement;
   readonly warnings: readonly string[];
-}
-
-/** One-sided p-values before false-discovery control, and the two-sided p of "no change". */
-interface RawTests {
-  readonly regression: number;
-  readonly improvement: number;
-  readonly equivalence: number;
-  readonly noChange: number;
 }
 
 /**
@@ -121,7 +106,7 @@ export function compareGate(input: CompareGateInput): GateOutcome {
         byRule,
         pairIndices,
         estimate,
-        tests: runTests(estimate, METRICS[metric].better, gate.threshold),
+        tests: runThresholdTests(estimate, METRICS[metric].better, gate.threshold),
         errors,
         warnings: [...estimate.warnings, ...conditions],
       });
@@ -140,55 +125,6 @@ export function compareGate(input: CompareGateInput): GateOutcome {
     regressions: comparisons.filter((c) => c.gated && c.verdict === 'regression').length,
     warnings,
   };
-}
-
-/** The four tests of one comparison, oriented by `better`, at threshold `threshold` (a fraction). */
-function runTests(estimate: PairedChange, better: Better, threshold: number): RawTests {
-  const { inference } = estimate;
-  if (inference === undefined) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
-  const bar = MINIMUM_EFFECT_SHARE * threshold;
-  const up = inference.pAbove(estimate.toDifference(bar));
-  const down = inference.pBelow(estimate.toDifference(-bar));
-  const equivalence = Math.max(
-    inference.pAbove(estimate.toDifference(-threshold)),
-    inference.pBelow(estimate.toDifference(threshold)),
-  );
-  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
-  return better === 'lower'
-    ? { regression: up, improvement: down, equivalence, noChange }
-    : { regression: down, improvement: up, equivalence, noChange };
-}
-
-interface AdjustedTests {
-  readonly evidence: VerdictEvidence;
-  readonly qValue: number;
-}
-
-// Gated and ungated comparisons are separate Benjamini–Hochberg families: adding an informational
-// metric must not make the gate less sensitive. Comparisons decided by the error rule are in neither.
-function adjustByFamily(drafts: readonly Draft[]): AdjustedTests[] {
-  const adjusted: AdjustedTests[] = drafts.map((d) => ({
-    evidence: {
-      regression: d.tests.regression,
-      improvement: d.tests.improvement,
-      equivalence: d.tests.equivalence,
-    },
-    qValue: d.tests.noChange,
-  }));
-  for (const family of [true, false]) {
-    const members = drafts.flatMap((d, index) => (d.gated === family && !d.byRule ? [index] : []));
-    const pick = (test: keyof RawTests): number[] =>
-      benjaminiHochberg(members.map((index) => drafts[index]?.tests[test] ?? 1));
-    const [regression, improvement, noChange] = [pick('regression'), pick('improvement'), pick('noChange')];
-    members.forEach((index, k) => {
-      const equivalence = drafts[index]?.tests.equivalence ?? 1;
-      adjusted[index] = {
-        evidence: { regression: regression[k] ?? 1, improvement: improvement[k] ?? 1, equivalence },
-        qValue: noChange[k] ?? 1,
-      };
-    });
-  }
-  return adjusted;
 }
 
 function finish(
@@ -210,17 +146,13 @@ function finish(
   const reach = describeReach(estimate.pairs, level, familySize);
   if (reach !== undefined && estimate.informativePairs > 0) warnings.push(reach);
 
-  let verdict: Verdict;
-  let ruling: ErrorRuling | undefined;
-  if (draft.byRule) {
-    verdict = errors.verdict;
-    ruling = errors.fails;
-  } else if (errors.voids !== undefined) {
-    verdict = 'inconclusive';
-    ruling = errors.voids;
-  } else {
-    verdict = estimate.inference === undefined ? 'inconclusive' : decideVerdict(evidence, level);
-  }
+  const { verdict, ruling } = decideComparison({
+    byRule: draft.byRule,
+    errors,
+    inferred: estimate.inference !== undefined,
+    evidence,
+    level,
+  });
   if (ruling !== undefined) warnings.unshift(ruling.text);
   if (verdict === 'inconclusive' && estimate.inference !== undefined && ruling === undefined) {
     warnings.push(

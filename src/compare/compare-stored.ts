@@ -1,12 +1,13 @@
 import type { GateConfig } from '../config/types.js';
-import { HTTP_METRICS, METRICS, type Better, type MetricName } from '../model/metrics.js';
-import type { Comparison, ErrorRuling, TrialReading, Verdict } from '../model/results.js';
+import { HTTP_METRICS, METRICS, type MetricName } from '../model/metrics.js';
+import type { Comparison, TrialReading } from '../model/results.js';
 import { standardNormalQuantile } from '../stats/standard-normal-quantile.js';
 import { adjustByFamily, type AdjustedTests, type FamilyTests } from './adjust-by-family.js';
 import { MIN_SPREAD_RUNS, type BetweenRunSpread } from './between-run-spread.js';
 import type { GateOutcome } from './compare-gate.js';
 import { decideGateVerdict } from './decide-gate-verdict.js';
-import { decideVerdict, MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
+import { MINIMUM_EFFECT_SHARE } from './decide-verdict.js';
+import { decideComparison, runThresholdTests } from './threshold-tests.js';
 import { describeTrialConditions } from './describe-trial-conditions.js';
 import { estimateUnpairedChange, type UnpairedChange } from './estimate-unpaired-change.js';
 import { formatPercent } from './format-percent.js';
@@ -160,7 +161,7 @@ export function compareStored(input: CompareStoredInput): GateOutcome {
         pairIndices,
         estimate,
         betweenRunSd,
-        tests: runTests(estimate, METRICS[metric].better, gate.threshold),
+        tests: runThresholdTests(estimate, METRICS[metric].better, gate.threshold),
         errors,
         warnings: [...spreadWarnings, ...estimate.warnings, ...conditions],
       });
@@ -175,22 +176,6 @@ export function compareStored(input: CompareStoredInput): GateOutcome {
     regressions: comparisons.filter((c) => c.gated && c.verdict === 'regression').length,
     warnings,
   };
-}
-
-function runTests(estimate: UnpairedChange, better: Better, threshold: number): FamilyTests {
-  const { inference } = estimate;
-  if (inference === undefined) return { regression: 1, improvement: 1, equivalence: 1, noChange: 1 };
-  const bar = MINIMUM_EFFECT_SHARE * threshold;
-  const up = inference.pAbove(estimate.toDifference(bar));
-  const down = inference.pBelow(estimate.toDifference(-bar));
-  const equivalence = Math.max(
-    inference.pAbove(estimate.toDifference(-threshold)),
-    inference.pBelow(estimate.toDifference(threshold)),
-  );
-  const noChange = Math.min(1, 2 * Math.min(inference.pAbove(0), inference.pBelow(0)));
-  return better === 'lower'
-    ? { regression: up, improvement: down, equivalence, noChange }
-    : { regression: down, improvement: up, equivalence, noChange };
 }
 
 function finish(
@@ -208,17 +193,13 @@ function finish(
     ? [estimate.toChange(interval.low), estimate.toChange(interval.high)]
     : [0, 0];
 
-  let verdict: Verdict;
-  let ruling: ErrorRuling | undefined;
-  if (draft.byRule) {
-    verdict = errors.verdict;
-    ruling = errors.fails;
-  } else if (errors.voids !== undefined) {
-    verdict = 'inconclusive';
-    ruling = errors.voids;
-  } else {
-    verdict = estimate.inference === undefined ? 'inconclusive' : decideVerdict(evidence, level);
-  }
+  const { verdict, ruling } = decideComparison({
+    byRule: draft.byRule,
+    errors,
+    inferred: estimate.inference !== undefined,
+    evidence,
+    level,
+  });
   if (ruling !== undefined) warnings.unshift(ruling.text);
   if (verdict === 'inconclusive' && ruling === undefined && draft.betweenRunSd > 0) {
     const reach = describeSpreadFloor(draft.betweenRunSd, gate.threshold, level);

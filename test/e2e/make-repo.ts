@@ -117,3 +117,14 @@ export function pullRequestEvent(repo: TempRepo, number: number) {
     repository: { name: 'shop', owner: { login: 'acme' } },
   };
 }
+
+/**
+ * examples/stdlib/app.py with its calibrated knob set: `fraction` more CPU per request than handling
+ * it used (PERFGATE_SLOWDOWN's default replaced), for a head commit that is slower by a known amount.
+ */
+export function slowedStdlibApp(fraction: number): string {
+  const knob = 'os.environ.get("PERFGATE_SLOWDOWN", "0")';
+  const source = readFileSync(path.join(repoRoot, 'examples/stdlib/app.py'), 'utf8');
+  if (!source.includes(knob)) throw new Error(`examples/stdlib/app.py no longer reads ${knob}`);
+  return source.replace(knob, `os.environ.get("PERFGATE_SLOWDOWN", "${fraction}")`);
+}

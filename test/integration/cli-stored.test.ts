@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeRepo, PROFILES_OFF, repoRoot, runCli, STDLIB_SEARCH_CONFIG } from '../e2e/make-repo.js';
+import { makeRepo, PROFILES_OFF, runCli, STDLIB_SEARCH_CONFIG, slowedStdlibApp } from '../e2e/make-repo.js';
 import { parseHistory } from '../../src/history/history-file.js';
 import type { GateReport } from '../../src/model/results.js';
 
@@ -12,12 +12,9 @@ const config = `${STDLIB_SEARCH_CONFIG}gate:
   trials: 12
   min-trials: 6
 ${PROFILES_OFF}`;
-// Twice the CPU per request (the example's calibrated knob): a stored comparison adds the
-// run-to-run spread (7% per run by default) to its uncertainty, so the step must stand well clear of it.
-const knob = 'os.environ.get("PERFGATE_SLOWDOWN", "0")';
-const source = readFileSync(path.join(repoRoot, 'examples/stdlib/app.py'), 'utf8');
-if (!source.includes(knob)) throw new Error(`examples/stdlib/app.py no longer reads ${knob}`);
-const regressed = source.replace(knob, 'os.environ.get("PERFGATE_SLOWDOWN", "1.0")');
+// Twice the CPU per request: a stored comparison adds the run-to-run spread (7% per run by
+// default) to its uncertainty, so the step must stand well clear of it.
+const regressed = slowedStdlibApp(1.0);
 const repo = makeRepo('stdlib', { 'app.py': regressed }, { 'perfgate.yml': config });
 const store = path.join(repo.dir, 'store');
 afterAll(() => repo.remove());
