@@ -1,4 +1,4 @@
-// `node scripts/build.mjs [outdir]`: dist/index.js (the action), dist/cli.js, dist/licenses.txt and dist/bootstrap/.
+// `node scripts/build.mjs [outdir]`: dist/index.js (the action), dist/cli.js, dist/load-worker.js, dist/licenses.txt and dist/bootstrap/.
 import path from 'node:path';
 import { buildDist, root } from './bundle.mjs';
 

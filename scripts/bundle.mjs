@@ -1,4 +1,4 @@
-// Bundles the action (index.js) and the CLI (cli.js) as ESM with esbuild, and writes licenses.txt
+// Bundles the action (index.js), the CLI (cli.js) and the load generator's process (load-worker.js) as ESM with esbuild, and writes licenses.txt
 // with the license of every npm package the two bundles contain.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ export const bootstrapFiles = readdirSync(path.join(root, 'src/adapters/bootstra
 export const distFiles = [
   'index.js',
   'cli.js',
+  'load-worker.js',
   'licenses.txt',
   ...bootstrapFiles.map((file) => `bootstrap/${file}`),
 ];
@@ -92,6 +93,13 @@ export async function buildDist(outdir, { write = true } = {}) {
       entryPoints: [path.join(root, 'src/cli.ts')],
       outfile: path.join(outdir, 'cli.js'),
       banner: { js: '#!/usr/bin/env node\n' + requireShim },
+    }),
+    // The load generator's own process (src/adapters/load-process.ts forks it from beside index.js and cli.js).
+    build({
+      ...common,
+      entryPoints: [path.join(root, 'src/adapters/load-worker.ts')],
+      outfile: path.join(outdir, 'load-worker.js'),
+      banner: { js: requireShim },
     }),
   ]);
   const inputs = [...new Set(results.flatMap((r) => Object.keys(r.metafile.inputs)))];

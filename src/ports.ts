@@ -191,6 +191,11 @@ export interface LoadResult {
   readonly bytes: number;
   /** True when the server answered `Connection: close` on keep-alive requests. */
   readonly connectionClose: boolean;
+  /**
+   * CPU the load generator's own process used during the run (user + system), ms; absent when the
+   * load ran inside perfgate's process, whose CPU it cannot be told apart from.
+   */
+  readonly clientCpuMs?: number;
 }
 
 /** Drives HTTP load (autocannon). */

@@ -4,7 +4,7 @@ import type { Log } from '../ports.js';
 import { createGitWorkspace } from './git-workspace.js';
 import { createShell } from './shell.js';
 import { createServerLauncher } from './server-launcher.js';
-import { createAutocannonLoad } from './autocannon-load.js';
+import { createLoadProcesses } from './load-process.js';
 import { createProcStats } from './proc-stats.js';
 import { createHttpSampler } from './http-sample.js';
 import { createResultStore } from './result-store.js';
@@ -22,6 +22,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
   const launcher = createServerLauncher();
   // The first SIGINT/SIGTERM aborts the gate, which then writes its report and cleans up itself.
   const stop = new AbortController();
+  const load = createLoadProcesses();
   const dispose = onTerminationSignal(
     (reason) => stop.abort(reason),
     () => workspace.cleanupSync(),
@@ -30,7 +31,7 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     workspace,
     shell: createShell(),
     launcher,
-    load: createAutocannonLoad(),
+    load,
     sampler: createHttpSampler(),
     stats: createProcStats(),
     store: createResultStore(outDir),
@@ -38,6 +39,9 @@ export function createDeps(repoRoot: string, outDir: string, log: Log): Deps & {
     clock: { now: () => Date.now() },
     signal: stop.signal,
     chooseProfiler: (profile, serverCommand) => chooseProfiler(profile, { outDir, serverCommand }),
-    dispose,
+    dispose: () => {
+      load.close();
+      dispose();
+    },
   };
 }

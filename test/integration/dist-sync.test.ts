@@ -13,10 +13,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 describe('dist/', () => {
   it('is what `npm run build` makes from the current src/ (run `npm run build` and commit dist/)', async () => {
-    // The same check as `npm run check:dist`: index.js, cli.js and licenses.txt built afresh.
+    // The same check as `npm run check:dist`: index.js, cli.js, load-worker.js and licenses.txt built afresh.
     expect(distFiles).toEqual([
       'index.js',
       'cli.js',
+      'load-worker.js',
       'licenses.txt',
       'bootstrap/node-profile.cjs',
       'bootstrap/sitecustomize.py',
