@@ -161,6 +161,12 @@ export function createLoadProcesses(): LoadProcesses {
       retire(current);
       throw error;
     }
+    // An abort while the process was starting fired before the listener below exists.
+    if (spec.signal?.aborted) {
+      if (closed) retire(current);
+      else idle.push(current);
+      throw abortReason(spec.signal);
+    }
     const { signal, ...plain } = spec;
     const id = nextId++;
     const result = await new Promise<LoadResult>((resolve, reject) => {

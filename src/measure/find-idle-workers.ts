@@ -34,10 +34,18 @@ export function findIdleWorkers(processes: readonly ProcessWindowCpu[]): IdleWor
 }
 
 /**
- * The workers among `processes`: the leaves of the tree (processes that are nobody's parent). A
- * single-process server is its own one worker.
+ * Helpers that Python's multiprocessing starts beside the workers and that never serve a request:
+ * `python -c 'from multiprocessing.resource_tracker import main;main(4)'` (uvicorn `--workers N`
+ * starts one; so may any server using multiprocessing), its older semaphore tracker, and the
+ * forkserver. As leaves of the tree they would read as workers that got no connection.
+ */
+const HELPER_COMMAND = /from multiprocessing\.(?:resource_tracker|semaphore_tracker|forkserver) import main/;
+
+/**
+ * The workers among `processes`: the leaves of the tree (processes that are nobody's parent),
+ * without multiprocessing's helpers (HELPER_COMMAND). A single-process server is its own one worker.
  */
 export function findWorkers(processes: readonly ProcessWindowCpu[]): ProcessWindowCpu[] {
   const parents = new Set(processes.map((p) => p.ppid).filter((ppid): ppid is number => ppid !== undefined));
-  return processes.filter((p) => !parents.has(p.pid));
+  return processes.filter((p) => !parents.has(p.pid) && !HELPER_COMMAND.test(p.command));
 }

@@ -116,6 +116,20 @@ describe('load generator in processes of its own', () => {
     expect(await waitFor(() => pid !== undefined && !isAlive(pid), 5_000)).toBe(true);
   });
 
+  it('an abort while the load process is still starting rejects at once, and the process takes the next load', async () => {
+    load = createLoadProcesses();
+    const stop = new AbortController();
+    const started = Date.now();
+    const run = load.run(spec({ durationMs: 20_000, signal: stop.signal }));
+    // The process takes about 0.2 s to start: abort before it is ready.
+    stop.abort(new Error('interrupted while starting'));
+    await expect(run).rejects.toThrow('interrupted while starting');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const result = await load.run(spec());
+    expect(result.responses).toBeGreaterThan(0);
+    expect(loadWorkers()).toHaveLength(1);
+  });
+
   it('a load process that dies during a load fails the load with a RunError naming the signal', async () => {
     load = createLoadProcesses();
     await load.run(spec());

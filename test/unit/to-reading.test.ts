@@ -142,6 +142,35 @@ describe('findIdleWorkers', () => {
   it('never takes a master or wrapper shell (parents) for an idle worker', () => {
     expect(findIdleWorkers(gunicorn)).toEqual([]);
   });
+  it("never takes multiprocessing's resource tracker (uvicorn --workers starts one) for an idle worker", () => {
+    // The tree of `uvicorn app:app --workers 2` as /proc shows it (command lines as read).
+    const uvicorn = [
+      { pid: 200, ppid: 1, command: '/usr/bin/python3 -m uvicorn app:app --workers 2 --port 8000', cpuMs: 4 },
+      {
+        pid: 201,
+        ppid: 200,
+        command: '/usr/bin/python3 -B -c from multiprocessing.resource_tracker import main;main(4)',
+        cpuMs: 0,
+      },
+      {
+        pid: 202,
+        ppid: 200,
+        command: '/usr/bin/python3 -m uvicorn app:app --workers 2 --port 8000',
+        cpuMs: 900,
+      },
+      {
+        pid: 203,
+        ppid: 200,
+        command: '/usr/bin/python3 -m uvicorn app:app --workers 2 --port 8000',
+        cpuMs: 850,
+      },
+    ];
+    expect(findIdleWorkers(uvicorn)).toEqual([]);
+    // A real idle worker beside the tracker is still found.
+    expect(findIdleWorkers(uvicorn.map((p) => (p.pid === 203 ? { ...p, cpuMs: 1 } : p)))).toEqual([
+      { pid: 203, cpuMs: 1, busiestCpuMs: 900 },
+    ]);
+  });
   it('ignores single-process servers and nearly idle windows', () => {
     expect(findIdleWorkers([{ pid: 5, ppid: 1, command: 'uvicorn', cpuMs: 3000 }])).toEqual([]);
     expect(findIdleWorkers(gunicorn.map((p) => ({ ...p, cpuMs: p.pid === 102 ? 20 : 0 })))).toEqual([]);
