@@ -8757,7 +8757,8 @@ var DEFAULTS = {
     metrics: DEFAULT_GATED_METRICS,
     trials: 20,
     minTrials: 8,
-    budgetMs: 16e4
+    budgetMs: 16e4,
+    pairing: "sequential"
   },
   profile: { tool: "auto", durationMs: 5e3, windows: 2, rateHz: 200, when: "always" }
 };
@@ -8816,9 +8817,10 @@ function findIdleWorkers(processes) {
   if (busiestCpuMs < MIN_BUSY_CPU_MS) return [];
   return workers.filter((w) => w.cpuMs < busiestCpuMs * IDLE_FRACTION).map((w) => ({ pid: w.pid, cpuMs: w.cpuMs, busiestCpuMs }));
 }
+var HELPER_COMMAND = /from multiprocessing\.(?:resource_tracker|semaphore_tracker|forkserver) import main/;
 function findWorkers(processes) {
   const parents = new Set(processes.map((p) => p.ppid).filter((ppid) => ppid !== void 0));
-  return processes.filter((p) => !parents.has(p.pid));
+  return processes.filter((p) => !parents.has(p.pid) && !HELPER_COMMAND.test(p.command));
 }
 
 // src/measure/to-reading.ts
@@ -9116,7 +9118,7 @@ function describePairs(report, outline, inline4) {
   const totalPairs = outline.scenarios.reduce((sum, scenario) => sum + scenario.pairsCompared, 0);
   const seq = report.sequential;
   const stopped = seq ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline4.text(seq.reason)} (looks at ${seq.looks.join(", ")} pairs)` : "";
-  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
+  const interleaving = report.gate.pairing === "duet" ? `base and head measured at the same time in each pair (duet)${stopped}` : `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
   if (counts.size <= 1) return `${only ?? 0} compared of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(
@@ -10256,19 +10258,32 @@ async function measurePair(phase2, firstServers, scenario, { pair, order }, pair
     const attemptStartMs = clock.now();
     const readings = [];
     const sides = order.filter((side2) => phase2.sides.includes(side2));
-    for (const [position, side2] of sides.entries()) {
-      throwIfInterrupted(deps.signal);
-      const warm = await phase2.serving.warmUpBefore(side2, scenario);
-      reruns.redeals += warm.redeals;
-      const reading = await measureTrial(deps, servers[side2], scenario, {
-        side: side2,
-        pair,
-        position: position === 0 ? 0 : 1,
-        threshold: phase2.config.gate.threshold
-      });
-      readings.push(reading);
+    const measure = (side2, position) => measureTrial(deps, servers[side2], scenario, {
+      side: side2,
+      pair,
+      position: position === 0 ? 0 : 1,
+      threshold: phase2.config.gate.threshold
+    });
+    const progress = (reading) => {
       const budgetLeftMs = phase2.config.gate.budgetMs - (clock.now() - phase2.startMs);
       log.info(describeProgress(reading, phase2.plannedPairs, budgetLeftMs));
+    };
+    if (phase2.config.gate.pairing === "duet" && sides.length > 1) {
+      throwIfInterrupted(deps.signal);
+      const warm = await settleAll(sides.map((side2) => phase2.serving.warmUpBefore(side2, scenario)));
+      reruns.redeals += warm.reduce((sum, outcome) => sum + outcome.redeals, 0);
+      throwIfInterrupted(deps.signal);
+      readings.push(...await settleAll(sides.map(measure)));
+      readings.forEach(progress);
+    } else {
+      for (const [position, side2] of sides.entries()) {
+        throwIfInterrupted(deps.signal);
+        const warm = await phase2.serving.warmUpBefore(side2, scenario);
+        reruns.redeals += warm.redeals;
+        const reading = await measure(side2, position);
+        readings.push(reading);
+        progress(reading);
+      }
     }
     if (rerunStartMs !== void 0) reruns.spentMs += clock.now() - rerunStartMs;
     const why = readings.flatMap((r) => {
@@ -10300,6 +10315,12 @@ async function measurePair(phase2, firstServers, scenario, { pair, order }, pair
     servers = await phase2.serving.forRerun(pairsDone);
     if (phase2.config.server.restart === "pair") phase2.restartMs = clock.now() - rerunStartMs;
   }
+}
+async function settleAll(promises) {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed !== void 0) throw failed.reason;
+  return settled.map((s) => s.value);
 }
 function refuseRerun(phase2, attempt, rerunCostMs) {
   const { reruns } = phase2;
@@ -31110,6 +31131,8 @@ function targetServers(deps, config2, checkouts, configDir) {
   const sides = SIDES2.filter((side2) => side2 in checkouts);
   let current;
   const warm = /* @__PURE__ */ new Set();
+  let warmingUp = 0;
+  let warmingSinceMs = 0;
   const start = async (launch) => {
     const t0 = deps.clock.now();
     try {
@@ -31174,7 +31197,8 @@ function targetServers(deps, config2, checkouts, configDir) {
         deps.log.info(
           `warm-up ${side2} ${scenario.name} for ${(scenario.warmupMs / 1e3).toFixed(1)} s (discarded)`
         );
-      const t0 = deps.clock.now();
+      if (warmingUp === 0) warmingSinceMs = deps.clock.now();
+      warmingUp += 1;
       try {
         const outcome = await warmUp(deps, current[side2], scenario);
         warm.add(key);
@@ -31184,7 +31208,8 @@ function targetServers(deps, config2, checkouts, configDir) {
           );
         return outcome;
       } finally {
-        time3.warmupMs += deps.clock.now() - t0;
+        warmingUp -= 1;
+        if (warmingUp === 0) time3.warmupMs += deps.clock.now() - warmingSinceMs;
       }
     }
   };
@@ -31506,7 +31531,8 @@ var reportSchema = external_exports.object({
     trials: count,
     budgetMs: finite,
     minTrials: count.optional(),
-    seed: finite
+    seed: finite,
+    pairing: external_exports.enum(["duet", "sequential"]).optional()
   }),
   scenarios: external_exports.array(scenarioSummary),
   trials: external_exports.array(trialReading),
@@ -32151,6 +32177,7 @@ function rejectDuplicates(what, field) {
 
 // src/config/types.ts
 var SERVER_RESTARTS = ["pair", "never"];
+var GATE_PAIRINGS = ["duet", "sequential"];
 var PROFILE_TOOLS = ["auto", "py-spy", "cprofile", "yappi", "tracemalloc", "node", "none"];
 var PROFILE_WHENS = ["always", "regression", "never"];
 
@@ -32213,7 +32240,8 @@ var gateShape = {
   }).min(1, { error: "expected at least one metric (leave `metrics` out for the defaults)" }).check(rejectDuplicates("metric")).default([...DEFAULTS.gate.metrics]),
   trials: integerIn(LIMITS.trials).default(DEFAULTS.gate.trials),
   "min-trials": integerIn(LIMITS.trials).optional(),
-  budget: durationIn(LIMITS.budgetMs).optional()
+  budget: durationIn(LIMITS.budgetMs).optional(),
+  pairing: oneOf(GATE_PAIRINGS, (pairing) => pairing.trim().toLowerCase()).default(DEFAULTS.gate.pairing)
 };
 var profileShape = {
   tool: oneOf(PROFILE_TOOLS, (tool) => tool.trim().toLowerCase()).default(DEFAULTS.profile.tool),
@@ -32253,7 +32281,7 @@ var CONFIG_KEYS = {
   gate: Object.keys(gateShape),
   profile: Object.keys(profileShape)
 };
-var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx))).transform(({ build, server, http, gate, profile }) => ({
+var configSchema = external_exports.strictObject(topShape).check(external_exports.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, gate.pairing, ctx))).transform(({ build, server, http, gate, profile }) => ({
   build,
   server: {
     command: server.command,
@@ -32280,7 +32308,8 @@ var configSchema = external_exports.strictObject(topShape).check(external_export
     trials: gate.trials,
     minTrials: gate["min-trials"] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
     // Each scenario gets the default share, so adding a scenario does not starve the others.
-    budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length
+    budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
+    pairing: gate.pairing
   },
   profile: {
     tool: profile.tool,
@@ -32290,14 +32319,18 @@ var configSchema = external_exports.strictObject(topShape).check(external_export
     when: profile.when
   }
 }));
-function checkOnePairFits(http, budget, ctx) {
+function checkOnePairFits(http, budget, pairing, ctx) {
   const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
-  const onePairMs = http.reduce((sum, scenario) => sum + 2 * (scenario.warmup + scenario.duration), 0);
+  const trialsInTurn = pairing === "duet" ? 1 : 2;
+  const onePairMs = http.reduce(
+    (sum, scenario) => sum + trialsInTurn * (scenario.warmup + scenario.duration),
+    0
+  );
   if (onePairMs <= budgetMs) return;
   const given = budget === void 0 ? `the default budget (${formatDurationMs(budgetMs)})` : `\`budget\``;
   ctx.addIssue({
     code: "custom",
-    message: `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} (2 \xD7 (warmup + duration) per scenario), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
+    message: `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} (${trialsInTurn === 1 ? "warmup + duration" : "2 \xD7 (warmup + duration)"} per scenario${trialsInTurn === 1 ? ", base and head at once" : ""}), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
     input: budget ?? budgetMs,
     path: ["gate", "budget"]
   });
@@ -33303,6 +33336,11 @@ function createLoadProcesses() {
     } catch (error62) {
       retire(current);
       throw error62;
+    }
+    if (spec.signal?.aborted) {
+      if (closed) retire(current);
+      else idle.push(current);
+      throw abortReason(spec.signal);
     }
     const { signal, ...plain } = spec;
     const id = nextId++;

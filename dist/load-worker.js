@@ -29842,6 +29842,7 @@ function runLoad(spec) {
           duration: spec.durationMs / 1e3,
           sampleInt: SAMPLE_INTERVAL_MS,
           timeout: REQUEST_TIMEOUT_S,
+          ...spec.reconnectRate === void 0 ? {} : { reconnectRate: spec.reconnectRate },
           // Called for every connection's client as it is built, before it connects.
           setupClient: (client) => {
             delayFirstConnect(client, clientsBuilt * gapMs);

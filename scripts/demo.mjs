@@ -1,8 +1,10 @@
-// `npm run demo [-- --aa | --slowdown 0.10]`: the main job on a throwaway repository.
-// Builds a git repo from examples/stdlib (Python standard library only) with a base commit and a
+// `npm run demo [-- --aa | --slowdown 0.10] [--example flask] [--connections 8]`: the main job on a
+// throwaway repository. Builds a git repo from examples/stdlib (Python standard library only; with
+// --example, another bundled example, whose Python packages must be installed) with a base commit and a
 // head commit that carries the example's known regression (with --aa: unchanged code; with
 // --slowdown F: the example's calibrated knob set to F, i.e. F more CPU per request), then gates it
-// with the bundled CLI exactly as a user would: `perfgate run --base HEAD~1`.
+// with the bundled CLI exactly as a user would: `perfgate run --base HEAD~1`. --connections sets
+// the example's `connections` on both commits.
 // Exits 0 when the verdict is the expected one (regression found, or A/A passed), 1 otherwise.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +15,26 @@ import { parseArgs } from 'node:util';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({
-  options: { aa: { type: 'boolean', default: false }, slowdown: { type: 'string' } },
+  options: {
+    aa: { type: 'boolean', default: false },
+    slowdown: { type: 'string' },
+    example: { type: 'string', default: 'stdlib' },
+    connections: { type: 'string' },
+  },
 });
 const mode = values.aa ? 'aa' : values.slowdown !== undefined ? 'slowdown' : 'regression';
-const example = path.join(root, 'examples', 'stdlib');
+const EXAMPLES = ['stdlib', 'flask', 'fastapi'];
+if (!EXAMPLES.includes(values.example))
+  throw new Error(`--example must be one of ${EXAMPLES.join(', ')}, got ${values.example}`);
+if (mode === 'slowdown' && values.example !== 'stdlib')
+  throw new Error('--slowdown needs --example stdlib (only its app.py has the knob)');
+const example = path.join(root, 'examples', values.example);
 const repo = mkdtempSync(path.join(tmpdir(), 'perfgate-demo-'));
 const out = path.join(
   root,
   'perfgate-results',
-  { aa: 'demo-aa', slowdown: 'demo-slowdown', regression: 'demo' }[mode],
+  { aa: 'demo-aa', slowdown: 'demo-slowdown', regression: 'demo' }[mode] +
+    (values.example === 'stdlib' ? '' : `-${values.example}`),
 );
 
 function git(...args) {
@@ -56,11 +69,22 @@ function makeHead() {
   return 'head: the regression';
 }
 
+/** Sets every scenario's `connections` in the copied perfgate.yml. */
+function setConnections(connections) {
+  if (!Number.isInteger(connections) || connections < 1)
+    throw new Error(`--connections must be a positive integer, got ${values.connections}`);
+  const file = path.join(repo, 'perfgate.yml');
+  const source = readFileSync(file, 'utf8');
+  if (!/^ {4}connections: \d+/m.test(source)) throw new Error(`${file} sets no connections to change`);
+  writeFileSync(file, source.replace(/^( {4}connections: )\d+/gm, `$1${connections}`));
+}
+
 try {
   cpSync(example, repo, {
     recursive: true,
     filter: (src) => !src.includes(`${path.sep}variants`) && !src.includes('__pycache__'),
   });
+  if (values.connections !== undefined) setConnections(Number(values.connections));
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');

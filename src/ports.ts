@@ -168,6 +168,12 @@ export interface LoadSpec {
   readonly pipelining: number;
   /** Length of the load in ms. */
   readonly durationMs: number;
+  /**
+   * Requests after which each connection closes and connects anew (autocannon's `reconnectRate`),
+   * so the kernel deals the connections over a server's workers again; absent: keep-alive
+   * connections last the whole load.
+   */
+  readonly reconnectRate?: number;
   /** Ends the load early: `run` rejects with the abort reason and keeps no result. */
   readonly signal?: AbortSignal;
 }

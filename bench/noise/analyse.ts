@@ -91,7 +91,26 @@ const sections = results.map((r) => {
   ].join('\n');
 });
 
-const candidateList = CANDIDATES.map((c) => `- \`${c.name}\`: ${c.describe}`).join('\n');
+const recorded = new Set(results.flatMap((r) => r.summaries.map((s) => s.candidate)));
+const candidateList = CANDIDATES.filter((c) => recorded.has(c.name))
+  .map(
+    (c) =>
+      `- \`${c.name}\`: ${c.describe}${c.pairEnv === undefined ? ' (each server process draws its own PYTHONHASHSEED, Python’s default)' : ''}`,
+  )
+  .join('\n');
+/** Per app, the candidate whose precision costs the least CI time, against the old default. */
+const readings = results.map((r) => {
+  const reference = r.summaries.find((s) => s.candidate === 'inline-5s');
+  const cost = (s: CandidateSummary): number =>
+    reference === undefined
+      ? Number.NaN
+      : (s.spread.cpu_per_request.robustSd ** 2 * s.pairWallMs) /
+        (reference.spread.cpu_per_request.robustSd ** 2 * reference.pairWallMs);
+  const best = [...r.summaries].sort((a, b) => cost(a) - cost(b))[0];
+  return best === undefined
+    ? ''
+    : `- ${r.app}: cheapest precision from \`${best.candidate}\` (${cost(best).toFixed(2)} × the CI time of \`inline-5s\` for the same precision); per-pair robust sd of cpu_per_request ${r.summaries.map((s) => `${s.candidate} ${percent(s.spread.cpu_per_request.robustSd)}`).join(', ')}.`;
+});
 const section = `## Measurement noise: candidates side by side (\`npm run bench:noise\`)
 
 Date ${new Date().toISOString()} (analysed on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}). Commands: \`npm run bench:noise:record -- --rounds 30\` (pools: \`bench/pools/noise/<app>.jsonl\`), then \`npm run bench:noise -- --gates ${values.gates} --seed ${values.seed}\`. Raw results: \`bench/results/noise.json\`.
@@ -101,6 +120,10 @@ Date ${new Date().toISOString()} (analysed on ${os.cpus()[0]?.model ?? 'unknown 
 ${candidateList}
 
 ${sections.join('\n\n')}
+
+**Reading.**
+
+${readings.join('\n')}
 
 ¹ Pairs with a reading a gate would set aside and measure again (\`whyRerun\`: an idle worker, > 50% steal); they are left out of the spreads and the gates below, and their rate is charged to the pair cost. ² ln(head / base) per pair; robust sd = 1.4826 × median absolute deviation (the sd of the bulk of the pairs), plain sd in brackets (outliers included). ³ Median wall time of one pair: starting both servers, warm-ups, trials, stopping them. ⁴ robust sd² × s per pair, relative to \`inline-5s\`: the CI time a candidate needs for the same precision (below 1 is cheaper). ⁵ ${values.gates} gates per cell of the real sequential rule at the default gate (threshold ${percent(DEFAULTS.gate.threshold, 0)}, alpha ${DEFAULTS.gate.alpha}, looks planned for the pairs that fit the ${DEFAULTS.gate.budgetMs / 1000} s budget, at most ${DEFAULTS.gate.trials}), gating cpu_per_request, each on pairs drawn with replacement from the candidate's fair pairs, head's cpu_per_request scaled so that the true change is exactly 0 (A/A) or the column's change. A bootstrap of ~30 pairs: it keeps each pair's real noise, not the drift between pairs; rates carry a few points of uncertainty. Changes tried: ${[0, 2.5, 5, 7.5, 10, 15, 30].join(', ')}%.
 `;

@@ -20,6 +20,13 @@ export interface Candidate {
   readonly schedule: 'sequential' | 'duet';
   /** Measured window of each trial, ms. */
   readonly durationMs: number;
+  /**
+   * `matched-hash-seed`: both servers of a pair get the same PYTHONHASHSEED, drawn anew for every
+   * pair (common random numbers: the layout of str-keyed dicts and sets is the same on both sides
+   * of a pair and still random across pairs). Absent: each process draws its own (Python's
+   * default). `hash-seed-0`: PYTHONHASHSEED=0 for every server (what perfgate set before issue 12).
+   */
+  readonly pairEnv?: 'matched-hash-seed' | 'hash-seed-0';
   /** What it tests, for the report. */
   readonly describe: string;
 }
@@ -59,6 +66,38 @@ export const CANDIDATES: readonly Candidate[] = [
     schedule: 'duet',
     durationMs: 2_000,
     describe: 'duet: both sides at once, a load process each, 2 s trials',
+  },
+  {
+    name: 'duet-5s-seed',
+    load: 'process',
+    schedule: 'duet',
+    durationMs: 5_000,
+    pairEnv: 'matched-hash-seed',
+    describe: 'duet-5s, both servers of a pair with the same PYTHONHASHSEED (a new one each pair)',
+  },
+  {
+    name: 'process-5s-seed',
+    load: 'process',
+    schedule: 'sequential',
+    durationMs: 5_000,
+    pairEnv: 'matched-hash-seed',
+    describe: 'process-5s, both servers of a pair with the same PYTHONHASHSEED (a new one each pair)',
+  },
+  {
+    name: 'duet-5s-seed0',
+    load: 'process',
+    schedule: 'duet',
+    durationMs: 5_000,
+    pairEnv: 'hash-seed-0',
+    describe: 'duet-5s, PYTHONHASHSEED=0 for every server',
+  },
+  {
+    name: 'process-5s-seed0',
+    load: 'process',
+    schedule: 'sequential',
+    durationMs: 5_000,
+    pairEnv: 'hash-seed-0',
+    describe: 'process-5s, PYTHONHASHSEED=0 for every server (perfgate’s servers before issue 12)',
   },
 ];
 

@@ -67,13 +67,18 @@ function tap(load: LoadGenerator): LoadGenerator & { last?: LoadResult } {
   return tapped;
 }
 
-async function startServer(launcher: ServerLauncher, app: App, side: Side): Promise<RunningServer> {
+async function startServer(
+  launcher: ServerLauncher,
+  app: App,
+  side: Side,
+  env: Readonly<Record<string, string>>,
+): Promise<RunningServer> {
   const port = await launcher.freePort();
   return launcher.start({
     label: side,
     command: app.command,
     cwd: path.join(root, app.example),
-    env: { PORT: String(port) },
+    env: { ...env, PORT: String(port) },
     port,
     readyUrl: `http://127.0.0.1:${port}${app.ready}`,
     startupTimeoutMs: 30_000,
@@ -179,9 +184,15 @@ async function recordApp(
       };
       const order: readonly [Side, Side] = random() < 0.5 ? ['base', 'head'] : ['head', 'base'];
       const startedMs = Date.now();
+      const env: Record<string, string> =
+        candidate.pairEnv === 'matched-hash-seed'
+          ? { PYTHONHASHSEED: String(1 + Math.floor(random() * 4_294_967_294)) }
+          : candidate.pairEnv === 'hash-seed-0'
+            ? { PYTHONHASHSEED: '0' }
+            : {};
       const [base, head] = await Promise.all([
-        startServer(launcher, app, 'base'),
-        startServer(launcher, app, 'head'),
+        startServer(launcher, app, 'base', env),
+        startServer(launcher, app, 'head', env),
       ]);
       const measured = await measurePair({ base, head }, scenario, candidate, order, round, loads);
       await Promise.all([base.stop(), head.stop()]);

@@ -169,6 +169,7 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
           duration: spec.durationMs / 1000,
           sampleInt: SAMPLE_INTERVAL_MS,
           timeout: REQUEST_TIMEOUT_S,
+          ...(spec.reconnectRate === undefined ? {} : { reconnectRate: spec.reconnectRate }),
           // Called for every connection's client as it is built, before it connects.
           setupClient: (client) => {
             delayFirstConnect(client, clientsBuilt * gapMs);

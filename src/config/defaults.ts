@@ -43,6 +43,7 @@ export const DEFAULTS: ConfigDefaults = {
     trials: 20,
     minTrials: 8,
     budgetMs: 160_000,
+    pairing: 'sequential',
   },
   profile: { tool: 'auto', durationMs: 5_000, windows: 2, rateHz: 200, when: 'always' },
 };

@@ -15,7 +15,15 @@ import {
   rejectDuplicates,
   stringMap,
 } from './field-schemas.js';
-import { PROFILE_TOOLS, PROFILE_WHENS, SERVER_RESTARTS, type Config, type HttpScenario } from './types.js';
+import {
+  GATE_PAIRINGS,
+  PROFILE_TOOLS,
+  PROFILE_WHENS,
+  SERVER_RESTARTS,
+  type Config,
+  type GatePairing,
+  type HttpScenario,
+} from './types.js';
 
 const serverShape = {
   command: nonBlankString(
@@ -104,6 +112,7 @@ const gateShape = {
   trials: integerIn(LIMITS.trials).default(DEFAULTS.gate.trials),
   'min-trials': integerIn(LIMITS.trials).optional(),
   budget: durationIn(LIMITS.budgetMs).optional(),
+  pairing: oneOf(GATE_PAIRINGS, (pairing) => pairing.trim().toLowerCase()).default(DEFAULTS.gate.pairing),
 };
 
 const profileShape = {
@@ -161,7 +170,7 @@ export const CONFIG_KEYS: Readonly<Record<'' | 'server' | 'http[]' | 'gate' | 'p
  */
 export const configSchema = z
   .strictObject(topShape)
-  .check(z.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, ctx)))
+  .check(z.superRefine(({ http, gate }, ctx) => checkOnePairFits(http, gate.budget, gate.pairing, ctx)))
   .transform(({ build, server, http, gate, profile }): Config => ({
     build,
     server: {
@@ -190,6 +199,7 @@ export const configSchema = z
       minTrials: gate['min-trials'] ?? Math.min(DEFAULTS.gate.minTrials, gate.trials),
       // Each scenario gets the default share, so adding a scenario does not starve the others.
       budgetMs: gate.budget ?? DEFAULTS.gate.budgetMs * http.length,
+      pairing: gate.pairing,
     },
     profile: {
       tool: profile.tool,
@@ -208,17 +218,23 @@ export const configSchema = z
 function checkOnePairFits(
   http: readonly { readonly duration: number; readonly warmup: number }[],
   budget: number | undefined,
+  pairing: GatePairing,
   ctx: z.RefinementCtx,
 ): void {
   const budgetMs = budget ?? DEFAULTS.gate.budgetMs * http.length;
-  const onePairMs = http.reduce((sum, scenario) => sum + 2 * (scenario.warmup + scenario.duration), 0);
+  // A duet takes both trials of a pair at once.
+  const trialsInTurn = pairing === 'duet' ? 1 : 2;
+  const onePairMs = http.reduce(
+    (sum, scenario) => sum + trialsInTurn * (scenario.warmup + scenario.duration),
+    0,
+  );
   if (onePairMs <= budgetMs) return;
   const given = budget === undefined ? `the default budget (${formatDurationMs(budgetMs)})` : `\`budget\``;
   ctx.addIssue({
     code: 'custom',
     message:
       `expected room for at least one pair of trials: one pair of every scenario takes ${formatDurationMs(onePairMs)} ` +
-      `(2 × (warmup + duration) per scenario), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
+      `(${trialsInTurn === 1 ? 'warmup + duration' : '2 × (warmup + duration)'} per scenario${trialsInTurn === 1 ? ', base and head at once' : ''}), more than ${given}; raise \`gate.budget\` or shorten \`duration\`/\`warmup\``,
     input: budget ?? budgetMs,
     path: ['gate', 'budget'],
   });

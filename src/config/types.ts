@@ -71,7 +71,23 @@ export interface GateConfig {
    * Restarts and warm-ups between pairs (`server.restart: pair`) count against it.
    */
   readonly budgetMs: number;
+  /**
+   * How the two trials of a pair are taken: `sequential` (default) measures them one after the
+   * other in a randomized order (src/plan/schedule.ts); `duet` loads base and head at the same
+   * time, each through its own connections and load process, so CPU steal, frequency changes and
+   * noisy neighbours hit both sides of a pair alike (Bulej et al., "Duet Benchmarking: Improving
+   * Measurement Accuracy in the Cloud", ICPE 2020). On 2 cores a duet narrowed the per-pair spread
+   * of a single-process server's CPU per request about 1.8× but widened a 2-worker gunicorn's
+   * 2.6× (BENCHMARKS.md, "Measurement noise"), hence not the default. A gate against a stored
+   * baseline measures head alone either way.
+   */
+  readonly pairing: GatePairing;
 }
+
+/** Values of `gate.pairing`. */
+export const GATE_PAIRINGS = ['duet', 'sequential'] as const;
+/** How a pair's two trials are taken (see `GateConfig.pairing`). */
+export type GatePairing = (typeof GATE_PAIRINGS)[number];
 
 /** Values of `profile.tool`. */
 export const PROFILE_TOOLS = ['auto', 'py-spy', 'cprofile', 'yappi', 'tracemalloc', 'node', 'none'] as const;

@@ -186,6 +186,7 @@ export const reportSchema = z.object({
     budgetMs: finite,
     minTrials: count.optional(),
     seed: finite,
+    pairing: z.enum(['duet', 'sequential']).optional(),
   }),
   scenarios: z.array(scenarioSummary),
   trials: z.array(trialReading),

@@ -228,8 +228,8 @@ export async function runTrials<S extends Side = Side>(
 }
 
 /**
- * Measures one scenario's pair, both sides back to back in `order`, and appends its readings to the
- * trials. A pair with an unfair reading (`whyRerun`) is set aside (its readings kept, marked
+ * Measures one scenario's pair and appends its readings to the trials: with `gate.pairing: duet`
+ * both sides warmed up (where due) and measured at the same time, else back to back in `order`. A pair with an unfair reading (`whyRerun`) is set aside (its readings kept, marked
  * `discarded`) and measured again on the servers `forRerun` hands out, while the pair has re-runs
  * left and the estimated re-run (the attempt just measured plus the latest restart) fits within
  * both the re-run cap and the budget. Returns the warnings for a pair kept although unfair, and
@@ -250,19 +250,35 @@ async function measurePair<S extends Side>(
     const attemptStartMs = clock.now();
     const readings: TrialReading[] = [];
     const sides = order.filter((side): side is S => phase.sides.includes(side));
-    for (const [position, side] of sides.entries()) {
-      throwIfInterrupted(deps.signal);
-      const warm = await phase.serving.warmUpBefore(side, scenario);
-      reruns.redeals += warm.redeals;
-      const reading = await measureTrial(deps, servers[side], scenario, {
+    const measure = (side: S, position: number): Promise<TrialReading> =>
+      measureTrial(deps, servers[side], scenario, {
         side,
         pair,
         position: position === 0 ? 0 : 1,
         threshold: phase.config.gate.threshold,
       });
-      readings.push(reading);
+    const progress = (reading: TrialReading): void => {
       const budgetLeftMs = phase.config.gate.budgetMs - (clock.now() - phase.startMs);
       log.info(describeProgress(reading, phase.plannedPairs, budgetLeftMs));
+    };
+    if (phase.config.gate.pairing === 'duet' && sides.length > 1) {
+      // Both sides warmed up, then measured, at the same time: whatever the machine does meanwhile
+      // (steal, frequency, neighbours) hits both trials of the pair alike.
+      throwIfInterrupted(deps.signal);
+      const warm = await settleAll(sides.map((side) => phase.serving.warmUpBefore(side, scenario)));
+      reruns.redeals += warm.reduce((sum, outcome) => sum + outcome.redeals, 0);
+      throwIfInterrupted(deps.signal);
+      readings.push(...(await settleAll(sides.map(measure))));
+      readings.forEach(progress);
+    } else {
+      for (const [position, side] of sides.entries()) {
+        throwIfInterrupted(deps.signal);
+        const warm = await phase.serving.warmUpBefore(side, scenario);
+        reruns.redeals += warm.redeals;
+        const reading = await measure(side, position);
+        readings.push(reading);
+        progress(reading);
+      }
     }
     if (rerunStartMs !== undefined) reruns.spentMs += clock.now() - rerunStartMs;
     const why = readings
@@ -296,6 +312,18 @@ async function measurePair<S extends Side>(
     servers = await phase.serving.forRerun(pairsDone);
     if (phase.config.server.restart === 'pair') phase.restartMs = clock.now() - rerunStartMs;
   }
+}
+
+/**
+ * Waits for every promise and resolves with their values in order, or rejects with the first
+ * rejection in order once all have settled (so no side of a duet is left running unobserved, and no
+ * second failure goes unhandled).
+ */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 /**

@@ -315,6 +315,11 @@ export interface GateReport {
     readonly minTrials?: number;
     /** Seed of the trial order (see plan/schedule.ts), so the order can be replayed. */
     readonly seed: number;
+    /**
+     * How each pair's two trials were taken (`gate.pairing`): at the same time (`duet`) or one
+     * after the other. Absent in reports from before duets (they were sequential).
+     */
+    readonly pairing?: 'duet' | 'sequential';
   };
   readonly scenarios: readonly ScenarioSummary[];
   /** Every measured trial reading, in the order they ran. */

@@ -89,7 +89,10 @@ function describePairs(report: GateReport, outline: ReportOutline, inline: Inlin
   const stopped = seq
     ? `; stopped after ${seq.stoppedAfterPairs} pairs: ${inline.text(seq.reason)} (looks at ${seq.looks.join(', ')} pairs)`
     : '';
-  const interleaving = `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
+  const interleaving =
+    report.gate.pairing === 'duet'
+      ? `base and head measured at the same time in each pair (duet)${stopped}`
+      : `base ran first in ${baseFirst} of ${totalPairs} pairs (order seed ${report.gate.seed})${stopped}`;
   const [only] = counts;
   if (counts.size <= 1) return `${only ?? 0} compared of ${planned}; ${interleaving}`;
   const perScenario = outline.scenarios.map(

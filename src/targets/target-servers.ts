@@ -36,6 +36,7 @@ export interface ServingTime {
   /** Waiting for replaced servers to exit, beyond the time the new ones took to start. */
   stopMs: number;
   startMs: number;
+  /** Wall time of the warm-ups (those of a duet overlap and count once). */
   warmupMs: number;
   /** Times each side was started (1 + restarts). */
   starts: number;
@@ -68,6 +69,9 @@ export function targetServers<S extends Side>(
   let current: ServerPair<S> | undefined;
   /** `side/scenario` keys warmed up since the last start. */
   const warm = new Set<string>();
+  // Warm-ups of a duet run at the same time: their wall time counts once.
+  let warmingUp = 0;
+  let warmingSinceMs = 0;
 
   const start = async (launch?: (side: S) => ProfilerLaunch): Promise<ServerPair<S>> => {
     const t0 = deps.clock.now();
@@ -141,7 +145,8 @@ export function targetServers<S extends Side>(
         deps.log.info(
           `warm-up ${side} ${scenario.name} for ${(scenario.warmupMs / 1000).toFixed(1)} s (discarded)`,
         );
-      const t0 = deps.clock.now();
+      if (warmingUp === 0) warmingSinceMs = deps.clock.now();
+      warmingUp += 1;
       try {
         const outcome = await warmUp(deps, current[side], scenario);
         warm.add(key);
@@ -153,7 +158,8 @@ export function targetServers<S extends Side>(
           );
         return outcome;
       } finally {
-        time.warmupMs += deps.clock.now() - t0;
+        warmingUp -= 1;
+        if (warmingUp === 0) time.warmupMs += deps.clock.now() - warmingSinceMs;
       }
     },
   };

@@ -71,6 +71,7 @@ gate:
   trials: 30
   min-trials: 12
   budget: 10m
+  pairing: Duet
 profile:
   tool: Py-Spy
   duration: 3s
@@ -118,6 +119,7 @@ profile:
         trials: 30,
         minTrials: 12,
         budgetMs: 600_000,
+        pairing: 'duet',
       },
       profile: { tool: 'py-spy', durationMs: 3_000, windows: 3, rateHz: 150, when: 'regression' },
     };
@@ -154,6 +156,7 @@ profile:
         trials: 20,
         minTrials: 8,
         budgetMs: 160_000,
+        pairing: 'sequential',
       },
       profile: { tool: 'auto', durationMs: 5_000, windows: 2, rateHz: 200, when: 'always' },
     };
@@ -244,6 +247,7 @@ profile:
       trials: 20,
       minTrials: 8,
       budgetMs: 300_000,
+      pairing: 'sequential',
     });
   });
 });
@@ -272,7 +276,18 @@ describe('parseConfig: budget', () => {
     );
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(/gate\.budget/);
-    expect(error.message).toMatch(/one pair of every scenario takes 1h40m2s/);
+    // One after the other (the default), a pair takes 2 × (warm-up + duration).
+    expect(error.message).toMatch(
+      /one pair of every scenario takes 1h40m2s \(2 × \(warmup \+ duration\) per scenario\)/,
+    );
+    // A duet takes base and head at once.
+    expect(
+      configErrorOf(
+        'server: { command: x }\nhttp: [{ name: a, path: /, duration: 50m }]\ngate: { budget: 1s, pairing: duet }\n',
+      ).message,
+    ).toMatch(
+      /one pair of every scenario takes 50m1s \(warmup \+ duration per scenario, base and head at once\)/,
+    );
     // The default budget is checked too, and one that fits is accepted.
     expect(
       configErrorOf('server: { command: x }\nhttp: [{ name: a, path: /, duration: 2m }]\n').message,

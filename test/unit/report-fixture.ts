@@ -46,6 +46,7 @@ const GATE: GateConfig = {
   trials: 20,
   minTrials: 8,
   budgetMs: 180_000,
+  pairing: 'sequential',
 };
 
 /** Pairs the budget fits in every story (the looks are planned for them). */

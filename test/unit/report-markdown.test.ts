@@ -283,3 +283,16 @@ describe('renderMarkdown of a sequential gate', () => {
     expect(markdown).toContain('(looks at 8, 12 pairs)');
   });
 });
+
+describe('renderMarkdown of a duet gate', () => {
+  it('says both sides of each pair ran at the same time instead of counting who ran first', () => {
+    const base = makeReport('regression');
+    const markdown = renderMarkdown({ ...base, gate: { ...base.gate, pairing: 'duet' } });
+    expect(markdown).toContain('base and head measured at the same time in each pair (duet)');
+    expect(markdown).not.toContain('base ran first');
+    // A report from before duets (no pairing) reads as sequential.
+    const older = { ...base.gate };
+    delete older.pairing;
+    expect(renderMarkdown({ ...base, gate: older })).toMatch(/base ran first in \d+ of \d+ pairs/);
+  });
+});

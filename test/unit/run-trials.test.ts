@@ -24,7 +24,11 @@ const RESTART_MS = 1_000;
 /** One pair on fresh servers: a restart, then each side warmed up and measured. */
 const PAIR_MS = RESTART_MS + 2 * (WARMUP_MS + TRIAL_MS);
 
-function configFor(gate: string, restart: 'pair' | 'never' = 'pair'): Config {
+function configFor(
+  gate: string,
+  restart: 'pair' | 'never' = 'pair',
+  pairing: 'duet' | 'sequential' = 'sequential',
+): Config {
   return parseConfig(
     `server:
   command: gunicorn app:app
@@ -37,6 +41,7 @@ http:
     warmup: ${WARMUP_MS}ms
 gate:
 ${gate}
+  pairing: ${pairing}
 `,
     'perfgate.yml',
   );
@@ -83,10 +88,13 @@ function fakeWorld(idle: (rootPid: number) => boolean = () => false): {
   const deps: TrialsDeps = {
     clock: { now: () => world.nowMs },
     load: {
-      run(spec: LoadSpec) {
-        world.nowMs += spec.durationMs;
+      async run(spec: LoadSpec) {
+        // Loads that run at the same time (a duet) overlap on the clock.
+        const startMs = world.nowMs;
+        await Promise.resolve();
+        world.nowMs = Math.max(world.nowMs, startMs + spec.durationMs);
         const responses = Math.round(3_000 * (spec.durationMs / 1000) * (0.9 + 0.2 * random()));
-        return Promise.resolve({
+        return {
           responses,
           ok: responses,
           non2xx: 0,
@@ -96,7 +104,7 @@ function fakeWorld(idle: (rootPid: number) => boolean = () => false): {
           latencyMs: { p50: 2, p90: 3, p99: 5 },
           bytes: responses * 200,
           connectionClose: false,
-        });
+        };
       },
     },
     stats: {
@@ -212,6 +220,33 @@ async function gate(
 }
 
 describe('runTrials', () => {
+  it('in a duet measures base and head of each pair at the same time, each on its own server', async () => {
+    const config = configFor('  trials: 8\n  min-trials: 8\n  budget: 10m', 'pair', 'duet');
+    const { trials, end } = await gate(config);
+    expect(end.pairs).toBe(8);
+    for (let pair = 0; pair < 8; pair += 1) {
+      const base = trials.find((t) => t.pair === pair && t.side === 'base');
+      const head = trials.find((t) => t.pair === pair && t.side === 'head');
+      expect(base?.startedAt).toBe(head?.startedAt);
+      // Fresh servers per pair: start k serves base at 1000k + 100 and head at 1000k + 200.
+      expect(head?.processes[0]?.pid).toBe((base?.processes[0]?.pid ?? 0) + 100);
+    }
+    // A pair costs one trial's time, not two: 7 restarts, both warm-ups of each start (they
+    // overlap on a real machine; the scripted servers count them one after the other) and 8 trials.
+    expect(Math.max(...trials.map(endMs)) - EPOCH_MS).toBe(7 * RESTART_MS + 8 * (2 * WARMUP_MS + TRIAL_MS));
+  });
+
+  it('in a duet re-runs a pair whose one side had an idle worker, both sides on fresh servers', async () => {
+    const config = configFor('  trials: 8\n  min-trials: 8\n  budget: 10m', 'pair', 'duet');
+    // Start 3 (pair 3) has an idle worker on its head server only.
+    const { trials, reruns, world } = await gate(config, (root) => root === 3200);
+    expect(reruns.count).toBe(1);
+    const setAside = trials.filter((t) => t.discarded !== undefined);
+    expect(setAside.map((t) => t.side).sort()).toEqual(['base', 'head']);
+    expect(setAside[0]?.discarded).toMatch(/^head: worker pid 3202 idle/);
+    expect(world.calls).toContain('forRerun 2');
+  });
+
   it('starts no pair that would end after the budget, and runs every pair that fits', async () => {
     // Looks only at 20 pairs, so the budget alone stops the gate: pair 1 takes 3 s (its servers were
     // started before the phase), every later one 4 s, so 7 pairs end by 27 s and an 8th would end at 31 s.

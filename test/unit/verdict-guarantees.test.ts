@@ -25,6 +25,7 @@ const GATE: GateConfig = {
   trials: 20,
   minTrials: 8,
   budgetMs: 1_000_000,
+  pairing: 'sequential',
 };
 const GATES = 1000;
 
