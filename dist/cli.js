@@ -7734,7 +7734,7 @@ var METRICS = {
     unit: "CPU ms/req",
     better: "lower",
     scale: "relative",
-    description: "user+system CPU time of the whole server process tree over the window, per response"
+    description: "user+system CPU time of the whole server process tree over the window, less the machine\u2019s CPU steal share, per response"
   },
   rss_peak: {
     name: "rss_peak",
@@ -8835,7 +8835,7 @@ function toReading(context, load, window) {
     latency_p50: load.latencyMs.p50,
     latency_p90: load.latencyMs.p90,
     latency_p99: load.latencyMs.p99,
-    cpu_per_request: load.responses > 0 ? window.cpuMs / load.responses : 0,
+    cpu_per_request: load.responses > 0 ? stealAdjustedCpuMs(window) / load.responses : 0,
     rss_peak: window.rssPeakBytes,
     error_rate: attempts > 0 ? failed / attempts : 0
   };
@@ -8873,6 +8873,10 @@ function toReading(context, load, window) {
     })),
     warnings
   };
+}
+function stealAdjustedCpuMs(window) {
+  const steal = Math.min(1, Math.max(0, window.stealFraction));
+  return window.cpuMs * (1 - steal);
 }
 function describeResolution(context, responses, window) {
   if (responses === 0) return [];

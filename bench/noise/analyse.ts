@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import { APPS, CANDIDATES } from './candidates.js';
-import { summarizeCandidate, type CandidateSummary, type NoiseRecord } from './noise-analysis.js';
+import {
+  summarizeCandidate,
+  withCpuAccounting,
+  type CandidateSummary,
+  type NoiseRecord,
+} from './noise-analysis.js';
 import { writeResults } from '../stats/write-results.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,6 +40,9 @@ interface AppResult {
 
 const percent = (fraction: number, digits = 1): string => `${(100 * fraction).toFixed(digits)}%`;
 
+/** Suffix of a candidate's row with cpu_per_request less the steal share. */
+const STEAL_SUFFIX = 'less steal';
+
 const results: AppResult[] = [];
 for (const app of APPS) {
   const file = path.join(values.pools, `${app.name}.jsonl`);
@@ -42,11 +50,18 @@ for (const app of APPS) {
   const [headerLine, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
   const header = JSON.parse(headerLine ?? '{}') as AppResult['header'];
   const records = lines.map((line) => JSON.parse(line) as NoiseRecord);
-  const summaries = CANDIDATES.filter((c) => records.some((r) => r.candidate === c.name)).map((c) =>
-    summarizeCandidate(
-      c.name,
-      records.filter((r) => r.candidate === c.name),
-      { gates: Number(values.gates), seed: Number(values.seed) },
+  // Each candidate twice: CPU as the clocks counted it, and less the steal share (perfgate's metric
+  // since issue 12); a duet's two sides see the same steal, so only sequential pairs can differ.
+  const summaries = CANDIDATES.filter((c) => records.some((r) => r.candidate === c.name)).flatMap((c) =>
+    (['raw', 'steal-adjusted'] as const).map((accounting) =>
+      summarizeCandidate(
+        accounting === 'raw' ? c.name : `${c.name} ${STEAL_SUFFIX}`,
+        withCpuAccounting(
+          records.filter((r) => r.candidate === c.name),
+          accounting,
+        ),
+        { gates: Number(values.gates), seed: Number(values.seed) },
+      ),
     ),
   );
   results.push({ app: app.name, header, summaries });
@@ -118,6 +133,8 @@ Date ${new Date().toISOString()} (analysed on ${os.cpus()[0]?.model ?? 'unknown 
 **Data.** A/A pairs (the same code on both sides) of each candidate, recorded side by side: every round runs one pair of each candidate in a seeded random order, each on two fresh servers warmed up for 1 s, so steal, drift and other jobs on this shared 2-core VM hit every candidate alike. Candidates:
 
 ${candidateList}
+
+Each candidate has a second row, \`<candidate> ${STEAL_SUFFIX}\`: the same pairs with cpu_per_request less the machine's CPU steal share of each trial, \`CPU × (1 − steal)\` per response (perfgate's cpu_per_request since issue 12; the pools hold each process's measured CPU and the window's steal, so both rows come from the same readings). A duet's two sides run in the same window and see the same steal, so its two rows barely differ.
 
 ${sections.join('\n\n')}
 

@@ -46,6 +46,31 @@ export interface PowerPoint {
   readonly meanPairs: number;
 }
 
+/** How a record's cpu_per_request is taken: as the server's CPU clocks counted it, or less steal. */
+export type CpuAccounting = 'raw' | 'steal-adjusted';
+
+/**
+ * The records with cpu_per_request recomputed from each reading's evidence (the per-process CPU, ms,
+ * over the responses): `raw` as the server's clocks counted it (perfgate before steal came off),
+ * `steal-adjusted` less the window's machine-wide steal share (src/measure/to-reading.ts). Pools
+ * recorded before and after that change give the same numbers either way.
+ */
+export function withCpuAccounting(records: readonly NoiseRecord[], accounting: CpuAccounting): NoiseRecord[] {
+  const redo = (reading: TrialReading): TrialReading => {
+    const cpuMs = reading.processes.reduce((sum, p) => sum + p.cpuMs, 0);
+    const steal = Math.min(1, Math.max(0, reading.stealFraction));
+    const kept = accounting === 'raw' ? cpuMs : cpuMs * (1 - steal);
+    return {
+      ...reading,
+      metrics: { ...reading.metrics, cpu_per_request: reading.responses > 0 ? kept / reading.responses : 0 },
+    };
+  };
+  return records.map((r) => ({
+    ...r,
+    readings: { base: redo(r.readings.base), head: redo(r.readings.head) },
+  }));
+}
+
 /** Everything reported for one candidate on one app. */
 export interface CandidateSummary {
   readonly candidate: string;

@@ -37,8 +37,12 @@ export const STEP_SHARE_OF_THRESHOLD = 0.25;
 
 /**
  * Builds the reading. Rates use the load's actual duration (ms); CPU per request is the server
- * tree's CPU ms divided by responses of any status (a request the server answered cost it CPU
- * whatever the status). With no responses, per-response metrics are 0 and a warning says why. The
+ * tree's CPU ms, less the machine's CPU steal share during the window (`cpuMs × (1 − steal)`),
+ * divided by responses of any status (a request the server answered cost it CPU whatever the
+ * status). The steal share comes off because a guest's task clock keeps running while the
+ * hypervisor runs another guest: on these 2-core VMs CPU per request rose about 1 / (1 − steal), and
+ * taking it off cut the per-pair spread of sequential pairs on both benchmark apps (BENCHMARKS.md,
+ * "Measurement noise"). The per-process CPU kept as evidence stays as measured. With no responses, per-response metrics are 0 and a warning says why. The
  * window's own warnings are kept, and a trial too small to resolve the threshold (see
  * {@link describeResolution}) is warned about.
  */
@@ -51,7 +55,7 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     latency_p50: load.latencyMs.p50,
     latency_p90: load.latencyMs.p90,
     latency_p99: load.latencyMs.p99,
-    cpu_per_request: load.responses > 0 ? window.cpuMs / load.responses : 0,
+    cpu_per_request: load.responses > 0 ? stealAdjustedCpuMs(window) / load.responses : 0,
     rss_peak: window.rssPeakBytes,
     error_rate: attempts > 0 ? failed / attempts : 0,
   };
@@ -91,6 +95,15 @@ export function toReading(context: ReadingContext, load: LoadResult, window: Tre
     })),
     warnings,
   };
+}
+
+/**
+ * The server tree's CPU in a window less the machine-wide steal share of it, ms: `cpuMs × (1 − steal)`
+ * with steal clamped to [0, 1].
+ */
+export function stealAdjustedCpuMs(window: Pick<TreeWindow, 'cpuMs' | 'stealFraction'>): number {
+  const steal = Math.min(1, Math.max(0, window.stealFraction));
+  return window.cpuMs * (1 - steal);
 }
 
 /**

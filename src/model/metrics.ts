@@ -70,7 +70,8 @@ export const METRICS: Readonly<Record<MetricName, MetricInfo>> = {
     unit: 'CPU ms/req',
     better: 'lower',
     scale: 'relative',
-    description: 'user+system CPU time of the whole server process tree over the window, per response',
+    description:
+      'user+system CPU time of the whole server process tree over the window, less the machine’s CPU steal share, per response',
   },
   rss_peak: {
     name: 'rss_peak',

@@ -51,7 +51,8 @@ describe('toReading', () => {
   it('derives every metric in its unit', () => {
     const reading = toReading(where, load, window);
     expect(reading.metrics.throughput).toBeCloseTo(5200 / 5.012, 6); // ok responses per second
-    expect(reading.metrics.cpu_per_request).toBeCloseTo(4650 / 5210, 9); // CPU ms per response
+    // CPU ms per response, less the 12% of machine time the hypervisor stole during the window.
+    expect(reading.metrics.cpu_per_request).toBeCloseTo((4650 * 0.88) / 5210, 9);
     expect(reading.metrics.latency_p50).toBe(6.412);
     expect(reading.metrics.latency_p99).toBe(24.3);
     expect(reading.metrics.rss_peak).toBe(84_000_000);
@@ -66,6 +67,18 @@ describe('toReading', () => {
       loadAverage: 1.9,
     });
     expect(reading.warnings).toEqual([]);
+  });
+
+  it('takes the steal share off CPU per request, keeps the processes as measured, and clamps a bad steal', () => {
+    const calm = toReading(where, load, { ...window, stealFraction: 0 });
+    const stolen = toReading(where, load, { ...window, stealFraction: 0.3 });
+    expect(stolen.metrics.cpu_per_request / calm.metrics.cpu_per_request).toBeCloseTo(0.7, 9);
+    expect(stolen.processes.map((p) => p.cpuMs)).toEqual(gunicorn.map((p) => p.cpuMs));
+    expect(toReading(where, load, { ...window, stealFraction: 1.5 }).metrics.cpu_per_request).toBe(0);
+    expect(toReading(where, load, { ...window, stealFraction: -0.2 }).metrics.cpu_per_request).toBeCloseTo(
+      calm.metrics.cpu_per_request,
+      12,
+    );
   });
 
   it('warns about Connection: close and about a trial without responses, and stays finite', () => {
