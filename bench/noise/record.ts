@@ -8,8 +8,14 @@
  * appended to `bench/pools/noise/<app>.jsonl` as soon as it is measured: its candidate, both
  * readings (src/model/results.ts), the load process's CPU per side (ms), the warm-up re-deals and
  * the pair's wall time from starting the servers to stopping them (ms).
+ *
+ * `--folders N` (layout bias, `npm run bench:layout`): base and head are served from two copies of
+ * the app in fresh temporary folders named as perfgate names its worktrees (`perfgate-base-…`,
+ * `perfgate-head-…`), new copies every N rounds: each set of copies stands for one gate's two
+ * worktrees, and records carry its number (`folderSet`). Without it both sides run from the app's
+ * own folder.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +42,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '20261203' },
     out: { type: 'string', default: path.join(root, 'bench/pools/noise') },
+    folders: { type: 'string' },
+    connections: { type: 'string' },
   },
 });
 
@@ -50,6 +58,9 @@ function pick<T extends { name: string }>(list: readonly T[], names: string, wha
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer`);
 const warmupMs = Number(values.warmup);
+const roundsPerFolderSet = values.folders === undefined ? undefined : Number(values.folders);
+if (roundsPerFolderSet !== undefined && !(Number.isInteger(roundsPerFolderSet) && roundsPerFolderSet >= 1))
+  throw new Error(`--folders must be a positive integer (rounds per set of folders)`);
 const apps = pick(APPS, values.apps, 'app');
 const candidates = pick(CANDIDATES, values.candidates, 'candidate');
 const logDir = path.join(os.tmpdir(), 'perfgate-noise-logs');
@@ -72,12 +83,13 @@ async function startServer(
   app: App,
   side: Side,
   env: Readonly<Record<string, string>>,
+  cwd: string,
 ): Promise<RunningServer> {
   const port = await launcher.freePort();
   return launcher.start({
     label: side,
     command: app.command,
-    cwd: path.join(root, app.example),
+    cwd,
     env: { ...env, PORT: String(port) },
     port,
     readyUrl: `http://127.0.0.1:${port}${app.ready}`,
@@ -162,22 +174,37 @@ async function recordApp(
     file,
     JSON.stringify({
       perfgateNoisePool: 1,
-      app,
+      app: values.connections === undefined ? app : { ...app, connections: Number(values.connections) },
       candidates,
       warmupMs,
       seed: Number(values.seed),
+      ...(roundsPerFolderSet === undefined ? {} : { roundsPerFolderSet }),
+      command: `npm run bench:noise:record -- ${process.argv.slice(2).join(' ')}`,
       startedAt: new Date().toISOString(),
       machine,
     }) + '\n',
   );
+  const own = path.join(root, app.example);
+  let folders: Record<Side, string> = { base: own, head: own };
+  const copies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
+    const folderSet = roundsPerFolderSet === undefined ? undefined : Math.floor(round / roundsPerFolderSet);
+    if (roundsPerFolderSet !== undefined && round % roundsPerFolderSet === 0) {
+      const copy = (side: Side): string => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), `perfgate-${side}-`));
+        cpSync(own, dir, { recursive: true, filter: (src) => !src.includes('__pycache__') });
+        copies.push(dir);
+        return dir;
+      };
+      folders = { base: copy('base'), head: copy('head') };
+    }
     for (const candidate of shuffle(candidates, random)) {
       const scenario: HttpScenario = {
         name: 'aa',
         path: app.path,
         method: 'GET',
         headers: {},
-        connections: app.connections,
+        connections: values.connections === undefined ? app.connections : Number(values.connections),
         durationMs: candidate.durationMs,
         warmupMs,
         pipelining: 1,
@@ -191,14 +218,15 @@ async function recordApp(
             ? { PYTHONHASHSEED: '0' }
             : {};
       const [base, head] = await Promise.all([
-        startServer(launcher, app, 'base', env),
-        startServer(launcher, app, 'head', env),
+        startServer(launcher, app, 'base', env, folders.base),
+        startServer(launcher, app, 'head', env, folders.head),
       ]);
       const measured = await measurePair({ base, head }, scenario, candidate, order, round, loads);
       await Promise.all([base.stop(), head.stop()]);
       const record = {
         candidate: candidate.name,
         round,
+        ...(folderSet === undefined ? {} : { folderSet, folders }),
         order,
         pairWallMs: Date.now() - startedMs,
         loadAverage: os.loadavg()[0],
@@ -208,10 +236,11 @@ async function recordApp(
       const change =
         measured.readings.head.metrics.cpu_per_request / measured.readings.base.metrics.cpu_per_request - 1;
       console.log(
-        `${new Date().toISOString()} ${app.name} round ${round + 1}/${rounds} ${candidate.name}: cpu/req ${(100 * change).toFixed(1)}% in ${(record.pairWallMs / 1000).toFixed(1)} s, load ${record.loadAverage?.toFixed(2)}`,
+        `${new Date().toISOString()} ${app.name} round ${round + 1}/${rounds}${folderSet === undefined ? '' : ` (folders ${folderSet})`} ${candidate.name}: cpu/req ${(100 * change).toFixed(1)}% in ${(record.pairWallMs / 1000).toFixed(1)} s, load ${record.loadAverage?.toFixed(2)}`,
       );
     }
   }
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeCandidate, type NoiseRecord } from '../../bench/noise/noise-analysis.js';
 import type { ProcessWindowCpu } from '../../src/ports.js';
 import type { Side, TrialReading } from '../../src/model/results.js';
+import { reading as aaReading } from '../fixtures/noise/reading.js';
 
 /** Two gunicorn-like workers under a master, CPU ms each. */
 function workers(a: number, b: number): ProcessWindowCpu[] {
@@ -18,28 +19,7 @@ function reading(
   cpuPerRequest: number,
   processes = workers(500, 500),
 ): TrialReading {
-  return {
-    scenario: 'aa',
-    side,
-    pair,
-    position: side === 'base' ? 0 : 1,
-    startedAt: '2026-12-03T20:00:00.000Z',
-    durationMs: 5000,
-    metrics: {
-      throughput: 2000,
-      latency_p50: 3,
-      latency_p90: 6,
-      latency_p99: 12,
-      cpu_per_request: cpuPerRequest,
-      rss_peak: 28_000_000,
-      error_rate: 0,
-    },
-    responses: 10_000,
-    errors: 0,
-    stealFraction: 0,
-    processes,
-    warnings: [],
-  };
+  return aaReading(side, pair, cpuPerRequest, { processes });
 }
 
 function record(round: number, logRatio: number, extra: Partial<NoiseRecord> = {}): NoiseRecord {

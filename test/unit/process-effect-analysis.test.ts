@@ -2,30 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyseProcessEffect } from '../../bench/stats/process-effect-analysis.js';
 import type { PoolPair } from '../../bench/stats/pool-file.js';
 import type { TrialReading } from '../../src/model/results.js';
+import { reading as aaReading } from '../fixtures/noise/reading.js';
 
 function reading(side: 'base' | 'head', pair: number, cpuPerRequest: number): TrialReading {
-  return {
-    scenario: 'search',
-    side,
-    pair,
-    position: side === 'base' ? 0 : 1,
-    startedAt: '2026-11-25T22:00:00.000Z',
-    durationMs: 2000,
-    metrics: {
-      throughput: 2000,
-      latency_p50: 3,
-      latency_p90: 6,
-      latency_p99: 12,
-      cpu_per_request: cpuPerRequest,
-      rss_peak: 28_000_000,
-      error_rate: 0,
-    },
-    responses: 4000,
-    errors: 0,
-    stealFraction: 0,
-    processes: [],
-    warnings: [],
-  };
+  return aaReading(side, pair, cpuPerRequest, { scenario: 'search', durationMs: 2000, responses: 4000 });
 }
 
 /** Pairs whose cpu_per_request log-ratios are exactly `logRatios`, base at 0.5 CPU ms/request. */
