@@ -61,9 +61,20 @@ const warmupMs = Number(values.warmup);
 const roundsPerFolderSet = values.folders === undefined ? undefined : Number(values.folders);
 if (roundsPerFolderSet !== undefined && !(Number.isInteger(roundsPerFolderSet) && roundsPerFolderSet >= 1))
   throw new Error(`--folders must be a positive integer (rounds per set of folders)`);
-const apps = pick(APPS, values.apps, 'app');
+const connections = values.connections === undefined ? undefined : Number(values.connections);
+if (connections !== undefined && !(Number.isInteger(connections) && connections >= 1))
+  throw new Error(`--connections must be a positive integer`);
+// --connections replaces each app's own count, in its pool header as in its trials.
+const apps = pick(APPS, values.apps, 'app').map((app) =>
+  connections === undefined ? app : { ...app, connections },
+);
 const candidates = pick(CANDIDATES, values.candidates, 'candidate');
 const logDir = path.join(os.tmpdir(), 'perfgate-noise-logs');
+/** The app copies of the set of folders in use (`--folders`), removed when done or interrupted. */
+const copies: string[] = [];
+function removeCopies(): void {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}, ${os.release()}`;
 
 /** Remembers each load's result, so the pair record can carry the load process's CPU. */
@@ -174,7 +185,7 @@ async function recordApp(
     file,
     JSON.stringify({
       perfgateNoisePool: 1,
-      app: values.connections === undefined ? app : { ...app, connections: Number(values.connections) },
+      app,
       candidates,
       warmupMs,
       seed: Number(values.seed),
@@ -186,10 +197,10 @@ async function recordApp(
   );
   const own = path.join(root, app.example);
   let folders: Record<Side, string> = { base: own, head: own };
-  const copies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const folderSet = roundsPerFolderSet === undefined ? undefined : Math.floor(round / roundsPerFolderSet);
     if (roundsPerFolderSet !== undefined && round % roundsPerFolderSet === 0) {
+      removeCopies(); // the last set's servers are stopped
       const copy = (side: Side): string => {
         const dir = mkdtempSync(path.join(os.tmpdir(), `perfgate-${side}-`));
         cpSync(own, dir, { recursive: true, filter: (src) => !src.includes('__pycache__') });
@@ -204,7 +215,7 @@ async function recordApp(
         path: app.path,
         method: 'GET',
         headers: {},
-        connections: values.connections === undefined ? app.connections : Number(values.connections),
+        connections: app.connections,
         durationMs: candidate.durationMs,
         warmupMs,
         pipelining: 1,
@@ -240,7 +251,7 @@ async function recordApp(
       );
     }
   }
-  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  removeCopies();
 }
 
 async function main(): Promise<void> {
@@ -252,12 +263,14 @@ async function main(): Promise<void> {
   const dispose = onTerminationSignal(async () => {
     processes.close();
     await launcher.stopAll();
+    removeCopies();
   });
   try {
     for (const app of apps) await recordApp(launcher, app, loads);
   } finally {
     processes.close();
     await launcher.stopAll();
+    removeCopies();
     dispose();
   }
 }
